@@ -1,0 +1,3 @@
+from inception_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""Small helpers the commands share: messages and progress on stderr (stdout holds results)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+def err(message: str) -> None:
+    """One line for a person on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+class ProgressLine:
+    """Progress of long work on stderr: one rewritten line on a terminal, sparse lines otherwise."""
+
+    def __init__(self, label: str, total: int | None = None, unit: str = "") -> None:
+        self.label = label
+        self.total = total
+        self.unit = unit
+        self.tty = sys.stderr.isatty()
+        self._last = 0.0
+        self._started = time.monotonic()
+
+    def update(self, done: float, total: float | None = None, detail: str = "") -> None:
+        total = total if total is not None else self.total
+        now = time.monotonic()
+        finished = total is not None and done >= total
+        if not finished and now - self._last < (0.1 if self.tty else 2.0):
+            return
+        self._last = now
+        if total:
+            text = f"{self.label}: {_fmt(done, self.unit)}/{_fmt(total, self.unit)} ({done / total:.0%})"
+        else:
+            text = f"{self.label}: {_fmt(done, self.unit)}"
+        if detail:
+            text += f" {detail}"
+        if self.tty:
+            sys.stderr.write("\r\033[K" + text)
+            if finished:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        else:
+            err(text)
+
+    def close(self) -> None:
+        if self.tty:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "B":
+        return f"{value / 1e6:.1f} MB"
+    return f"{int(value)}"

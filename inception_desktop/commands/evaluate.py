@@ -1,0 +1,5 @@
+"""placeholder"""
+def add_parser(sub):
+    pass
+def run(args):
+    return 0

@@ -1,0 +1,52 @@
+"""``inception-desktop weights status|download|import FILE [--trust]|path``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from inception_desktop.commands.common import ProgressLine, err
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("weights", help="manage the Inception v3 ImageNet weights")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("status", help="say whether the weights are installed, and where")
+    actions.add_parser("path", help="print where the weights file lives")
+    dl = actions.add_parser("download", help="download the official file (92 MB) once")
+    dl.add_argument("--timeout", type=float, default=30.0, help="seconds without data (30)")
+    imp = actions.add_parser("import", help="install a weights file you already have")
+    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--trust", action="store_true",
+        help="accept a file that is not the official one (it must still load into Inception v3)",
+    )
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from inception_desktop.core import weights
+
+    if args.action == "path":
+        print(weights.weights_path())
+        return 0
+    if args.action == "status":
+        current = weights.status()
+        print(current.describe())
+        return 0 if current.present else 1
+    try:
+        if args.action == "download":
+            if weights.status().present:
+                print(f"already installed: {weights.weights_path()}")
+                return 0
+            err(f"downloading {weights.download_url()}")
+            bar = ProgressLine("Inception v3 weights", unit="B")
+            path = weights.download(progress=lambda done, total: bar.update(done, total),
+                                    timeout=args.timeout)
+        else:
+            path = weights.import_file(args.file, trust=args.trust)
+    except weights.WeightsError as exc:
+        err(f"error: {exc}")
+        return 1
+    print(f"installed: {path}")
+    return 0

@@ -1,0 +1,213 @@
+"""MNIST in its canonical IDX form: reading, locating and downloading it.
+
+The reader checks every header field against the file's real length, so a wrong or truncated file
+fails with a message that names it instead of yielding garbage pixels to a training run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from inception_desktop.core import paths
+from inception_desktop.core.download import CancelToken, ProgressCallback, download_file, file_digest
+
+log = logging.getLogger(__name__)
+
+#: The four standard files, keyed by role: (file name, magic number, shape after the header).
+FILES: dict[str, tuple[str, int, tuple[int, ...]]] = {
+    "train_images": ("train-images-idx3-ubyte.gz", 2051, (60000, 28, 28)),
+    "train_labels": ("train-labels-idx1-ubyte.gz", 2049, (60000,)),
+    "test_images": ("t10k-images-idx3-ubyte.gz", 2051, (10000, 28, 28)),
+    "test_labels": ("t10k-labels-idx1-ubyte.gz", 2049, (10000,)),
+}
+
+#: md5 of the files published by LeCun et al. (the values torchvision checks too).
+ORIGINAL_MD5 = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+
+#: A public mirror of the original files (the original site often refuses downloads).
+DEFAULT_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
+URL_ENV = "INCEPTION_DESKTOP_MNIST_URL"
+DATA_ENV = "INCEPTION_DESKTOP_MNIST"
+
+#: The seeds hold out the last 5,000 training images for validation.
+VALIDATION_SIZE = 5000
+
+
+class MnistDataError(Exception):
+    """A data file is missing, wrong or truncated; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class MnistSplits:
+    """Train/validation/test arrays: images uint8 (N, 28, 28), labels uint8 (N,)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    directory: Path
+    digest: str
+
+    @property
+    def summary(self) -> str:
+        return f"{len(self.x_train)} train, {len(self.x_val)} validation, {len(self.x_test)} test"
+
+
+def read_idx(path: str | Path, expected_magic: int | None = None) -> np.ndarray:
+    """Read one IDX file (gzipped or not) into a uint8 array, checking its header and length."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MnistDataError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise MnistDataError(f"{path}: corrupt or truncated gzip data ({exc})") from exc
+    if len(raw) < 4:
+        raise MnistDataError(f"{path}: too short to be an IDX file ({len(raw)} bytes)")
+    magic = int.from_bytes(raw[:4], "big")
+    if raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        raise MnistDataError(f"{path}: not an unsigned-byte IDX file (magic number {magic})")
+    if expected_magic is not None and magic != expected_magic:
+        raise MnistDataError(f"{path}: magic number {magic}, expected {expected_magic}")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    if ndim == 0 or len(raw) < header:
+        raise MnistDataError(f"{path}: truncated header")
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    expected = int(np.prod(shape))
+    actual = len(raw) - header
+    if actual != expected:
+        raise MnistDataError(
+            f"{path}: header says {'x'.join(map(str, shape))} = {expected} bytes of data, "
+            f"file holds {actual} ({'truncated' if actual < expected else 'trailing data'})"
+        )
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def _find_file(directory: Path, name: str) -> Path | None:
+    for candidate in (directory / name, directory / name.removesuffix(".gz")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def locate(data_dir: str | Path | None = None) -> Path | None:
+    """The directory holding the four files: ``data_dir``, then ``$INCEPTION_DESKTOP_MNIST``,
+    then the user's cache when it holds a complete copy; None otherwise.
+
+    An explicit directory is returned even when incomplete, so that the error names it instead of
+    silently downloading somewhere else.
+    """
+    if data_dir is not None:
+        return Path(data_dir)
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV])
+    cached = paths.cache_dir() / "mnist"
+    if all(_find_file(cached, name) for name, _, _ in FILES.values()):
+        return cached
+    return None
+
+
+def download(
+    directory: Path | None = None,
+    base_url: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    md5: dict[str, str] | None = None,
+) -> Path:
+    """Fetch the four standard files into ``directory`` (the cache by default), hash-checked.
+
+    Files already present with the right hash are kept, so an interrupted run resumes per file.
+    """
+    directory = directory or paths.cache_dir() / "mnist"
+    base_url = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
+    hashes = md5 or ORIGINAL_MD5
+    for name, _, _ in FILES.values():
+        target = directory / name
+        if target.is_file() and file_digest(target, "md5") == hashes[name]:
+            continue
+        log.info("downloading %s", name)
+        download_file(
+            base_url.rstrip("/") + "/" + name,
+            target,
+            expected_hash=hashes[name],
+            algorithm="md5",
+            progress=progress,
+            cancel=cancel,
+        )
+    return directory
+
+
+def load(
+    data_dir: str | Path | None = None,
+    allow_download: bool = True,
+    progress: ProgressCallback | None = None,
+) -> MnistSplits:
+    """Load the splits, downloading into the cache when no copy is found and that is allowed."""
+    directory = locate(data_dir)
+    if directory is None:
+        if not allow_download:
+            raise MnistDataError(
+                "no MNIST data found: pass --data DIR, set INCEPTION_DESKTOP_MNIST, "
+                f"or let it download into {paths.cache_dir() / 'mnist'}"
+            )
+        directory = download(progress=progress)
+    arrays: dict[str, np.ndarray] = {}
+    digest_parts: list[str] = []
+    for role, (name, magic, shape) in FILES.items():
+        path = _find_file(directory, name)
+        if path is None:
+            raise MnistDataError(f"{directory / name}: missing (expected the four MNIST IDX files)")
+        array = read_idx(path, magic)
+        if array.shape != shape:
+            raise MnistDataError(f"{path}: shape {array.shape}, expected {shape}")
+        arrays[role] = array
+        digest_parts.append(_array_digest(array))
+    return MnistSplits(
+        x_train=arrays["train_images"][:-VALIDATION_SIZE],
+        y_train=arrays["train_labels"][:-VALIDATION_SIZE],
+        x_val=arrays["train_images"][-VALIDATION_SIZE:],
+        y_val=arrays["train_labels"][-VALIDATION_SIZE:],
+        x_test=arrays["test_images"],
+        y_test=arrays["test_labels"],
+        directory=directory,
+        digest=_combine(digest_parts),
+    )
+
+
+def _array_digest(array: np.ndarray) -> str:
+    return hashlib.sha256(array.tobytes()).hexdigest()
+
+
+def _combine(parts: list[str]) -> str:
+    """A short fingerprint of the decoded pixels and labels, recorded in each trained model."""
+    return hashlib.sha256("".join(parts).encode()).hexdigest()[:16]
+
+
+__all__ = [
+    "FILES",
+    "MnistDataError",
+    "MnistSplits",
+    "VALIDATION_SIZE",
+    "download",
+    "load",
+    "locate",
+    "read_idx",
+]

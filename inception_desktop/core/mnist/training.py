@@ -1,0 +1,266 @@
+"""Training an MNIST architecture: reproducible, resumable, and honest about its numbers.
+
+Model selection uses the validation split only (the last 5,000 training images); the test split is
+evaluated once, after training, for the model card. Three files come out of a run on ``out``:
+
+* ``out`` — the best epoch by validation accuracy, without optimizer state, with metadata;
+* ``out.checkpoint.keras`` and ``.json`` — the latest full state (optimizer included), written at
+  every epoch end and on Ctrl-C, so ``--resume`` continues where the run stopped;
+* ``out.best.weights.h5`` — the best weights so far, kept until the run completes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inception_desktop.core.mnist import architectures
+from inception_desktop.core.mnist.data import MnistSplits
+from inception_desktop.core.mnist.model_file import write_metadata
+
+log = logging.getLogger(__name__)
+
+#: Receives one line of human-readable progress (the CLI prints it to stderr).
+Reporter = Callable[[str], None]
+
+
+@dataclass
+class TrainConfig:
+    arch: str = "default"
+    epochs: int | None = None
+    batch_size: int = 128
+    out: Path = Path("mnist.keras")
+    logdir: Path | None = None
+    resume: Path | None = None
+    seed: int = 1
+    learning_rate: float | None = None
+    command: str = ""
+
+
+@dataclass
+class TrainResult:
+    path: Path
+    metadata: dict[str, Any]
+    history: dict[str, list[float]] = field(default_factory=dict)
+    interrupted: bool = False
+
+
+def checkpoint_paths(out: Path) -> tuple[Path, Path, Path]:
+    """(resume model, resume state JSON, best weights) for an output path."""
+    stem = out.with_suffix("")
+    return (
+        stem.with_name(stem.name + ".checkpoint.keras"),
+        stem.with_name(stem.name + ".checkpoint.json"),
+        stem.with_name(stem.name + ".best.weights.h5"),
+    )
+
+
+def to_input(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) → float32 (N, 28, 28, 1) in [0, 1]: what every MNIST model here takes."""
+    return (images.astype(np.float32) / 255.0)[..., None]
+
+
+def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augment: bool) -> Any:
+    """A shuffled, batched, optionally augmented ``tf.data`` pipeline, reproducible by seed."""
+    import tensorflow as tf
+
+    from inception_desktop.core.mnist.augment import random_affine
+
+    ds = tf.data.Dataset.from_tensor_slices((to_input(x), y.astype(np.int32)))
+    ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    if augment:
+        counter = tf.data.Dataset.counter()
+        ds = tf.data.Dataset.zip((ds, counter)).map(
+            lambda batch, i: (random_affine(batch[0], tf.stack([seed, i])), batch[1]),
+            num_parallel_calls=tf.data.AUTOTUNE,
+            deterministic=True,
+        )
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def train(config: TrainConfig, splits: MnistSplits, report: Reporter = log.info) -> TrainResult:
+    """Train ``config.arch`` on ``splits``; see the module docstring for the files written."""
+    import keras
+    import tensorflow as tf
+
+    arch = architectures.get(config.arch)
+    epochs = config.epochs or arch.default_epochs
+    if epochs < 1 or config.batch_size < 1:
+        raise ValueError(f"epochs and batch size must be positive, got {epochs}, {config.batch_size}")
+    out = Path(config.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    resume_model, resume_state, best_weights = checkpoint_paths(out)
+
+    keras.utils.set_random_seed(config.seed)
+    tf.config.experimental.enable_op_determinism()
+
+    steps_per_epoch = int(np.ceil(len(splits.x_train) / config.batch_size))
+    state: dict[str, Any] = {"epoch": 0, "best_val_accuracy": 0.0, "history": {}, "seconds": 0.0}
+    if config.resume is not None:
+        model = keras.saving.load_model(config.resume, safe_mode=True)
+        state_file = Path(config.resume).with_suffix(".json")
+        if state_file.is_file():
+            state = json.loads(state_file.read_text())
+        report(f"resuming {config.arch} after epoch {state['epoch']} from {config.resume}")
+    else:
+        model = arch.build()
+        lr = config.learning_rate or arch.learning_rate
+        schedule = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=lr / 10,
+            warmup_target=lr,
+            warmup_steps=steps_per_epoch,
+            decay_steps=max(1, (epochs - 1) * steps_per_epoch),
+            alpha=0.01,
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(schedule),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+    report(
+        f"training {config.arch} ({model.count_params():,} parameters) for {epochs} epochs on "
+        f"{splits.summary}, batch {config.batch_size}, seed {config.seed}"
+    )
+
+    train_ds = make_dataset(
+        splits.x_train, splits.y_train, config.batch_size, config.seed, arch.augment
+    )
+    val = (to_input(splits.x_val), splits.y_val.astype(np.int32))
+    progress = _Progress(epochs, state, resume_model, resume_state, best_weights, report)
+    callbacks: list[Any] = [progress]
+    if config.logdir is not None:
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(config.logdir)))
+
+    interrupted = False
+    if state["epoch"] < epochs:
+        try:
+            model.fit(
+                train_ds,
+                validation_data=val,
+                epochs=epochs,
+                initial_epoch=state["epoch"],
+                callbacks=callbacks,
+                verbose=0,
+            )
+        except KeyboardInterrupt:
+            interrupted = True
+            progress.save_resume_state(model)
+            report(
+                f"interrupted after epoch {state['epoch']}; resume with "
+                f"--resume {resume_model}"
+            )
+    if interrupted or not best_weights.is_file():
+        return TrainResult(resume_model, {}, state["history"], interrupted=True)
+
+    final = arch.build()
+    final.load_weights(best_weights)
+    metadata = _finish(final, config, splits, state, epochs, report)
+    final.save(out)
+    write_metadata(out, metadata)
+    for leftover in (best_weights, resume_model, resume_state):
+        leftover.unlink(missing_ok=True)
+    report(
+        f"saved {out}: validation {metadata['val_accuracy']:.4%}, "
+        f"test {metadata['test_accuracy']:.4%}"
+    )
+    return TrainResult(out, metadata, state["history"])
+
+
+def _finish(
+    model: Any, config: TrainConfig, splits: MnistSplits, state: dict[str, Any], epochs: int,
+    report: Reporter,
+) -> dict[str, Any]:
+    from inception_desktop.core.mnist.evaluation import accuracy
+
+    val_acc = accuracy(model, splits.x_val, splits.y_val)
+    report("best epoch chosen on validation; evaluating it once on the test split")
+    test_acc = accuracy(model, splits.x_test, splits.y_test)
+    import keras
+    import tensorflow as tf
+
+    return {
+        "architecture": config.arch,
+        "epochs": epochs,
+        "best_epoch": state.get("best_epoch"),
+        "batch_size": config.batch_size,
+        "seed": config.seed,
+        "val_accuracy": val_acc,
+        "test_accuracy": test_acc,
+        "parameters": int(model.count_params()),
+        "training_seconds": round(state["seconds"], 1),
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "data_digest": splits.digest,
+        "train_size": len(splits.x_train),
+        "val_size": len(splits.x_val),
+        "command": config.command,
+        "keras_version": keras.__version__,
+        "tensorflow_version": tf.__version__,
+        "config": {k: str(v) for k, v in asdict(config).items()},
+    }
+
+
+def _keras_callback_base() -> type:
+    import keras
+
+    return keras.callbacks.Callback
+
+
+class _Progress(_keras_callback_base()):  # type: ignore[misc]
+    """Epoch lines with ETA, best-weights tracking and resumable state after every epoch."""
+
+    def __init__(
+        self, epochs: int, state: dict[str, Any], resume_model: Path, resume_state: Path,
+        best_weights: Path, report: Reporter,
+    ) -> None:
+        super().__init__()
+        self.epochs = epochs
+        self.state = state
+        self.resume_model = resume_model
+        self.resume_state = resume_state
+        self.best_weights = best_weights
+        self.report = report
+        self._started = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        logs = logs or {}
+        elapsed = time.perf_counter() - self._started
+        self.state["seconds"] = self.state.get("seconds", 0.0) + elapsed
+        self.state["epoch"] = epoch + 1
+        for key, value in logs.items():
+            self.state["history"].setdefault(key, []).append(float(value))
+        val_acc = float(logs.get("val_accuracy", 0.0))
+        marker = ""
+        if val_acc > self.state["best_val_accuracy"]:
+            self.state["best_val_accuracy"] = val_acc
+            self.state["best_epoch"] = epoch + 1
+            self.model.save_weights(self.best_weights)
+            marker = " (best)"
+        done = epoch + 1
+        per_epoch = self.state["seconds"] / max(1, len(self.state["history"].get("loss", [1])))
+        eta = per_epoch * (self.epochs - done)
+        self.report(
+            f"epoch {done}/{self.epochs}: loss {logs.get('loss', 0):.4f}, "
+            f"accuracy {logs.get('accuracy', 0):.4f}, val_loss {logs.get('val_loss', 0):.4f}, "
+            f"val_accuracy {val_acc:.4f}{marker} — {elapsed:.0f} s, ETA {_duration(eta)}"
+        )
+        self.save_resume_state(self.model)
+
+    def save_resume_state(self, model: Any) -> None:
+        model.save(self.resume_model)
+        self.resume_state.write_text(json.dumps(self.state, indent=2))
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"

@@ -1,0 +1,57 @@
+"""Shared fixtures: an isolated cache per test, test Inception weights, a local HTTP server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+MNIST_DIR = SHARED_DATA / "mnist"
+
+pytest_plugins = ["tests.http_server"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own cache, so none touches (or depends on) the user's real one."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("INCEPTION_DESKTOP_CACHE", str(cache))
+    for name in ("INCEPTION_DESKTOP_WEIGHTS_URL", "INCEPTION_DESKTOP_WEIGHTS_MD5",
+                 "INCEPTION_DESKTOP_MNIST", "INCEPTION_DESKTOP_MNIST_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def inception_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A weights file in the official legacy-H5 layout with fixed random values (built once)."""
+    from inception_desktop.core.inception import make_random_weights
+
+    return make_random_weights(tmp_path_factory.mktemp("weights") / "test_inception_v3.h5", seed=0)
+
+
+@pytest.fixture(scope="session")
+def inception_classifier(inception_weights: Path):
+    """The real classifier on the test weights, traced once for the whole session."""
+    from inception_desktop.core import inception
+
+    return inception.load_classifier(inception_weights)
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    if not (MNIST_DIR / "train-images-idx3-ubyte.gz").is_file():
+        pytest.skip(f"the MNIST data is not at {MNIST_DIR} (it comes with ../shared)")
+    return MNIST_DIR
+
+
+@pytest.fixture(scope="session")
+def mnist_splits(mnist_dir: Path):
+    from inception_desktop.core.mnist import data
+
+    return data.load(mnist_dir, allow_download=False)

@@ -1,0 +1,97 @@
+"""core.framing: squash, crop, pad and box produce the exact input and honest geometry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from inception_desktop.core.framing import (
+    Box,
+    Framing,
+    FramingError,
+    frame,
+    parse_color,
+    region_of,
+)
+
+
+def _halves(w: int, h: int) -> Image.Image:
+    """Left half red, right half blue."""
+    array = np.zeros((h, w, 3), np.uint8)
+    array[:, : w // 2] = (255, 0, 0)
+    array[:, w // 2 :] = (0, 0, 255)
+    return Image.fromarray(array)
+
+
+def test_squash_keeps_everything_and_distorts():
+    out = frame(_halves(400, 100), 299, Framing("squash"))
+    assert out.array.shape == (299, 299, 3) and out.array.dtype == np.uint8
+    assert out.source_rect == (0, 0, 400, 100)
+    assert out.content_rect == (0, 0, 299, 299)
+    assert tuple(out.array[150, 10]) == (255, 0, 0) and tuple(out.array[150, 290]) == (0, 0, 255)
+
+
+def test_crop_takes_the_centred_square():
+    out = frame(_halves(400, 100), 100, Framing("crop"))
+    assert out.source_rect == (150, 0, 250, 100)
+    assert tuple(out.array[50, 10]) == (255, 0, 0) and tuple(out.array[50, 90]) == (0, 0, 255)
+
+
+def test_pad_keeps_aspect_and_reports_where_the_padding_is():
+    out = frame(_halves(400, 100), 300, Framing("pad", pad_color=(0, 255, 0)))
+    assert out.content_rect == (0, 112, 300, 187)
+    assert tuple(out.array[5, 150]) == (0, 255, 0)  # padding above
+    assert tuple(out.array[295, 150]) == (0, 255, 0)  # and below
+    assert tuple(out.array[150, 10]) == (255, 0, 0)
+
+
+def test_box_restricts_the_region_then_frames_it():
+    image = _halves(400, 100)
+    out = frame(image, 50, Framing("squash", box=Box(0, 0, 100, 100)))
+    assert out.source_rect == (0, 0, 100, 100)
+    assert (out.array == (255, 0, 0)).all(axis=2).mean() > 0.99
+    clipped = region_of(image.size, Box(350, -20, 100, 200))
+    assert clipped == (350, 0, 400, 100)
+
+
+def test_box_outside_or_empty_is_an_error_that_repeats_the_input():
+    with pytest.raises(FramingError, match="outside the 400x100 image"):
+        frame(_halves(400, 100), 50, Framing("pad", box=Box(500, 500, 10, 10)))
+    with pytest.raises(FramingError, match="positive"):
+        frame(_halves(400, 100), 50, Framing("pad", box=Box(0, 0, 0, 10)))
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(FramingError, match="'stretch'"):
+        Framing("stretch")
+
+
+def test_parse_box_and_colours():
+    assert Box.parse("10, 20,30,40") == Box(10, 20, 30, 40)
+    with pytest.raises(FramingError, match="X,Y,W,H"):
+        Box.parse("10,20")
+    assert parse_color("black") == (0, 0, 0)
+    assert parse_color("#ff8000") == (255, 128, 0)
+    assert parse_color("1,2,3") == (1, 2, 3)
+    for bad in ("1,2", "300,0,0", "nocolour"):
+        with pytest.raises(FramingError):
+            parse_color(bad)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    w=st.integers(1, 900),
+    h=st.integers(1, 900),
+    mode=st.sampled_from(["squash", "crop", "pad"]),
+    size=st.sampled_from([28, 299]),
+)
+def test_any_image_size_gives_the_exact_input_shape(w: int, h: int, mode: str, size: int):
+    out = frame(Image.new("RGB", (w, h), (9, 9, 9)), size, Framing(mode))
+    assert out.array.shape == (size, size, 3)
+    x0, y0, x1, y1 = out.content_rect
+    assert 0 <= x0 < x1 <= size and 0 <= y0 < y1 <= size
+    if mode == "pad":
+        assert max(x1 - x0, y1 - y0) == size
