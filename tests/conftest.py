@@ -21,8 +21,12 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own cache, so none touches (or depends on) the user's real one."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("INCEPTION_DESKTOP_CACHE", str(cache))
-    for name in ("INCEPTION_DESKTOP_WEIGHTS_URL", "INCEPTION_DESKTOP_WEIGHTS_MD5",
-                 "INCEPTION_DESKTOP_MNIST", "INCEPTION_DESKTOP_MNIST_URL"):
+    for name in (
+        "INCEPTION_DESKTOP_WEIGHTS_URL",
+        "INCEPTION_DESKTOP_WEIGHTS_MD5",
+        "INCEPTION_DESKTOP_MNIST",
+        "INCEPTION_DESKTOP_MNIST_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     return cache
 

@@ -1,1 +1,1 @@
-"""One module per CLI command; each holds ``add_parser`` and ``run`` and imports heavy code lazily."""
+"""One module per CLI command, each with ``add_parser`` and ``run``; heavy imports stay lazy."""

@@ -34,12 +34,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("classify", help="classify images or folders of images", description=__doc__)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="image files or folders")
     p.add_argument(
-        "--model", default="inception",
+        "--model",
+        default="inception",
         help="'inception' (default), 'mnist' (the shipped digit model) or a .keras MNIST file",
     )
     p.add_argument("--framing", choices=MODES, default="pad", help="how a photo becomes square")
     p.add_argument("--box", help="X,Y,W,H: classify only this rectangle (original image pixels)")
-    p.add_argument("--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)")
+    p.add_argument(
+        "--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)"
+    )
     p.add_argument("--top", type=int, default=5, help="how many classes to show (5)")
     p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
     p.add_argument("--weights", type=Path, help="Inception v3 weights file to use instead")
@@ -111,7 +114,7 @@ def _load_model(args: argparse.Namespace) -> Any:
         from inception_desktop.core.mnist.classifier import load_classifier
 
         return load_classifier(args.model)
-    except Exception as exc:  # noqa: BLE001 - any load failure is reported, never a traceback
+    except Exception as exc:
         err(f"error: {exc}")
         return None
 
@@ -164,9 +167,15 @@ def _print(items: list[Item], as_json: bool) -> None:
             if item.result is None:
                 out.append({"path": item.path, "error": item.error or "not classified"})
             else:
-                out.append({"path": item.path, "model": item.result["model"],
-                            "framing": item.framing, "top": item.result["top"],
-                            "ms": item.result["ms"]})
+                out.append(
+                    {
+                        "path": item.path,
+                        "model": item.result["model"],
+                        "framing": item.framing,
+                        "top": item.result["top"],
+                        "ms": item.result["ms"],
+                    }
+                )
         json.dump(out, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return

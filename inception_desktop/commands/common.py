@@ -30,7 +30,8 @@ class ProgressLine:
             return
         self._last = now
         if total:
-            text = f"{self.label}: {_fmt(done, self.unit)}/{_fmt(total, self.unit)} ({done / total:.0%})"
+            amount = f"{_fmt(done, self.unit)}/{_fmt(total, self.unit)}"
+            text = f"{self.label}: {amount} ({done / total:.0%})"
         else:
             text = f"{self.label}: {_fmt(done, self.unit)}"
         if detail:

@@ -1,5 +1,56 @@
-"""placeholder"""
-def add_parser(sub):
-    pass
-def run(args):
+"""``inception-desktop evaluate MODEL``: test accuracy, per-class accuracy and a picture report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from inception_desktop.commands.common import err
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "evaluate", help="evaluate an MNIST model on the test split", description=__doc__
+    )
+    p.add_argument("model", help="'mnist' (the shipped model) or a .keras file")
+    p.add_argument("--data", type=Path, help="directory with the four MNIST IDX files")
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="DIR",
+        help="write confusion_matrix.png, misclassified.png and summary.json here",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from inception_desktop.core.mnist import data
+    from inception_desktop.core.mnist.evaluation import evaluate
+    from inception_desktop.core.mnist.model_file import ModelFileError, load_model
+    from inception_desktop.core.resource_files import MNIST_MODEL, resource_path
+
+    try:
+        splits = data.load(args.data)
+        if args.model == "mnist":
+            with resource_path(MNIST_MODEL) as shipped:
+                model = load_model(shipped)
+        else:
+            model = load_model(args.model)
+    except (data.MnistDataError, ModelFileError) as exc:
+        err(f"error: {exc}")
+        return 1
+    summary = evaluate(model, splits.x_test, splits.y_test, args.report, model_name=args.model)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print(
+        f"{args.model}: test accuracy {summary['accuracy']:.2%} "
+        f"({summary['errors']} errors in {summary['test_size']})"
+    )
+    for digit, acc in summary["per_class_accuracy"].items():
+        print(f"  {digit}: {acc:.2%}")
+    if args.report:
+        print(f"report written to {args.report}")
     return 0

@@ -18,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     imp = actions.add_parser("import", help="install a weights file you already have")
     imp.add_argument("file", type=Path)
     imp.add_argument(
-        "--trust", action="store_true",
+        "--trust",
+        action="store_true",
         help="accept a file that is not the official one (it must still load into Inception v3)",
     )
     p.set_defaults(run=run)
@@ -41,8 +42,9 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             err(f"downloading {weights.download_url()}")
             bar = ProgressLine("Inception v3 weights", unit="B")
-            path = weights.download(progress=lambda done, total: bar.update(done, total),
-                                    timeout=args.timeout)
+            path = weights.download(
+                progress=lambda done, total: bar.update(done, total), timeout=args.timeout
+            )
         else:
             path = weights.import_file(args.file, trust=args.trust)
     except weights.WeightsError as exc:

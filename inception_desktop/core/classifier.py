@@ -37,7 +37,9 @@ class Classifier:
         started = time.perf_counter()
         scores = self.compiled.predict(array)
         ms = (time.perf_counter() - started) * 1000
-        return Prediction(self.name, top_k(scores, self.labels, k), np.asarray(array), ms, self.device)
+        return Prediction(
+            self.name, top_k(scores, self.labels, k), np.asarray(array), ms, self.device
+        )
 
     def classify_batch(self, arrays: Sequence[np.ndarray], k: int = 10) -> list[Prediction]:
         """Several inputs in one batched call; ``ms`` is the per-input share of the call."""

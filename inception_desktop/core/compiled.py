@@ -43,7 +43,8 @@ class CompiledModel:
             return model(preprocess(x), training=False)
 
         self._single = tf.function(
-            forward, input_signature=[tf.TensorSpec((1, *self.input_shape), tf_dtype)],
+            forward,
+            input_signature=[tf.TensorSpec((1, *self.input_shape), tf_dtype)],
             reduce_retracing=True,
         )
         self._batch = tf.function(
@@ -75,5 +76,8 @@ class CompiledModel:
         if len(arrays) == 0:
             return np.zeros((0, *self.model.outputs[0].shape[1:]), np.float32)
         return np.concatenate(
-            [self._batch(arrays[i : i + batch_size]).numpy() for i in range(0, len(arrays), batch_size)]
+            [
+                self._batch(arrays[i : i + batch_size]).numpy()
+                for i in range(0, len(arrays), batch_size)
+            ]
         )

@@ -112,14 +112,20 @@ def load_image_bytes(
         try:
             image = Image.open(io.BytesIO(data))
         except UnidentifiedImageError:
-            raise ImageLoadError(source, "not an image (or a format that is not supported)") from None
+            raise ImageLoadError(
+                source, "not an image (or a format that is not supported)"
+            ) from None
         except Image.DecompressionBombError as exc:
             raise ImageLoadError(source, f"too large ({exc})") from None
         except (OSError, SyntaxError, ValueError) as exc:
+            if "truncated" in str(exc).lower():
+                raise ImageLoadError(source, "truncated or damaged image data") from None
             raise ImageLoadError(source, f"damaged image header ({exc})") from None
         fmt = image.format or "unknown"
         if fmt not in SUPPORTED_FORMATS:
-            raise ImageLoadError(source, f"format not supported ({fmt}); use JPEG, PNG, BMP, GIF, TIFF or WebP")
+            raise ImageLoadError(
+                source, f"format not supported ({fmt}); use JPEG, PNG, BMP, GIF, TIFF or WebP"
+            )
         width, height = image.size
         if width < 1 or height < 1:
             raise ImageLoadError(source, f"image has no pixels ({width}x{height})")
@@ -135,7 +141,7 @@ def load_image_bytes(
             image.load()
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             text = str(exc)
-            if "truncated" in text or "broken" in text or isinstance(exc, EOFError):
+            if "truncated" in text.lower() or "broken" in text or isinstance(exc, EOFError):
                 raise ImageLoadError(source, "truncated or damaged image data") from None
             raise ImageLoadError(source, f"cannot decode the image ({text})") from None
         except Image.DecompressionBombError as exc:
@@ -144,7 +150,9 @@ def load_image_bytes(
     return LoadedImage(rgb, source, fmt, original_size, scale)
 
 
-def to_rgb(image: Image.Image, background: tuple[int, int, int] = DEFAULT_BACKGROUND) -> Image.Image:
+def to_rgb(
+    image: Image.Image, background: tuple[int, int, int] = DEFAULT_BACKGROUND
+) -> Image.Image:
     """The image upright, in 8-bit RGB, with any transparency composited onto ``background``.
 
     Pillow's own ``convert("RGB")`` clips 16-bit and 32-bit greyscale to white and drops alpha onto
@@ -160,11 +168,11 @@ def to_rgb(image: Image.Image, background: tuple[int, int, int] = DEFAULT_BACKGR
         mode = "L"
     if mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    elif mode in ("LA", "La", "PA", "RGBa"):
-        image = image.convert("RGBA")
-    elif mode == "L" and "transparency" in image.info:
-        image = image.convert("RGBA")
-    elif mode == "RGB" and "transparency" in image.info:
+    elif (
+        mode in ("LA", "La", "PA", "RGBa")
+        or (mode == "L" and "transparency" in image.info)
+        or (mode == "RGB" and "transparency" in image.info)
+    ):
         image = image.convert("RGBA")
     if image.mode == "RGBA":
         canvas = Image.new("RGB", image.size, background)
@@ -189,7 +197,7 @@ def list_images(folder: str | Path) -> list[Path]:
     """The image files directly inside ``folder``, sorted by name (hidden files skipped)."""
     folder = Path(folder)
     return sorted(
-        p for p in folder.iterdir()
+        p
+        for p in folder.iterdir()
         if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in IMAGE_SUFFIXES
     )
-

@@ -45,13 +45,13 @@ def load_classifier(weights: str | Path | None = None) -> Any:
 
     ``weights`` defaults to the installed file; :class:`WeightsError` says how to get one.
     """
+    import numpy as np
+
     from inception_desktop.core import weights as weights_module
     from inception_desktop.core.classifier import Classifier
     from inception_desktop.core.compiled import CompiledModel
     from inception_desktop.core.device import describe_device
     from inception_desktop.core.labels import imagenet_labels
-
-    import numpy as np
 
     path = Path(weights) if weights is not None else weights_module.require()
     model = build_model(path)

@@ -113,8 +113,13 @@ def download(
     url = download_url()
     try:
         download_file(
-            url, target, expected_hash=expected_md5(), algorithm="md5",
-            progress=progress, cancel=cancel, timeout=timeout,
+            url,
+            target,
+            expected_hash=expected_md5(),
+            algorithm="md5",
+            progress=progress,
+            cancel=cancel,
+            timeout=timeout,
         )
     except DownloadError as exc:
         raise WeightsError(_advice(exc)) from exc

@@ -86,7 +86,7 @@ def inception_modules() -> Any:
 
 
 def vgg32() -> Any:
-    """The seed's VGG variant on MNIST padded to 32x32: 64-64 / 128-128 / 256x3 / 512x3, dense 4096."""
+    """The seed's VGG variant on MNIST padded to 32x32: 64-64/128-128/256x3/512x3, dense 4096."""
     import keras
     from keras import layers
 
@@ -142,12 +142,18 @@ ARCHITECTURES: dict[str, Architecture] = {
     for arch in (
         Architecture("nielsen", nielsen, "NielsenNet (seed)", 0.9951, 20, 1e-3, False),
         Architecture(
-            "inception_modules", inception_modules, "two Inception modules (seed)", 0.985, 10,
-            1e-3, False,
+            "inception_modules",
+            inception_modules,
+            "two Inception modules (seed)",
+            0.985,
+            10,
+            1e-3,
+            False,
         ),
         Architecture("vgg32", vgg32, "VGG on 32x32 (seed)", 0.9786, 5, 1e-4, False),
-        Architecture("default", default, "ours: BN + strided convs + augmentation", None, 20,
-                     3e-3, True),
+        Architecture(
+            "default", default, "ours: BN + strided convs + augmentation", None, 20, 3e-3, True
+        ),
     )
 }
 

@@ -16,7 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from inception_desktop.core import paths
-from inception_desktop.core.download import CancelToken, ProgressCallback, download_file, file_digest
+from inception_desktop.core.download import (
+    CancelToken,
+    ProgressCallback,
+    download_file,
+    file_digest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -203,9 +208,9 @@ def _combine(parts: list[str]) -> str:
 
 __all__ = [
     "FILES",
+    "VALIDATION_SIZE",
     "MnistDataError",
     "MnistSplits",
-    "VALIDATION_SIZE",
     "download",
     "load",
     "locate",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,3 +26,46 @@ def accuracy(model: Any, images: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of ``images`` whose top-1 class equals ``labels``."""
     predicted = predict_scores(model, images).argmax(axis=1)
     return float((predicted == labels).mean())
+
+
+def evaluate(
+    model: Any,
+    images: np.ndarray,
+    labels: np.ndarray,
+    report_dir: str | Path | None = None,
+    model_name: str = "model",
+    max_gallery: int = 100,
+) -> dict[str, Any]:
+    """Accuracy, per-class accuracy and confusions; with ``report_dir``, also the pictures and
+    ``summary.json``. Returns the summary."""
+    from inception_desktop.core.mnist import report
+
+    scores = predict_scores(model, images)
+    predicted = scores.argmax(axis=1)
+    labels = labels.astype(np.int64)
+    matrix = report.confusion_matrix(labels, predicted)
+    per_class = {str(d): float(matrix[d, d] / max(1, matrix[d].sum())) for d in range(10)}
+    wrong = np.flatnonzero(predicted != labels)
+    summary: dict[str, Any] = {
+        "model": model_name,
+        "test_size": len(labels),
+        "accuracy": float((predicted == labels).mean()),
+        "errors": len(wrong),
+        "per_class_accuracy": per_class,
+        "confusion_matrix": matrix.tolist(),
+    }
+    if report_dir is not None:
+        out = Path(report_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        report.draw_confusion(matrix, out / "confusion_matrix.png")
+        shown = wrong[:max_gallery]
+        report.draw_gallery(
+            images[shown],
+            labels[shown],
+            predicted[shown],
+            scores[shown, predicted[shown]],
+            out / "misclassified.png",
+        )
+        summary["files"] = ["confusion_matrix.png", "misclassified.png", "summary.json"]
+        (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return summary

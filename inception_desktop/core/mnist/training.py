@@ -94,7 +94,9 @@ def train(config: TrainConfig, splits: MnistSplits, report: Reporter = log.info)
     arch = architectures.get(config.arch)
     epochs = config.epochs or arch.default_epochs
     if epochs < 1 or config.batch_size < 1:
-        raise ValueError(f"epochs and batch size must be positive, got {epochs}, {config.batch_size}")
+        raise ValueError(
+            f"epochs and batch size must be positive, got {epochs}, {config.batch_size}"
+        )
     out = Path(config.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     resume_model, resume_state, best_weights = checkpoint_paths(out)
@@ -148,15 +150,13 @@ def train(config: TrainConfig, splits: MnistSplits, report: Reporter = log.info)
                 epochs=epochs,
                 initial_epoch=state["epoch"],
                 callbacks=callbacks,
+                shuffle=False,  # the dataset shuffles itself, reproducibly
                 verbose=0,
             )
         except KeyboardInterrupt:
             interrupted = True
             progress.save_resume_state(model)
-            report(
-                f"interrupted after epoch {state['epoch']}; resume with "
-                f"--resume {resume_model}"
-            )
+            report(f"interrupted after epoch {state['epoch']}; resume with --resume {resume_model}")
     if interrupted or not best_weights.is_file():
         return TrainResult(resume_model, {}, state["history"], interrupted=True)
 
@@ -175,7 +175,11 @@ def train(config: TrainConfig, splits: MnistSplits, report: Reporter = log.info)
 
 
 def _finish(
-    model: Any, config: TrainConfig, splits: MnistSplits, state: dict[str, Any], epochs: int,
+    model: Any,
+    config: TrainConfig,
+    splits: MnistSplits,
+    state: dict[str, Any],
+    epochs: int,
     report: Reporter,
 ) -> dict[str, Any]:
     from inception_desktop.core.mnist.evaluation import accuracy
@@ -196,7 +200,7 @@ def _finish(
         "test_accuracy": test_acc,
         "parameters": int(model.count_params()),
         "training_seconds": round(state["seconds"], 1),
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "data_digest": splits.digest,
         "train_size": len(splits.x_train),
         "val_size": len(splits.x_val),
@@ -217,8 +221,13 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
     """Epoch lines with ETA, best-weights tracking and resumable state after every epoch."""
 
     def __init__(
-        self, epochs: int, state: dict[str, Any], resume_model: Path, resume_state: Path,
-        best_weights: Path, report: Reporter,
+        self,
+        epochs: int,
+        state: dict[str, Any],
+        resume_model: Path,
+        resume_state: Path,
+        best_weights: Path,
+        report: Reporter,
     ) -> None:
         super().__init__()
         self.epochs = epochs
@@ -262,5 +271,5 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
 
 
 def _duration(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"

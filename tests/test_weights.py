@@ -1,0 +1,86 @@
+"""core.weights and `inception-desktop weights`: download, status, import, trust."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inception_desktop.cli import main
+from inception_desktop.core import weights
+from inception_desktop.core.download import file_digest
+
+
+@pytest.fixture
+def served_weights(http_server, inception_weights: Path, monkeypatch: pytest.MonkeyPatch):
+    """The test weights served on 127.0.0.1, with the URL and md5 pointed at them."""
+    http_server.files[weights.FILE_NAME] = inception_weights.read_bytes()
+    monkeypatch.setenv(weights.URL_ENV, http_server.url(weights.FILE_NAME))
+    monkeypatch.setenv(weights.MD5_ENV, file_digest(inception_weights))
+    return http_server
+
+
+def test_missing_weights_say_how_to_get_them(isolated_cache: Path):
+    status = weights.status()
+    assert not status.present
+    assert str(isolated_cache) in str(status.path)
+    with pytest.raises(weights.WeightsError, match=r"(?s)weights download.*weights import FILE"):
+        weights.require()
+
+
+def test_download_through_the_real_path_then_status(served_weights, capsys):
+    assert main(["weights", "download"]) == 0
+    out, err = capsys.readouterr()
+    assert "installed:" in out and "Inception v3 weights" in err
+    status = weights.status()
+    assert status.present and status.origin == "download"
+    assert main(["weights", "status"]) == 0
+    assert "download" in capsys.readouterr().out
+
+
+def test_wrong_hash_from_the_server_installs_nothing(served_weights, monkeypatch, capsys):
+    monkeypatch.setenv(weights.MD5_ENV, "0" * 32)
+    assert main(["weights", "download"]) == 1
+    assert "damaged" in capsys.readouterr().err
+    assert not weights.status().present
+    assert list(weights.weights_path().parent.iterdir()) == []
+
+
+def test_server_error_and_offline_give_advice(http_server, monkeypatch):
+    monkeypatch.setenv(weights.URL_ENV, http_server.url("status/503"))
+    with pytest.raises(weights.WeightsError, match=r"(?s)503.*import a file"):
+        weights.download()
+    monkeypatch.setenv(weights.URL_ENV, "http://127.0.0.1:9/nothing-listens-here")
+    with pytest.raises(weights.WeightsError, match=r"(?s)offline.*weights import FILE"):
+        weights.download()
+    assert not weights.status().present
+
+
+def test_import_refuses_an_unofficial_file_unless_trusted(
+    inception_weights: Path, tmp_path, capsys
+):
+    assert main(["weights", "import", str(inception_weights)]) == 1
+    assert "not the official" in capsys.readouterr().err
+    assert not weights.status().present
+    assert main(["weights", "import", str(inception_weights), "--trust"]) == 0
+    assert weights.status().origin == "trusted import"
+    assert file_digest(weights.weights_path()) == file_digest(inception_weights)
+
+
+def test_trust_still_requires_a_file_that_loads(tmp_path: Path):
+    junk = tmp_path / "junk.h5"
+    junk.write_bytes(b"\x89HDF\r\n\x1a\n" + b"0" * 1000)
+    with pytest.raises(weights.WeightsError, match="not usable as Inception v3 weights"):
+        weights.import_file(junk, trust=True)
+    assert not weights.status().present
+
+
+def test_import_accepts_the_official_hash(inception_weights: Path, monkeypatch):
+    monkeypatch.setenv(weights.MD5_ENV, file_digest(inception_weights))
+    weights.import_file(inception_weights)
+    assert weights.status().origin == "import"
+
+
+def test_path_prints_the_cache_location(isolated_cache: Path, capsys):
+    assert main(["weights", "path"]) == 0
+    assert capsys.readouterr().out.strip() == str(weights.weights_path())
