@@ -59,3 +59,39 @@ def mnist_splits(mnist_dir: Path):
     from inception_desktop.core.mnist import data
 
     return data.load(mnist_dir, allow_download=False)
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    """QSettings in a file under tmp_path: tests never read or write the user's preferences."""
+    from PySide6.QtCore import QSettings
+
+    from inception_desktop.gui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def fakes():
+    from tests.fakes import FakeClassifier
+
+    return {
+        "photo": FakeClassifier("Fake Inception", (299, 299, 3), 1000),
+        "digit": FakeClassifier("Fake MNIST", (28, 28), 10),
+    }
+
+
+@pytest.fixture
+def window(qtbot, settings, fakes):
+    """The real main window with fake models, started as the app starts it."""
+    from inception_desktop.gui.main_window import MainWindow
+
+    factories = {kind: (lambda path, m=model: m) for kind, model in fakes.items()}
+    win = MainWindow(settings, factories)
+    qtbot.addWidget(win)
+    win.show()
+    win.start_models()
+    win.worker.load("photo")  # as if the weights were installed
+    qtbot.waitUntil(lambda: {"digit", "photo"} <= set(win._names), timeout=10000)
+    yield win
+    win.close()

@@ -1,14 +1,21 @@
-"""Starting the application."""
+"""Starting the application: the window first, everything slow afterwards on other threads."""
 
 from __future__ import annotations
 
 import sys
 
+from PySide6.QtWidgets import QApplication
+
+from inception_desktop.gui.main_window import MainWindow, schedule_start
+
 
 def run_app(files: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    label = QLabel("Inception Desktop")
-    label.show()
+    app.setApplicationName("Inception Desktop")
+    app.setOrganizationName("Inception Desktop")
+    window = MainWindow()
+    window.show()
+    if files:
+        window.open_paths(files)
+    schedule_start(window)
     return app.exec()

@@ -1,0 +1,90 @@
+"""The exact network input, pixel for pixel: scaled with nearest neighbour, with an optional grid."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+def array_to_qimage(array: np.ndarray) -> QImage:
+    """A deep-copied QImage of a uint8 (H, W) grey or (H, W, 3) RGB array."""
+    array = np.ascontiguousarray(array, dtype=np.uint8)
+    h, w = array.shape[:2]
+    if array.ndim == 2:
+        image = QImage(array.data, w, h, w, QImage.Format.Format_Grayscale8)
+    else:
+        image = QImage(array.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+    return image.copy()
+
+
+class InputView(QWidget):
+    """Shows an array at an integer-free scale that fits, never smoothed."""
+
+    def __init__(self, grid: bool = False, caption: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self._array: np.ndarray | None = None
+        self._grid = grid
+        self._caption = caption
+        self._content: tuple[float, float, float, float] | None = None
+        self.setMinimumSize(160, 160)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(299, 299)
+
+    def set_array(
+        self, array: np.ndarray | None, content: tuple[float, float, float, float] | None = None
+    ) -> None:
+        """Show ``array``; ``content`` marks the image part (the rest is padding)."""
+        self._array = None if array is None else np.array(array, dtype=np.uint8)
+        self._image = None if array is None else array_to_qimage(self._array)
+        self._content = content
+        self.update()
+
+    def array(self) -> np.ndarray | None:
+        return self._array
+
+    def target_rect(self) -> QRect:
+        if self._image is None:
+            return QRect()
+        side = min(self.width(), self.height() - (18 if self._caption else 0))
+        w, h = self._image.width(), self._image.height()
+        scale = side / max(w, h)
+        tw, th = int(w * scale), int(h * scale)
+        return QRect((self.width() - tw) // 2, 0, tw, th)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        if self._image is None:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Network input")
+            return
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        target = self.target_rect()
+        painter.drawImage(target, self._image)
+        w, h = self._image.width(), self._image.height()
+        if self._grid and target.width() >= 2 * w:
+            painter.setPen(QPen(QColor(90, 90, 90, 120), 0))
+            for i in range(1, w):
+                x = target.x() + i * target.width() / w
+                painter.drawLine(int(x), target.top(), int(x), target.bottom())
+            for j in range(1, h):
+                y = target.y() + j * target.height() / h
+                painter.drawLine(target.left(), int(y), target.right(), int(y))
+        if self._content is not None and self._content != (0, 0, w, h):
+            x0, y0, x1, y1 = self._content
+            sx, sy = target.width() / w, target.height() / h
+            painter.setPen(QPen(QColor(255, 200, 0), 1, Qt.PenStyle.DashLine))
+            painter.drawRect(
+                QRectF(target.x() + x0 * sx, target.y() + y0 * sy, (x1 - x0) * sx, (y1 - y0) * sy)
+            )
+        if self._caption:
+            painter.setPen(self.palette().windowText().color())
+            painter.drawText(
+                QRect(0, target.bottom() + 2, self.width(), 16),
+                Qt.AlignmentFlag.AlignCenter,
+                f"{self._caption} — {w}x{h}",
+            )

@@ -1,0 +1,214 @@
+"""The photo, with what the network sees drawn on it and a crop rectangle a person can drag.
+
+Drag on empty space to draw a rectangle, inside it to move it, on a corner to resize it;
+double-click or Esc removes it. ``boxChanged`` fires while dragging (the workspace re-classifies,
+latest request wins) and once more on release.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from inception_desktop.core.framing import Box
+
+HANDLE = 8.0
+MIN_BOX = 4.0
+
+
+class PhotoView(QWidget):
+    boxChanged = Signal(object)  # Box | None, in image pixels
+    boxEdited = Signal(object)  # the same, once a drag ends
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self._box: QRectF | None = None  # image pixels
+        self._seen: QRectF | None = None  # the region the network sees, image pixels
+        self._drag: str | None = None
+        self._anchor = QPointF()
+        self._start_box = QRectF()
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(240, 200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setToolTip(
+            "Drag to draw a crop rectangle; drag it to move, corners to resize; "
+            "double-click or Esc to remove it"
+        )
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 400)
+
+    # --- state -----------------------------------------------------------------------------
+    def set_image(self, image: QImage | None) -> None:
+        self._image = image
+        self._box = None
+        self._seen = None
+        self.update()
+
+    def set_box(self, box: Box | None) -> None:
+        self._box = None if box is None else QRectF(box.x, box.y, box.w, box.h)
+        self.update()
+
+    def box(self) -> Box | None:
+        if self._box is None:
+            return None
+        r = self._box.normalized()
+        return Box(round(r.x()), round(r.y()), round(r.width()), round(r.height()))
+
+    def set_seen(self, rect: tuple[float, float, float, float] | None) -> None:
+        self._seen = (
+            None if rect is None else QRectF(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
+        )
+        self.update()
+
+    # --- geometry --------------------------------------------------------------------------
+    def image_rect(self) -> QRectF:
+        """Where the image is drawn, in widget coordinates."""
+        if self._image is None:
+            return QRectF()
+        iw, ih = self._image.width(), self._image.height()
+        scale = min(self.width() / iw, self.height() / ih)
+        w, h = iw * scale, ih * scale
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def _scale(self) -> float:
+        return self.image_rect().width() / self._image.width() if self._image else 1.0
+
+    def to_image(self, p: QPointF) -> QPointF:
+        r, s = self.image_rect(), self._scale()
+        x = min(max((p.x() - r.x()) / s, 0.0), float(self._image.width()))
+        y = min(max((p.y() - r.y()) / s, 0.0), float(self._image.height()))
+        return QPointF(x, y)
+
+    def to_widget(self, rect: QRectF) -> QRectF:
+        r, s = self.image_rect(), self._scale()
+        return QRectF(
+            r.x() + rect.x() * s, r.y() + rect.y() * s, rect.width() * s, rect.height() * s
+        )
+
+    def _hit(self, pos: QPointF) -> str | None:
+        if self._box is None:
+            return None
+        w = self.to_widget(self._box.normalized())
+        corners = {
+            "tl": w.topLeft(),
+            "tr": w.topRight(),
+            "bl": w.bottomLeft(),
+            "br": w.bottomRight(),
+        }
+        for name, corner in corners.items():
+            if abs(pos.x() - corner.x()) <= HANDLE and abs(pos.y() - corner.y()) <= HANDLE:
+                return name
+        return "move" if w.contains(pos) else None
+
+    # --- mouse and keys --------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._image is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.position()
+        self._drag = self._hit(pos) or "new"
+        self._anchor = self.to_image(pos)
+        if self._drag == "new":
+            self._box = QRectF(self._anchor, self._anchor)
+        self._start_box = QRectF(self._box.normalized())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._image is None:
+            return
+        pos = event.position()
+        if not (event.buttons() & Qt.MouseButton.LeftButton) or self._drag is None:
+            hit = self._hit(pos)
+            cursor = {
+                "move": Qt.CursorShape.SizeAllCursor,
+                "tl": Qt.CursorShape.SizeFDiagCursor,
+                "br": Qt.CursorShape.SizeFDiagCursor,
+                "tr": Qt.CursorShape.SizeBDiagCursor,
+                "bl": Qt.CursorShape.SizeBDiagCursor,
+            }.get(hit or "", Qt.CursorShape.CrossCursor)
+            self.setCursor(cursor)
+            return
+        p = self.to_image(pos)
+        b = QRectF(self._start_box)
+        if self._drag == "new":
+            self._box = QRectF(self._anchor, p).normalized()
+        elif self._drag == "move":
+            dx, dy = p.x() - self._anchor.x(), p.y() - self._anchor.y()
+            dx = min(max(dx, -b.x()), self._image.width() - b.right())
+            dy = min(max(dy, -b.y()), self._image.height() - b.bottom())
+            self._box = b.translated(dx, dy)
+        else:
+            if "l" in self._drag:
+                b.setLeft(p.x())
+            if "r" in self._drag:
+                b.setRight(p.x())
+            if "t" in self._drag:
+                b.setTop(p.y())
+            if "b" in self._drag:
+                b.setBottom(p.y())
+            self._box = b.normalized()
+        self.update()
+        if self._box_is_usable():
+            self.boxChanged.emit(self.box())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        self._drag = None
+        if not self._box_is_usable():
+            self._box = None  # a click, not a drag
+        self.update()
+        self.boxChanged.emit(self.box())
+        self.boxEdited.emit(self.box())
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.clear_box()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self._box is not None:
+            self.clear_box()
+        else:
+            super().keyPressEvent(event)
+
+    def clear_box(self) -> None:
+        self._drag = None
+        if self._box is not None:
+            self._box = None
+            self.update()
+            self.boxChanged.emit(None)
+            self.boxEdited.emit(None)
+
+    def _box_is_usable(self) -> bool:
+        return self._box is not None and min(self._box.width(), self._box.height()) >= MIN_BOX
+
+    # --- painting --------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        if self._image is None:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                "Drop photos here, paste (Ctrl+V) or open (Ctrl+O)",
+            )
+            return
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        target = self.image_rect()
+        painter.drawImage(target, self._image)
+        if self._seen is not None:
+            seen = self.to_widget(self._seen)
+            painter.fillRect(target, QColor(0, 0, 0, 90))
+            painter.drawImage(seen, self._image, self._seen)
+            painter.setPen(QPen(QColor(255, 200, 0), 2, Qt.PenStyle.DashLine))
+            painter.drawRect(seen)
+        if self._box is not None:
+            box = self.to_widget(self._box.normalized())
+            painter.setPen(QPen(QColor(0, 200, 255), 2))
+            painter.drawRect(box)
+            painter.setBrush(QColor(0, 200, 255))
+            for corner in (box.topLeft(), box.topRight(), box.bottomLeft(), box.bottomRight()):
+                painter.drawRect(
+                    QRectF(corner.x() - HANDLE / 2, corner.y() - HANDLE / 2, HANDLE, HANDLE)
+                )

@@ -1,0 +1,92 @@
+"""Top-k scores as labelled horizontal bars with percentages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+ROW = 24
+
+
+class ScoreBars(QWidget):
+    """Shows ``(label, score)`` rows, best first; an optional rank change per row (+ is up)."""
+
+    def __init__(self, rows: int = 10, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._capacity = rows
+        self._rows: list[tuple[str, float]] = []
+        self._moves: list[int | None] = []
+        self._placeholder = "No prediction yet"
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(260)
+
+    def sizeHint(self) -> QSize:
+        return QSize(340, ROW * self._capacity + 8)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(260, ROW * self._capacity + 8)
+
+    def set_scores(
+        self, rows: Sequence[tuple[str, float]], moves: Sequence[int | None] = ()
+    ) -> None:
+        self._rows = list(rows)[: self._capacity]
+        self._moves = list(moves)[: self._capacity]
+        self.update()
+
+    def clear(self, placeholder: str = "No prediction yet") -> None:
+        self._rows, self._moves, self._placeholder = [], [], placeholder
+        self.update()
+
+    def rows(self) -> list[tuple[str, float]]:
+        return list(self._rows)
+
+    def placeholder(self) -> str:
+        return "" if self._rows else self._placeholder
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        text_colour = palette.color(QPalette.ColorRole.WindowText)
+        if not self._rows:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._placeholder)
+            return
+        width = self.width()
+        label_w = int(width * 0.42)
+        pct_w = 64
+        move_w = 34 if self._moves else 0
+        bar_w = max(20, width - label_w - pct_w - move_w - 12)
+        metrics = painter.fontMetrics()
+        for i, (label, score) in enumerate(self._rows):
+            y = 4 + i * ROW
+            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, label_w - 6)
+            painter.setPen(text_colour)
+            painter.drawText(
+                QRectF(0, y, label_w - 6, ROW),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                text,
+            )
+            track = QRectF(label_w, y + 5, bar_w, ROW - 10)
+            painter.fillRect(track, palette.color(QPalette.ColorRole.AlternateBase))
+            colour = QColor(46, 125, 210) if i else QColor(230, 120, 20)
+            painter.fillRect(
+                QRectF(track.x(), track.y(), bar_w * max(0.0, min(1.0, score)), track.height()),
+                colour,
+            )
+            painter.drawText(
+                QRectF(label_w + bar_w + 6, y, pct_w, ROW),
+                Qt.AlignmentFlag.AlignVCenter,
+                f"{score * 100:.1f}%",
+            )
+            if self._moves and i < len(self._moves):
+                move = self._moves[i]
+                mark = "new" if move is None else ("=" if move == 0 else f"{move:+d}")
+                colour = QColor(0, 140, 0) if (move or 0) > 0 else QColor(190, 0, 0)
+                painter.setPen(text_colour if move == 0 else colour)
+                painter.drawText(
+                    QRectF(width - move_w, y, move_w, ROW), Qt.AlignmentFlag.AlignVCenter, mark
+                )

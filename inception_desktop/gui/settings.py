@@ -1,0 +1,55 @@
+"""Preferences that persist across runs, through QSettings (tests point it at a temp folder)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 10
+
+
+class Settings:
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.qs = settings or QSettings("Inception Desktop", "Inception Desktop")
+
+    def _get(self, key: str, default, kind):
+        value = self.qs.value(key, default)
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            return default
+
+    geometry = property(
+        lambda self: self.qs.value("window/geometry", QByteArray()),
+        lambda self, v: self.qs.setValue("window/geometry", v),
+    )
+    workspace = property(
+        lambda self: self._get("window/workspace", 0, int),
+        lambda self, v: self.qs.setValue("window/workspace", int(v)),
+    )
+    framing = property(
+        lambda self: self._get("photo/framing", "pad", str),
+        lambda self, v: self.qs.setValue("photo/framing", v),
+    )
+    pad_color = property(
+        lambda self: self._get("photo/pad_color", "#808080", str),
+        lambda self, v: self.qs.setValue("photo/pad_color", v),
+    )
+    pen_width = property(
+        lambda self: self._get("digit/pen_width", 22, int),
+        lambda self, v: self.qs.setValue("digit/pen_width", int(v)),
+    )
+
+    def recent_files(self) -> list[str]:
+        value = self.qs.value("photo/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def add_recent(self, path: str) -> list[str]:
+        recent = [path] + [p for p in self.recent_files() if p != path]
+        recent = recent[:MAX_RECENT]
+        self.qs.setValue("photo/recent", recent)
+        return recent
+
+    def sync(self) -> None:
+        self.qs.sync()

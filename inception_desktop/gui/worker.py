@@ -1,0 +1,183 @@
+"""The one inference worker: a QObject living on its own QThread that owns every model.
+
+The GUI thread calls :meth:`InferenceWorker.submit` (cheap, thread-safe): the request replaces
+any pending one from the same source ("latest wins") and the worker is woken through a queued
+signal. TensorFlow is imported and models are loaded here, on the worker thread, lazily. Every
+exception becomes a ``failed`` signal with a sentence a person understands; the worker keeps
+serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from inception_desktop.gui.requests import (
+    CompareRequest,
+    CompareResult,
+    DigitRequest,
+    DigitResult,
+    Failure,
+    PhotoRequest,
+    PhotoResult,
+)
+
+log = logging.getLogger(__name__)
+
+PHOTO, DIGIT = "photo", "digit"
+
+#: A model factory: called on the worker thread, returns an object with ``classify``,
+#: ``classify_batch``, ``name``, ``device`` and ``input_shape`` (a core Classifier, or a fake).
+Factory = Callable[[Any], Any]
+
+
+def default_factories() -> dict[str, Factory]:
+    def photo(path: Any) -> Any:
+        from inception_desktop.core import inception
+
+        return inception.load_classifier(path)
+
+    def digit(path: Any) -> Any:
+        from inception_desktop.core.mnist.classifier import load_classifier
+
+        return load_classifier(path)
+
+    return {PHOTO: photo, DIGIT: digit}
+
+
+class InferenceWorker(QObject):
+    """See the module docstring. Create it, ``moveToThread``, start the thread, then ``start``."""
+
+    # kind, message: progress while TensorFlow and models load
+    loading = Signal(str, str)
+    # kind, model name, device
+    modelReady = Signal(str, str, str)
+    # kind, message (e.g. weights missing): the model is not available
+    modelUnavailable = Signal(str, str)
+    photoResult = Signal(object)
+    digitResult = Signal(object)
+    compareResult = Signal(object)
+    failed = Signal(object)
+    _wake = Signal()
+    _load = Signal(str, object)
+
+    def __init__(self, factories: dict[str, Factory] | None = None) -> None:
+        super().__init__()
+        self._factories = factories or default_factories()
+        self._models: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._pending: dict[str, Any] = {}
+        self._wake.connect(self._drain)
+        self._load.connect(self._load_model)
+
+    # --- called from the GUI thread -------------------------------------------------------
+    def submit(self, request: Any) -> None:
+        """Queue ``request``, replacing a pending one from the same source."""
+        with self._lock:
+            self._pending[request.source] = request
+        self._wake.emit()
+
+    def load(self, kind: str, path: Any = None) -> None:
+        """(Re)load the model of ``kind`` from ``path`` (None: the default), on the worker."""
+        self._load.emit(kind, path)
+
+    def has_model(self, kind: str) -> bool:
+        return kind in self._models
+
+    # --- runs on the worker thread --------------------------------------------------------
+    @Slot(str, object)
+    def _load_model(self, kind: str, path: Any) -> None:
+        what = "Inception v3" if kind == PHOTO else "MNIST model"
+        self.loading.emit(kind, f"Loading {what}…")
+        started = time.perf_counter()
+        try:
+            model = self._factories[kind](path)
+        except Exception as exc:
+            log.info("loading %s failed: %s", kind, exc)
+            self.modelUnavailable.emit(kind, str(exc))
+            return
+        self._models[kind] = model
+        log.info(
+            "%s ready in %.1f s on %s", model.name, time.perf_counter() - started, model.device
+        )
+        self.modelReady.emit(kind, model.name, model.device)
+        self._drain()  # serve what arrived while loading
+
+    @Slot()
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                ready = [s for s, r in self._pending.items() if self._kind_of(r) in self._models]
+                if not ready:
+                    return
+                request = self._pending.pop(ready[0])
+            self._handle(request)
+
+    @staticmethod
+    def _kind_of(request: Any) -> str:
+        return DIGIT if isinstance(request, DigitRequest) else PHOTO
+
+    def _handle(self, request: Any) -> None:
+        try:
+            if isinstance(request, PhotoRequest):
+                self.photoResult.emit(self._photo(request))
+            elif isinstance(request, CompareRequest):
+                self.compareResult.emit(self._compare(request))
+            elif isinstance(request, DigitRequest):
+                self.digitResult.emit(self._digit(request))
+        except Exception as exc:
+            log.warning("request %s failed: %s", request.id, exc, exc_info=True)
+            self.failed.emit(Failure(request.id, request.source, _sentence(exc)))
+
+    def _photo(self, request: PhotoRequest) -> PhotoResult:
+        from inception_desktop.core.framing import frame
+
+        model = self._models[PHOTO]
+        framed = frame(request.image, model.input_shape[0], request.framing)
+        return PhotoResult(request.id, framed, model.classify(framed.array, k=10))
+
+    def _compare(self, request: CompareRequest) -> CompareResult:
+        from dataclasses import replace
+
+        from inception_desktop.core.framing import MODES, frame
+
+        model = self._models[PHOTO]
+        framed = [
+            frame(request.image, model.input_shape[0], replace(request.framing, mode=mode))
+            for mode in MODES
+        ]
+        predictions = model.classify_batch([f.array for f in framed], k=1000)
+        return CompareResult(request.id, tuple(zip(framed, predictions, strict=True)))
+
+    def _digit(self, request: DigitRequest) -> DigitResult:
+        from inception_desktop.core.digits import normalize_digit
+
+        steps = normalize_digit(request.canvas)
+        if steps is None:
+            return DigitResult(request.id, None, None)
+        return DigitResult(request.id, steps, self._models[DIGIT].classify(steps.input, k=10))
+
+
+def _sentence(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+class WorkerThread:
+    """Owns the QThread and the worker; ``stop`` ends it cleanly (no 'destroyed while running')."""
+
+    def __init__(self, factories: dict[str, Factory] | None = None) -> None:
+        self.thread = QThread()
+        self.thread.setObjectName("inference")
+        self.worker = InferenceWorker(factories)
+        self.worker.moveToThread(self.thread)
+        self.thread.start()
+
+    def stop(self, timeout_ms: int = 30000) -> bool:
+        self.thread.quit()
+        return self.thread.wait(timeout_ms)
