@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
@@ -32,7 +33,7 @@ def drag(widget: QWidget, points: Sequence[tuple[float, float]], release: bool =
 def polyline(points: Sequence[tuple[float, float]], step: float = 4.0) -> list[tuple[float, float]]:
     """Points every ``step`` pixels along a polyline, like a real mouse sends them."""
     out: list[tuple[float, float]] = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
         n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / step))
         out.extend((x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1))
     return out

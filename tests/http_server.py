@@ -20,6 +20,7 @@ class LocalServer:
     files: dict[str, bytes] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     stall_seconds: float = 5.0
+    slow_chunk: int = 256 * 1024
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
@@ -53,10 +54,10 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
                     time.sleep(server.stall_seconds)
                 elif parts[0] == "slow":
-                    for i in range(0, len(body), 4096):
-                        self.wfile.write(body[i : i + 4096])
+                    for i in range(0, len(body), server.slow_chunk):
+                        self.wfile.write(body[i : i + server.slow_chunk])
                         self.wfile.flush()
-                        time.sleep(0.01)
+                        time.sleep(0.005)
                 else:
                     self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):

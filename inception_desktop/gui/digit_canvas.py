@@ -104,7 +104,7 @@ class DigitCanvas(QWidget):
         painter.end()
         self.update()
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
         self._current = [self._to_canvas(event.position())]
@@ -116,7 +116,7 @@ class DigitCanvas(QWidget):
         self.update()
         self.changed.emit()
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._current is None or not (event.buttons() & Qt.MouseButton.LeftButton):
             return
         point = self._to_canvas(event.position())
@@ -130,13 +130,13 @@ class DigitCanvas(QWidget):
         self.update()
         self.changed.emit()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._current is None or event.button() != Qt.MouseButton.LeftButton:
             return
         self._current = None
         self.strokeFinished.emit()
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = self._target()

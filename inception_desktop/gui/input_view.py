@@ -1,4 +1,4 @@
-"""The exact network input, pixel for pixel: scaled with nearest neighbour, with an optional grid."""
+"""The exact network input, pixel for pixel: nearest-neighbour scaling, an optional grid."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class InputView(QWidget):
         tw, th = int(w * scale), int(h * scale)
         return QRect((self.width() - tw) // 2, 0, tw, th)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         if self._image is None:
             painter.setPen(self.palette().placeholderText().color())

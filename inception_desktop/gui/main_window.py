@@ -3,6 +3,7 @@ the views, the image loader and the inference worker. It builds no model itself.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -140,10 +141,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1200, 720)
-        try:
+        with contextlib.suppress(ValueError):
             self.photo.set_pad_color(s.pad_color)
-        except ValueError:
-            pass
         if s.framing in ("squash", "crop", "pad"):
             self.photo.set_mode(s.framing)
         self.digit.set_pen_width(s.pen_width)
@@ -197,14 +196,14 @@ class MainWindow(QMainWindow):
         mime = QGuiApplication.clipboard().mimeData()
         self.open_inputs(inputs_from_mime(mime) if mime is not None else Inputs())
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if inputs_from_mime(event.mimeData()):
             event.acceptProposedAction()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event) -> None:
         event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         inputs = inputs_from_mime(event.mimeData())
         if inputs:
             event.acceptProposedAction()
@@ -320,7 +319,7 @@ class MainWindow(QMainWindow):
         return "starting…"
 
     # --- shutdown --------------------------------------------------------------------------
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         if self.photo.weights_panel.busy():

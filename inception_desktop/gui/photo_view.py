@@ -105,7 +105,7 @@ class PhotoView(QWidget):
         return "move" if w.contains(pos) else None
 
     # --- mouse and keys --------------------------------------------------------------------
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if self._image is None or event.button() != Qt.MouseButton.LeftButton:
             return
         pos = event.position()
@@ -115,7 +115,7 @@ class PhotoView(QWidget):
             self._box = QRectF(self._anchor, self._anchor)
         self._start_box = QRectF(self._box.normalized())
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._image is None:
             return
         pos = event.position()
@@ -153,7 +153,7 @@ class PhotoView(QWidget):
         if self._box_is_usable():
             self.boxChanged.emit(self.box())
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag is None or event.button() != Qt.MouseButton.LeftButton:
             return
         self._drag = None
@@ -163,10 +163,10 @@ class PhotoView(QWidget):
         self.boxChanged.emit(self.box())
         self.boxEdited.emit(self.box())
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self.clear_box()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self._box is not None:
             self.clear_box()
         else:
@@ -184,7 +184,7 @@ class PhotoView(QWidget):
         return self._box is not None and min(self._box.width(), self._box.height()) >= MIN_BOX
 
     # --- painting --------------------------------------------------------------------------
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         if self._image is None:
             painter.setPen(self.palette().placeholderText().color())

@@ -46,7 +46,7 @@ class ScoreBars(QWidget):
     def placeholder(self) -> str:
         return "" if self._rows else self._placeholder
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
