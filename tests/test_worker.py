@@ -115,3 +115,48 @@ def test_requests_before_the_model_is_ready_are_served_when_it_is(qtbot):
     qtbot.waitUntil(lambda: bool(results.calls), timeout=5000)
     assert results.calls[0][0].request_id == request.id
     assert thread.stop(5000)
+
+
+LOAD_BOTH = """
+import sys, time
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from inception_desktop.gui.worker import WorkerThread, default_factories
+from tests.fakes import Recorder
+thread = WorkerThread(default_factories())
+events = Recorder(thread.worker.modelReady, thread.worker.modelUnavailable)
+thread.worker.load("digit")
+end = time.monotonic() + 120
+while len(events.calls) < 1 and time.monotonic() < end:
+    app.processEvents(); time.sleep(0.01)
+thread.worker.load("photo", sys.argv[1])
+while len(events.calls) < 2 and time.monotonic() < end:
+    app.processEvents(); time.sleep(0.01)
+print(events.calls)
+thread.stop()
+"""
+
+
+@pytest.mark.slow
+def test_both_real_models_load_one_after_the_other_in_a_fresh_process(inception_weights):
+    """Regression: TensorFlow first imported on the worker thread, the MNIST model loaded, then
+    Inception v3: this segfaulted while Qt's own QThread.run gave each slot a new Python thread
+    state. A fresh interpreter, because TensorFlow must not have been initialised elsewhere."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_BOTH, str(inception_weights)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=root,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "('digit', 'MNIST default'" in result.stdout
+    assert "('photo', 'Inception v3', 'CPU')" in result.stdout

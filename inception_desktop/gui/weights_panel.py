@@ -44,7 +44,9 @@ class _Job(QRunnable):
                     cancel=self.token,
                 )
             else:
-                path = weights.import_file(self.source, trust=self.action == "trust")
+                # Never trust=True here: checking an unofficial file builds the model, and
+                # TensorFlow belongs to the inference thread. The CLI offers --trust.
+                path = weights.import_file(self.source)
         except weights.WeightsError as exc:
             self.signals.failed.emit(str(exc))
         except Exception as exc:
@@ -98,8 +100,8 @@ class WeightsPanel(QWidget):
     def start_download(self) -> None:
         self._start("download")
 
-    def import_file(self, path: str, trust: bool = False) -> None:
-        self._start("trust" if trust else "import", path)
+    def import_file(self, path: str) -> None:
+        self._start("import", path)
 
     def cancel(self) -> None:
         if self._token is not None:
