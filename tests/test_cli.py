@@ -180,3 +180,10 @@ def test_importing_the_cli_does_not_import_tensorflow_or_qt(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_the_cli_framing_choices_are_the_cores():
+    from inception_desktop.commands import classify
+    from inception_desktop.core import framing
+
+    assert classify.MODES == framing.MODES

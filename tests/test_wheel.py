@@ -21,47 +21,96 @@ ROOT = Path(__file__).resolve().parents[1]
 def installed(tmp_path_factory) -> dict[str, str]:
     """The wheel installed into a fresh venv whose only link to ours is the dependency path."""
     tmp = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp / "dist"), str(ROOT)], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        timeout=300,
+    )
     wheel = next((tmp / "dist").glob("inception_desktop-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    site = Path(subprocess.check_output(
-        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        text=True).strip())
+    site = Path(
+        subprocess.check_output(
+            [
+                str(venv / "bin" / "python"),
+                "-c",
+                "import sysconfig; print(sysconfig.get_path('purelib'))",
+            ],
+            text=True,
+        ).strip()
+    )
     # Dependencies (TensorFlow, Qt…) come from our environment's site-packages as a plain path:
     # its .pth files, including the editable install of this checkout, are not processed.
     (site / "deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
-                    str(site), str(wheel)], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        timeout=300,
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["INCEPTION_DESKTOP_CACHE"] = str(tmp / "cache")
     return {"python": str(venv / "bin" / "python"), "cwd": str(tmp), "site": str(site), "env": env}
 
 
 def _run(installed, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([installed["python"], "-m", "inception_desktop", *args],
-                          capture_output=True, text=True, timeout=600, cwd=installed["cwd"],
-                          env=installed["env"])
+    return subprocess.run(
+        [installed["python"], "-m", "inception_desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=installed["cwd"],
+        env=installed["env"],
+    )
 
 
 @pytest.mark.slow
 def test_the_wheel_carries_its_resources(installed):
-    code = ("import inception_desktop, importlib.resources as r; "
-            "print(inception_desktop.__file__); "
-            "print(r.files('inception_desktop.resources').joinpath('models/mnist.keras').is_file())")
-    out = subprocess.run([installed["python"], "-c", code], capture_output=True, text=True,
-                         cwd=installed["cwd"], env=installed["env"], check=True).stdout.split()
+    code = (
+        "import inception_desktop, importlib.resources as r; "
+        "print(inception_desktop.__file__); "
+        "print(r.files('inception_desktop.resources').joinpath('models/mnist.keras').is_file())"
+    )
+    out = subprocess.run(
+        [installed["python"], "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=installed["cwd"],
+        env=installed["env"],
+        check=True,
+    ).stdout.split()
     assert out[0].startswith(installed["site"]), "imported the checkout, not the wheel"
     assert out[1] == "True"
 
 
 @pytest.mark.slow
-def test_the_installed_app_classifies_photos_and_digits(installed, inception_weights, mnist_splits,
-                                                       tmp_path):
+def test_the_installed_app_classifies_photos_and_digits(
+    installed, inception_weights, mnist_splits, tmp_path
+):
     photo = tmp_path / "photo.jpg"
-    Image.fromarray(np.random.default_rng(0).integers(0, 255, (200, 300, 3), dtype=np.uint8)
-                    ).save(photo)
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (200, 300, 3), dtype=np.uint8)).save(
+        photo
+    )
     result = _run(installed, "classify", str(photo), "--json", "--weights", str(inception_weights))
     assert result.returncode == 0, result.stderr
     [entry] = json.loads(result.stdout)

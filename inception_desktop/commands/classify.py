@@ -11,12 +11,17 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from inception_desktop.commands.common import ProgressLine, err
-from inception_desktop.core.framing import MODES, Box, Framing, FramingError, parse_color
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from inception_desktop.core.framing import Framing
+
+#: The framing modes, spelled here so that ``--help`` needs neither numpy nor Pillow.
+MODES = ("squash", "crop", "pad")
 
 BATCH = 16
 
@@ -51,6 +56,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from inception_desktop.core.framing import Box, Framing, FramingError, parse_color
+
     try:
         framing = Framing(
             args.framing,
@@ -121,7 +128,7 @@ def _load_model(args: argparse.Namespace) -> Any:
 
 def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
     from inception_desktop.core.digits import normalize_digit
-    from inception_desktop.core.framing import frame
+    from inception_desktop.core.framing import Framing, FramingError, frame
     from inception_desktop.core.images import ImageLoadError, load_image
 
     try:
