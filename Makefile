@@ -1,5 +1,9 @@
 # Two commands for a newcomer: `make run` and `make test`. Both create or refresh .venv first.
-PYTHON ?= python3
+# The newest Python >= 3.11 that actually runs here: 3.12+ is preferred because its immortal None
+# removes a crash hazard between the GUI thread and TensorFlow's tracing thread (see README).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
+	done)
 VENV := .venv
 BIN := $(VENV)/bin
 

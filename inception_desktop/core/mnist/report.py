@@ -1,7 +1,7 @@
 """Pictures for an evaluation report, drawn with Pillow (no plotting library needed).
 
 * a confusion matrix: rows are true digits, columns predictions, cells shaded by count;
-* a gallery of misclassified test digits, each captioned "true → predicted (score)", as the
+* a gallery of misclassified test digits, each captioned "true as predicted score", as the
   seed notebook shows them.
 """
 
@@ -66,8 +66,8 @@ def draw_confusion(matrix: np.ndarray, path: str | Path) -> Path:
             font=font,
             anchor="mm",
         )
-    draw.text((MARGIN, 12), "predicted →", fill="black", font=font)
-    draw.text((4, MARGIN - 40), "true ↓", fill="black", font=font)
+    draw.text((MARGIN, 12), "predicted", fill="black", font=font)
+    draw.text((4, MARGIN - 40), "true", fill="black", font=font)
     path = Path(path)
     image.save(path)
     return path
@@ -82,7 +82,7 @@ def draw_gallery(
     columns: int = 10,
     scale: int = 3,
 ) -> Path:
-    """Save the misclassified digits (uint8 (N, 28, 28)) with "true → predicted" captions."""
+    """Save the misclassified digits (uint8 (N, 28, 28)) with "true as predicted" captions."""
     tile = 28 * scale
     caption = 16
     rows = max(1, int(np.ceil(len(images) / columns)))
@@ -95,7 +95,7 @@ def draw_gallery(
         sheet.paste(
             Image.fromarray(255 - digit).resize((tile, tile), Image.Resampling.NEAREST), (x, y)
         )
-        draw.text((x, y + tile + 2), f"{t}→{p} {s:.0%}", fill=(180, 0, 0), font=font)
+        draw.text((x, y + tile + 2), f"{t} as {p} {s:.0%}", fill=(180, 0, 0), font=font)
     path = Path(path)
     sheet.save(path)
     return path
