@@ -95,3 +95,13 @@ def test_any_image_size_gives_the_exact_input_shape(w: int, h: int, mode: str, s
     assert 0 <= x0 < x1 <= size and 0 <= y0 < y1 <= size
     if mode == "pad":
         assert max(x1 - x0, y1 - y0) == size
+
+
+def test_the_fast_downscale_matches_exact_lanczos(monkeypatch):
+    from inception_desktop.core import framing
+
+    image = Image.effect_mandelbrot((1600, 1200), (-2, -1.2, 1, 1.2), 100).convert("RGB")
+    fast = framing.frame(image, 299, Framing("pad")).array.astype(float)
+    monkeypatch.setattr(framing, "REDUCING_GAP", None)
+    exact = framing.frame(image, 299, Framing("pad")).array.astype(float)
+    assert np.abs(fast - exact).mean() < 1.0

@@ -21,6 +21,10 @@ DEFAULT_MODE = "pad"
 #: Mid grey becomes exactly 0 after Inception's [-1, 1] scaling: padding that says nothing.
 DEFAULT_PAD_COLOR = (128, 128, 128)
 RESAMPLE = Image.Resampling.LANCZOS
+#: Shrink by an integer factor first (box filter) while the image stays at least this many times
+#: the target, then Lanczos. Measured on a 1600x1200 photo to 299x299: 28 -> 9 ms, mean pixel
+#: difference 0.07 of 255 (tests/test_framing.py holds it under 1).
+REDUCING_GAP: float | None = 2.0
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -107,19 +111,21 @@ def frame(image: Image.Image, size: int, framing: Framing = Framing()) -> Framed
     full: Rect = (0.0, 0.0, float(size), float(size))
     if framing.mode == "squash":
         source = (x0, y0, x1, y1)
-        out = image.resize((size, size), RESAMPLE, box=source)
+        out = image.resize((size, size), RESAMPLE, box=source, reducing_gap=REDUCING_GAP)
         return FramedInput(np.asarray(out), framing, source, full)
     if framing.mode == "crop":
         side = min(w, h)
         cx, cy = x0 + w / 2, y0 + h / 2
         source = (cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2)
-        out = image.resize((size, size), RESAMPLE, box=source)
+        out = image.resize((size, size), RESAMPLE, box=source, reducing_gap=REDUCING_GAP)
         return FramedInput(np.asarray(out), framing, source, full)
     # pad
     side = max(w, h)
     content_w = max(1, round(w * size / side))
     content_h = max(1, round(h * size / side))
-    content = image.resize((content_w, content_h), RESAMPLE, box=(x0, y0, x1, y1))
+    content = image.resize(
+        (content_w, content_h), RESAMPLE, box=(x0, y0, x1, y1), reducing_gap=REDUCING_GAP
+    )
     canvas = Image.new("RGB", (size, size), tuple(framing.pad_color))
     left, top = (size - content_w) // 2, (size - content_h) // 2
     canvas.paste(content, (left, top))

@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.compare_dialog: CompareDialog | None = None
         self._loading: set[str] = set()
         self._names: dict[str, str] = {}
+        self._devices: dict[str, str] = {}
 
         self.photo = PhotoWorkspace(self.worker.submit)
         self.digit = DigitWorkspace(self.worker.submit)
@@ -241,6 +242,7 @@ class MainWindow(QMainWindow):
     def _on_model_ready(self, kind: str, name: str, device: str) -> None:
         self._done_loading(kind)
         self._names[kind] = name
+        self._devices[kind] = device
         if kind == PHOTO:
             self.photo.set_weights_missing(False)
         else:
@@ -309,14 +311,8 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         kind = PHOTO if self.tabs.currentIndex() == PHOTO_TAB else DIGIT
         name = self._names.get(kind, "not loaded")
-        device = getattr(self.worker, "device", "") or self._device_text()
+        device = self._devices.get(kind) or next(iter(self._devices.values()), "starting…")
         self.status.set_model(name, device)
-
-    def _device_text(self) -> str:
-        models = self.worker._models
-        for model in models.values():
-            return model.device
-        return "starting…"
 
     # --- shutdown --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,0 +1,56 @@
+"""The small display widgets on their own: what they show, and what they paint."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from inception_desktop.gui.input_view import InputView, array_to_qimage
+from inception_desktop.gui.score_bars import ScoreBars
+
+
+def _pixels(widget) -> np.ndarray:
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    bpl = image.bytesPerLine()
+    raw = np.frombuffer(image.constBits(), np.uint8, count=bpl * image.height())
+    pixels = raw.reshape(image.height(), bpl)[:, : 3 * image.width()]
+    return pixels.reshape(image.height(), image.width(), 3).copy()  # before `image` is freed
+
+
+def test_score_bars_keep_the_rows_and_paint_longer_bars_for_higher_scores(qtbot):
+    bars = ScoreBars(3)
+    qtbot.addWidget(bars)
+    bars.resize(400, 90)
+    bars.set_scores([("macaw", 0.9), ("jacamar", 0.3), ("lorikeet", 0.05)])
+    assert bars.rows() == [("macaw", 0.9), ("jacamar", 0.3), ("lorikeet", 0.05)]
+    assert bars.placeholder() == ""
+    pixels = _pixels(bars)
+    orange = (np.abs(pixels.astype(int) - (230, 120, 20)).sum(axis=2) < 30).sum()
+    blue = (np.abs(pixels.astype(int) - (46, 125, 210)).sum(axis=2) < 30).sum()
+    assert orange > 2 * blue > 0  # 0.9 against 0.3 + 0.05
+    bars.clear("Nothing yet")
+    assert bars.rows() == [] and bars.placeholder() == "Nothing yet"
+
+
+def test_input_view_shows_the_array_pixel_exact(qtbot):
+    view = InputView(grid=False)
+    qtbot.addWidget(view)
+    view.resize(280, 280)
+    array = np.zeros((28, 28), np.uint8)
+    array[:, :14] = 255
+    view.set_array(array)
+    np.testing.assert_array_equal(view.array(), array)
+    target = view.target_rect()
+    assert target.width() == 280 and target.height() == 280
+    pixels = _pixels(view)
+    # Nearest neighbour: the boundary between white and black is sharp (no grey ramp).
+    row = pixels[140, :, 0].astype(int)
+    assert set(np.unique(row[5:275])) <= {0, 255}
+
+
+def test_array_to_qimage_copies():
+    array = np.full((4, 5, 3), 7, np.uint8)
+    image = array_to_qimage(array)
+    array[:] = 0
+    assert (image.width(), image.height()) == (5, 4)
+    assert image.pixelColor(0, 0).red() == 7
