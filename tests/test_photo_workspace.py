@@ -43,6 +43,16 @@ def files_mime(*paths: Path) -> QMimeData:
     return mime
 
 
+@pytest.fixture
+def clipboard(qapp):
+    """The clipboard, emptied afterwards: it owns the QMimeData we put there, and Qt would free
+    that Python-made object at exit, after Python is gone (a segfault at interpreter exit)."""
+    board = QGuiApplication.clipboard()
+    yield board
+    board.clear()
+    qapp.processEvents()
+
+
 def shown(window) -> bool:
     return window.photo.result is not None
 
@@ -121,12 +131,12 @@ def test_dragging_and_resizing_the_crop_rectangle_reclassifies(qtbot, window, tm
     qtbot.waitUntil(lambda: ws.result.framed.framing.box is None, timeout=5000)
 
 
-def test_paste_an_image_from_the_clipboard(qtbot, window):
+def test_paste_an_image_from_the_clipboard(qtbot, window, clipboard):
     image = QImage(120, 80, QImage.Format.Format_RGB32)
     image.fill(Qt.GlobalColor.red)
     mime = QMimeData()
     mime.setImageData(image)
-    QGuiApplication.clipboard().setMimeData(mime)
+    clipboard.setMimeData(mime)
     window.paste()
     qtbot.waitUntil(lambda: shown(window), timeout=5000)
     photo = window.photo.current_photo()
@@ -134,8 +144,8 @@ def test_paste_an_image_from_the_clipboard(qtbot, window):
     assert photo.loaded.image.getpixel((5, 5)) == (255, 0, 0)
 
 
-def test_paste_a_file_copied_in_a_file_manager(qtbot, window, tmp_path):
-    QGuiApplication.clipboard().setMimeData(files_mime(_photo(tmp_path / "copied.png")))
+def test_paste_a_file_copied_in_a_file_manager(qtbot, window, tmp_path, clipboard):
+    clipboard.setMimeData(files_mime(_photo(tmp_path / "copied.png")))
     qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: shown(window), timeout=5000)
     assert window.photo.current_photo().loaded.source.endswith("copied.png")
