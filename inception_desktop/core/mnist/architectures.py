@@ -68,6 +68,16 @@ def _inception_module(x: Any, maps: int, reduce: int, name: str) -> Any:
     return layers.Concatenate(name=f"{name}_concat")([tower_1, tower_3, tower_5, tower_p])
 
 
+def _dense_head(x: Any, units: int) -> Any:
+    """The seeds' classifier: flatten, one dense ReLU layer with dropout 0.5, softmax 10."""
+    from keras import layers
+
+    x = layers.Flatten()(x)
+    x = layers.Dense(units, activation="relu")(x)
+    x = layers.Dropout(0.5)(x)
+    return layers.Dense(NUM_CLASSES, activation="softmax")(x)
+
+
 def inception_modules() -> Any:
     """The seed's two Inception modules (32 then 64 maps per tower, 16 reduce) and a dense 700."""
     import keras
@@ -78,11 +88,7 @@ def inception_modules() -> Any:
     x = layers.MaxPooling2D(2)(x)
     x = _inception_module(x, 64, 16, "inception_2")
     x = layers.MaxPooling2D(2)(x)
-    x = layers.Flatten()(x)
-    x = layers.Dense(700, activation="relu")(x)
-    x = layers.Dropout(0.5)(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax")(x)
-    return keras.Model(inputs, outputs, name="inception_modules")
+    return keras.Model(inputs, _dense_head(x, 700), name="inception_modules")
 
 
 def vgg32() -> Any:
@@ -98,11 +104,7 @@ def vgg32() -> Any:
                 filters, 3, padding="same", activation="relu", name=f"block{stage}_conv{i + 1}"
             )(x)
         x = layers.MaxPooling2D(2, name=f"block{stage}_pool")(x)
-    x = layers.Flatten()(x)
-    x = layers.Dense(4096, activation="relu")(x)
-    x = layers.Dropout(0.5)(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax")(x)
-    return keras.Model(inputs, outputs, name="vgg32")
+    return keras.Model(inputs, _dense_head(x, 4096), name="vgg32")
 
 
 def default() -> Any:
