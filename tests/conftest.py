@@ -16,6 +16,25 @@ MNIST_DIR = SHARED_DATA / "mnist"
 pytest_plugins = ["tests.http_server"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_garbage_collection(qapp):
+    """As in the app: cyclic garbage is collected on the GUI thread only (see
+    inception_desktop.gui.garbage_collector), and after every test."""
+    from inception_desktop.gui.garbage_collector import GarbageCollector
+
+    collector = GarbageCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def collect_after_each_test():
+    import gc
+
+    yield
+    gc.collect()
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own cache, so none touches (or depends on) the user's real one."""

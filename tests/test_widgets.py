@@ -54,3 +54,25 @@ def test_array_to_qimage_copies():
     array[:] = 0
     assert (image.width(), image.height()) == (5, 4)
     assert image.pixelColor(0, 0).red() == 7
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    import gc
+
+    from inception_desktop.gui.garbage_collector import GarbageCollector
+
+    before = gc.isenabled()
+    collector = GarbageCollector()
+    try:
+        assert not gc.isenabled()
+
+        class Cycle:
+            pass
+
+        for _ in range(collector.threshold[0] + 10):
+            a, b = Cycle(), Cycle()
+            a.other, b.other = b, a
+        assert collector.check() > 0
+    finally:
+        collector.stop()
+    assert gc.isenabled() == before

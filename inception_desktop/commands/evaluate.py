@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from inception_desktop.commands.common import err
+from inception_desktop.commands.common import ProgressLine, err
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,19 +26,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from inception_desktop.core.download import DownloadError
     from inception_desktop.core.mnist import data
     from inception_desktop.core.mnist.evaluation import evaluate
     from inception_desktop.core.mnist.model_file import ModelFileError, load_model
     from inception_desktop.core.resource_files import MNIST_MODEL, resource_path
 
+    bar = ProgressLine("downloading MNIST", unit="B")
     try:
-        splits = data.load(args.data)
+        splits = data.load(args.data, progress=lambda done, total: bar.update(done, total))
         if args.model == "mnist":
             with resource_path(MNIST_MODEL) as shipped:
                 model = load_model(shipped)
         else:
             model = load_model(args.model)
-    except (data.MnistDataError, ModelFileError) as exc:
+    except (data.MnistDataError, ModelFileError, DownloadError) as exc:
         err(f"error: {exc}")
         return 1
     summary = evaluate(model, splits.x_test, splits.y_test, args.report, model_name=args.model)

@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from inception_desktop.commands.common import err
+from inception_desktop.commands.common import ProgressLine, err
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,10 +27,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from inception_desktop.core.download import DownloadError
     from inception_desktop.core.mnist import data, training
 
+    bar = ProgressLine("downloading MNIST", unit="B")
     try:
-        splits = data.load(args.data, progress=None)
+        splits = data.load(args.data, progress=lambda done, total: bar.update(done, total))
+    except DownloadError as exc:
+        err(f"error: {exc}")
+        return 1
     except data.MnistDataError as exc:
         err(f"error: {exc}")
         return 1

@@ -6,6 +6,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from inception_desktop.gui.garbage_collector import GarbageCollector
 from inception_desktop.gui.main_window import MainWindow, schedule_start
 
 
@@ -13,9 +14,12 @@ def run_app(files: list[str]) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Inception Desktop")
     app.setOrganizationName("Inception Desktop")
+    collector = GarbageCollector(app)  # before any thread starts
     window = MainWindow()
     window.show()
     if files:
         window.open_paths(files)
     schedule_start(window)
-    return app.exec()
+    code = app.exec()
+    collector.stop()
+    return code

@@ -130,18 +130,20 @@ class DigitWorkspace(QWidget):
         self._last_id = request.id
         self._submit(request)
 
-    def show_result(self, result: DigitResult) -> None:
+    def show_result(self, result: DigitResult) -> bool:
+        """Show ``result`` if it answers the latest drawing; True when it was shown."""
         if result.request_id != self._last_id:
-            return  # stale: a newer drawing is on its way
+            return False  # stale: a newer drawing is on its way
         self.result = result
         self.steps.show_steps(result.steps)
         if result.prediction is None:
             self.bars.clear("Draw a digit")
             self.answer.setText("")
-            return
+            return True
         self.bars.set_scores([(s.label, s.score) for s in result.prediction.top])
         best = result.prediction.best
         self.answer.setText(f"{best.label}  ({best.score:.0%})")
+        return True
 
     def show_failure(self, failure: Failure) -> None:
         if failure.request_id == self._last_id:

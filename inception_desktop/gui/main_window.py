@@ -275,14 +275,12 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_photo_result(self, result) -> None:
-        self.photo.show_result(result)
-        if result.request_id == self.photo._last_id:
+        if self.photo.show_result(result):
             self.status.set_timing(result.prediction.ms)
 
     @Slot(object)
     def _on_digit_result(self, result) -> None:
-        self.digit.show_result(result)
-        if result.prediction is not None and result.request_id == self.digit._last_id:
+        if self.digit.show_result(result) and result.prediction is not None:
             self.status.set_timing(result.prediction.ms)
 
     @Slot(object)

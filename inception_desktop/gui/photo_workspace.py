@@ -201,16 +201,18 @@ class PhotoWorkspace(QWidget):
     def is_current_compare(self, request_id: int) -> bool:
         return request_id == self._compare_id
 
-    def show_result(self, result: PhotoResult) -> None:
+    def show_result(self, result: PhotoResult) -> bool:
+        """Show ``result`` if it answers the latest request; True when it was shown."""
         row = self._request_rows.pop(result.request_id, None)
         if row is not None and (result.framed.framing.box is None or row == self.current):
             self.strip.set_caption(row, result.prediction.best.label)
         if result.request_id != self._last_id:
-            return  # stale, or a thumbnail's
+            return False  # stale, or a thumbnail's
         self.result = result
         self.input_view.set_array(result.framed.array, result.framed.content_rect)
         self.view.set_seen(result.framed.source_rect)
         self.bars.set_scores([(s.label, s.score) for s in result.prediction.top])
+        return True
 
     def show_failure(self, failure: Failure) -> None:
         row = self._request_rows.pop(failure.request_id, None)

@@ -106,6 +106,11 @@ def read_idx(path: str | Path, expected_magic: int | None = None) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
+def to_input(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) → float32 (N, 28, 28, 1) in [0, 1]: what every MNIST model here takes."""
+    return (images.astype(np.float32) / 255.0)[..., None]
+
+
 def _find_file(directory: Path, name: str) -> Path | None:
     for candidate in (directory / name, directory / name.removesuffix(".gz")):
         if candidate.is_file():

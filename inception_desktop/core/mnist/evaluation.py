@@ -13,7 +13,7 @@ BATCH = 1000
 
 def predict_scores(model: Any, images: np.ndarray) -> np.ndarray:
     """Softmax scores (N, 10) for uint8 (N, 28, 28) images, in batches (evaluation, not the GUI)."""
-    from inception_desktop.core.mnist.training import to_input
+    from inception_desktop.core.mnist.data import to_input
 
     outputs = [
         np.asarray(model(to_input(images[i : i + BATCH]), training=False))

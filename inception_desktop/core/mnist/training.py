@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from inception_desktop.core.mnist import architectures
-from inception_desktop.core.mnist.data import MnistSplits
+from inception_desktop.core.mnist.data import MnistSplits, to_input
 from inception_desktop.core.mnist.model_file import write_metadata
 
 log = logging.getLogger(__name__)
@@ -61,11 +61,6 @@ def checkpoint_paths(out: Path) -> tuple[Path, Path, Path]:
         stem.with_name(stem.name + ".checkpoint.json"),
         stem.with_name(stem.name + ".best.weights.h5"),
     )
-
-
-def to_input(images: np.ndarray) -> np.ndarray:
-    """uint8 (N, 28, 28) → float32 (N, 28, 28, 1) in [0, 1]: what every MNIST model here takes."""
-    return (images.astype(np.float32) / 255.0)[..., None]
 
 
 def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augment: bool) -> Any:
