@@ -30,6 +30,7 @@ def tiny(mnist_splits):
 
 def test_train_writes_a_model_with_its_metadata(tiny, tmp_path: Path):
     lines: list[str] = []
+    batches: list[tuple[int, int, str]] = []
     out = tmp_path / "m.keras"
     result = training.train(
         training.TrainConfig(
@@ -37,9 +38,12 @@ def test_train_writes_a_model_with_its_metadata(tiny, tmp_path: Path):
         ),
         tiny,
         lines.append,
+        batch_progress=lambda done, total, text: batches.append((done, total, text)),
     )
     assert not result.interrupted and result.path == out
     assert any(line.startswith("epoch 2/2") and "ETA" in line for line in lines)
+    assert [b[:2] for b in batches] == [(i, 10) for i in range(1, 11)] * 2  # 600 / 64 → 10
+    assert batches[-1][2].startswith("epoch 2/2") and "run ETA" in batches[-1][2]
     meta = read_metadata(out)
     assert meta["architecture"] == "nielsen" and meta["epochs"] == 2
     assert 0.5 < meta["val_accuracy"] <= 1 and 0.5 < meta["test_accuracy"] <= 1

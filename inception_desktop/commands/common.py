@@ -14,8 +14,12 @@ def err(message: str) -> None:
 class ProgressLine:
     """Progress of long work on stderr: one rewritten line on a terminal, sparse lines otherwise."""
 
-    def __init__(self, label: str, total: int | None = None, unit: str = "") -> None:
+    def __init__(
+        self, label: str, total: int | None = None, unit: str = "", min_interval: float = 2.0
+    ) -> None:
+        """``min_interval``: seconds between lines when stderr is not a terminal (a log file)."""
         self.label = label
+        self.min_interval = min_interval
         self.total = total
         self.unit = unit
         self.tty = sys.stderr.isatty()
@@ -26,7 +30,7 @@ class ProgressLine:
         total = total if total is not None else self.total
         now = time.monotonic()
         finished = total is not None and done >= total
-        if not finished and now - self._last < (0.1 if self.tty else 2.0):
+        if not finished and now - self._last < (0.1 if self.tty else self.min_interval):
             return
         self._last = now
         if total:

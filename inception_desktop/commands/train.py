@@ -50,5 +50,11 @@ def run(args: argparse.Namespace) -> int:
         learning_rate=args.learning_rate,
         command="inception-desktop " + shlex.join(sys.argv[1:]),
     )
-    result = training.train(config, splits, report=err)
+    batches = ProgressLine("  batches", min_interval=30.0)
+    result = training.train(
+        config,
+        splits,
+        report=err,
+        batch_progress=lambda done, total, text: batches.update(done, total, text),
+    )
     return 130 if result.interrupted else 0

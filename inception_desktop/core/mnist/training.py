@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 #: Receives one line of human-readable progress (the CLI prints it to stderr).
 Reporter = Callable[[str], None]
+#: Receives (batches done, batches in the epoch, text) during an epoch, for a live progress line.
+BatchProgress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -81,7 +83,12 @@ def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augme
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def train(config: TrainConfig, splits: MnistSplits, report: Reporter = log.info) -> TrainResult:
+def train(
+    config: TrainConfig,
+    splits: MnistSplits,
+    report: Reporter = log.info,
+    batch_progress: BatchProgress | None = None,
+) -> TrainResult:
     """Train ``config.arch`` on ``splits``; see the module docstring for the files written."""
     import keras
     import tensorflow as tf
@@ -132,6 +139,8 @@ def train(config: TrainConfig, splits: MnistSplits, report: Reporter = log.info)
     )
     val = (to_input(splits.x_val), splits.y_val.astype(np.int32))
     progress = _Progress(epochs, state, resume_model, resume_state, best_weights, report)
+    progress.batch_progress = batch_progress
+    progress.steps = steps_per_epoch
     callbacks: list[Any] = [progress]
     if config.logdir is not None:
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(config.logdir)))
@@ -231,10 +240,28 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         self.resume_state = resume_state
         self.best_weights = best_weights
         self.report = report
+        self.batch_progress: BatchProgress | None = None
+        self.steps = 0
         self._started = 0.0
+        self._epoch = 0
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._started = time.perf_counter()
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        if self.batch_progress is None or not self.steps:
+            return
+        done = batch + 1
+        elapsed = time.perf_counter() - self._started
+        epoch_eta = elapsed / done * (self.steps - done)
+        per_epoch = elapsed / done * self.steps
+        total_eta = epoch_eta + per_epoch * (self.epochs - self._epoch - 1)
+        text = (
+            f"epoch {self._epoch + 1}/{self.epochs}, loss {(logs or {}).get('loss', 0):.4f}, "
+            f"epoch ETA {_duration(epoch_eta)}, run ETA {_duration(total_eta)}"
+        )
+        self.batch_progress(done, self.steps, text)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs or {}
