@@ -33,13 +33,15 @@ def main() -> int:
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--epochs", nargs="*", default=[], help="ARCH=N overrides")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "mnist_table.md")
+    parser.add_argument("--work", type=Path, help="keep models here; reuse NAME.keras found there")
     args = parser.parse_args()
     epochs = dict(DEFAULT_EPOCHS)
     for item in args.epochs:
         name, _, n = item.partition("=")
         epochs[name] = int(n)
     rows = []
-    work = Path(tempfile.mkdtemp(prefix="mnist-table-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="mnist-table-"))
+    work.mkdir(parents=True, exist_ok=True)
     for name, arch in ARCHITECTURES.items():
         if name == "default":
             path = ROOT / "resources" / "models" / "mnist.keras"
@@ -47,6 +49,11 @@ def main() -> int:
             rows.append((name, arch, meta, meta["training_seconds"], meta["command"]))
             continue
         out = work / f"{name}.keras"
+        if out.is_file():  # trained by an earlier, interrupted run of this script
+            meta = read_metadata(out)
+            rows.append((name, arch, meta, meta["training_seconds"],
+                         meta["command"].replace(str(work), "OUT")))
+            continue
         command = [
             sys.executable,
             "-m",

@@ -132,6 +132,9 @@ class MainWindow(QMainWindow):
         self.photo.framingChanged.connect(lambda m: setattr(self.settings, "framing", m))
         self.photo.padColorChanged.connect(lambda c: setattr(self.settings, "pad_color", c))
         self.digit.penWidthChanged.connect(lambda v: setattr(self.settings, "pen_width", v))
+        self.photo.compareRequested.connect(
+            lambda: self.status.showMessage("Comparing framings…", 5000)
+        )
         self.digit.openModelRequested.connect(self.open_digit_model)
         self.digit.shippedModelRequested.connect(self.use_shipped_digit_model)
 

@@ -19,7 +19,6 @@ MIN_BOX = 4.0
 
 class PhotoView(QWidget):
     boxChanged = Signal(object)  # Box | None, in image pixels
-    boxEdited = Signal(object)  # the same, once a drag ends
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,7 +160,6 @@ class PhotoView(QWidget):
             self._box = None  # a click, not a drag
         self.update()
         self.boxChanged.emit(self.box())
-        self.boxEdited.emit(self.box())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self.clear_box()
@@ -178,7 +176,6 @@ class PhotoView(QWidget):
             self._box = None
             self.update()
             self.boxChanged.emit(None)
-            self.boxEdited.emit(None)
 
     def _box_is_usable(self) -> bool:
         return self._box is not None and min(self._box.width(), self._box.height()) >= MIN_BOX
