@@ -159,7 +159,9 @@ class MainWindow(QMainWindow):
         if weights.status().present:
             self.worker.load(PHOTO)
         else:
+            self._names[PHOTO] = "Inception v3 (weights missing)"
             self.photo.set_weights_missing(True)
+            self._update_status()
 
     # --- inputs ----------------------------------------------------------------------------
     def open_inputs(self, inputs: Inputs) -> None:
@@ -256,6 +258,7 @@ class MainWindow(QMainWindow):
     def _on_model_unavailable(self, kind: str, message: str) -> None:
         self._done_loading(kind)
         if kind == PHOTO:
+            self._names.setdefault(PHOTO, "Inception v3 (unavailable)")
             self.photo.set_weights_missing(True)
             self.photo.weights_panel.status.setText(message)
         self.banner.show_message(f"Cannot use the model: {message}")

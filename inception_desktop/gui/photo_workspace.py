@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -104,6 +105,7 @@ class PhotoWorkspace(QWidget):
         right.addWidget(self.title)
         right.addWidget(self.bars)
         right.addStretch(1)
+        self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         panes = QHBoxLayout()
         panes.addLayout(left, 5)
         panes.addLayout(middle, 3)
