@@ -42,7 +42,7 @@ def test_train_writes_a_model_with_its_metadata(tiny, tmp_path: Path):
     )
     assert not result.interrupted and result.path == out
     assert any(line.startswith("epoch 2/2") and "ETA" in line for line in lines)
-    assert [b[:2] for b in batches] == [(i, 10) for i in range(1, 11)] * 2  # 600 / 64 → 10
+    assert [b[:2] for b in batches] == [(i, 10) for i in range(3, 11)] * 2  # 600 / 64 → 10
     assert batches[-1][2].startswith("epoch 2/2") and "run ETA" in batches[-1][2]
     meta = read_metadata(out)
     assert meta["architecture"] == "nielsen" and meta["epochs"] == 2
@@ -93,7 +93,7 @@ def test_evaluate_command_writes_the_report(tmp_path: Path, mnist_dir, capsys):
     assert "test accuracy" in out and "9:" in out
     summary = json.loads((report / "summary.json").read_text())
     assert summary["test_size"] == 10000
-    assert summary["accuracy"] >= 0.995
+    assert summary["accuracy"] >= 0.9965
     assert sum(map(sum, summary["confusion_matrix"])) == 10000
     from PIL import Image
 

@@ -129,4 +129,4 @@ def test_the_installed_shipped_model_meets_its_target(installed, mnist_dir):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["test_size"] == 10000
-    assert summary["accuracy"] >= 0.996
+    assert summary["accuracy"] >= 0.9965  # the target

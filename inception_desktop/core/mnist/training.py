@@ -253,6 +253,8 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         if self.batch_progress is None or not self.steps:
             return
         done = batch + 1
+        if done < 3:
+            return  # the first batches include tracing: their pace says nothing about the rest
         elapsed = time.perf_counter() - self._started
         epoch_eta = elapsed / done * (self.steps - done)
         per_epoch = elapsed / done * self.steps
