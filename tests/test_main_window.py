@@ -131,3 +131,13 @@ def test_drop_with_the_real_inception_model(
     assert win.status.model.text() == "Model: Inception v3"
     assert win.status.device.text() == "Device: CPU"
     win.close()
+
+
+def test_the_status_bar_says_when_weights_are_missing(qtbot, settings):
+    win = MainWindow(settings, _factories())
+    qtbot.addWidget(win)
+    win.show()
+    win.start_models()
+    assert win.status.model.text() == "Model: Inception v3 (weights missing)"
+    assert "photo" not in win._names
+    win.close()

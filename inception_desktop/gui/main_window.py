@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self._loading: set[str] = set()
         self._names: dict[str, str] = {}
         self._devices: dict[str, str] = {}
+        self._unavailable: dict[str, str] = {}  # kind → what the status bar says instead
 
         self.photo = PhotoWorkspace(self.worker.submit)
         self.digit = DigitWorkspace(self.worker.submit)
@@ -159,7 +160,7 @@ class MainWindow(QMainWindow):
         if weights.status().present:
             self.worker.load(PHOTO)
         else:
-            self._names[PHOTO] = "Inception v3 (weights missing)"
+            self._unavailable[PHOTO] = "Inception v3 (weights missing)"
             self.photo.set_weights_missing(True)
             self._update_status()
 
@@ -258,9 +259,10 @@ class MainWindow(QMainWindow):
     def _on_model_unavailable(self, kind: str, message: str) -> None:
         self._done_loading(kind)
         if kind == PHOTO:
-            self._names.setdefault(PHOTO, "Inception v3 (unavailable)")
+            self._unavailable.setdefault(PHOTO, "Inception v3 (unavailable)")
             self.photo.set_weights_missing(True)
             self.photo.weights_panel.status.setText(message)
+        self._update_status()
         self.banner.show_message(f"Cannot use the model: {message}")
 
     # Loader and worker signals arrive from other threads: they are connected to methods of this
@@ -314,7 +316,7 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         kind = PHOTO if self.tabs.currentIndex() == PHOTO_TAB else DIGIT
-        name = self._names.get(kind, "not loaded")
+        name = self._names.get(kind) or self._unavailable.get(kind, "not loaded")
         device = self._devices.get(kind) or next(iter(self._devices.values()), "starting…")
         self.status.set_model(name, device)
 
