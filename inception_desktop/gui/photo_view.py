@@ -8,7 +8,7 @@ latest request wins) and once more on release.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inception_desktop.core.framing import Box
@@ -23,6 +23,7 @@ class PhotoView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._image: QImage | None = None
+        self._pixmap: QPixmap | None = None  # the image scaled to the widget, made once per size
         self._box: QRectF | None = None  # image pixels
         self._seen: QRectF | None = None  # the region the network sees, image pixels
         self._drag: str | None = None
@@ -43,6 +44,7 @@ class PhotoView(QWidget):
     # --- state -----------------------------------------------------------------------------
     def set_image(self, image: QImage | None) -> None:
         self._image = image
+        self._pixmap = None
         self._box = None
         self._seen = None
         self.update()
@@ -181,6 +183,19 @@ class PhotoView(QWidget):
         return self._box is not None and min(self._box.width(), self._box.height()) >= MIN_BOX
 
     # --- painting --------------------------------------------------------------------------
+    def _scaled(self, target: QRectF) -> QPixmap:
+        """The photo smoothly scaled to ``target``, cached: repaints during a drag are blits."""
+        size = target.size().toSize()
+        if self._pixmap is None or self._pixmap.size() != size:
+            self._pixmap = QPixmap.fromImage(
+                self._image.scaled(
+                    size,
+                    Qt.AspectRatioMode.IgnoreAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        return self._pixmap
+
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         if self._image is None:
@@ -191,13 +206,13 @@ class PhotoView(QWidget):
                 "Drop photos here, paste (Ctrl+V) or open (Ctrl+O)",
             )
             return
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = self.image_rect()
-        painter.drawImage(target, self._image)
+        pixmap = self._scaled(target)
+        painter.drawPixmap(target.topLeft(), pixmap)
         if self._seen is not None:
             seen = self.to_widget(self._seen)
             painter.fillRect(target, QColor(0, 0, 0, 90))
-            painter.drawImage(seen, self._image, self._seen)
+            painter.drawPixmap(seen, pixmap, seen.translated(-target.topLeft()))
             painter.setPen(QPen(QColor(255, 200, 0), 2, Qt.PenStyle.DashLine))
             painter.drawRect(seen)
         if self._box is not None:
