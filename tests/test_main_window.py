@@ -24,6 +24,15 @@ def _factories(photo_model=None):
     return {"photo": lambda path: photo, "digit": lambda path: digit}
 
 
+def _started(qtbot, settings) -> MainWindow:
+    """A window with fake models, shown and started as the app starts it."""
+    win = MainWindow(settings, _factories())
+    qtbot.addWidget(win)
+    win.show()
+    win.start_models()
+    return win
+
+
 def test_settings_persist_across_runs(qtbot, tmp_path):
     ini = str(tmp_path / "s.ini")
     first = MainWindow(Settings(QSettings(ini, QSettings.Format.IniFormat)), _factories())
@@ -48,10 +57,7 @@ def test_settings_persist_across_runs(qtbot, tmp_path):
 
 
 def test_closing_stops_the_worker_thread(qtbot, settings):
-    win = MainWindow(settings, _factories())
-    qtbot.addWidget(win)
-    win.show()
-    win.start_models()
+    win = _started(qtbot, settings)
     qtbot.waitUntil(lambda: "digit" in win._names, timeout=5000)
     thread = win.worker_thread.thread
     assert thread.isRunning()
@@ -65,10 +71,7 @@ def test_missing_weights_offer_download_which_then_loads(
     http_server.files[weights.FILE_NAME] = inception_weights.read_bytes()
     monkeypatch.setenv(weights.URL_ENV, http_server.url(f"slow/{weights.FILE_NAME}"))
     monkeypatch.setenv(weights.MD5_ENV, file_digest(inception_weights))
-    win = MainWindow(settings, _factories())
-    qtbot.addWidget(win)
-    win.show()
-    win.start_models()
+    win = _started(qtbot, settings)
     panel = win.photo.weights_panel
     assert panel.isVisible() and "92 MB" in panel.download_button.text()
     qtbot.mouseClick(panel.download_button, Qt.MouseButton.LeftButton)
@@ -85,10 +88,7 @@ def test_cancel_download_keeps_nothing(
 ):
     http_server.files[weights.FILE_NAME] = inception_weights.read_bytes()
     monkeypatch.setenv(weights.URL_ENV, http_server.url(f"slow/{weights.FILE_NAME}"))
-    win = MainWindow(settings, _factories())
-    qtbot.addWidget(win)
-    win.show()
-    win.start_models()
+    win = _started(qtbot, settings)
     panel = win.photo.weights_panel
     panel.start_download()
     qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=10000)
@@ -134,10 +134,7 @@ def test_drop_with_the_real_inception_model(
 
 
 def test_the_status_bar_says_when_weights_are_missing(qtbot, settings):
-    win = MainWindow(settings, _factories())
-    qtbot.addWidget(win)
-    win.show()
-    win.start_models()
+    win = _started(qtbot, settings)
     assert win.status.model.text() == "Model: Inception v3 (weights missing)"
     assert "photo" not in win._names
     win.close()
