@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -37,7 +37,3 @@ def polyline(points: Sequence[tuple[float, float]], step: float = 4.0) -> list[t
         n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / step))
         out.extend((x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(1, n + 1))
     return out
-
-
-def point(x: float, y: float) -> QPoint:
-    return QPoint(int(x), int(y))

@@ -86,9 +86,6 @@ class InferenceWorker(QObject):
         """(Re)load the model of ``kind`` from ``path`` (None: the default), on the worker."""
         self._load.emit(kind, path)
 
-    def has_model(self, kind: str) -> bool:
-        return kind in self._models
-
     # --- runs on the worker thread --------------------------------------------------------
     @Slot(str, object)
     def _load_model(self, kind: str, path: Any) -> None:
