@@ -1,9 +1,7 @@
 # Two commands for a newcomer: `make run` and `make test`. Both create or refresh .venv first.
-# The newest Python >= 3.11 that actually runs here: 3.12+ is preferred because its immortal None
-# removes a crash hazard between the GUI thread and TensorFlow's tracing thread (see README).
-PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
-	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
-	done)
+# Any CPython >= 3.11; the binding check (inception_desktop/bindings.py) refuses a PySide6 release
+# known to crash on it, and pyproject.toml keeps pip from installing one.
+PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
