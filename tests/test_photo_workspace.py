@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 
 from tests.gui_helpers import drag
@@ -31,7 +31,7 @@ def drop(window, mime: QMimeData) -> None:
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    enter = QDragEnterEvent(QPointF(50, 50), *args)
+    enter = QDragEnterEvent(QPoint(50, 50), *args)  # a QPoint before PySide6 6.12
     window.event(enter)
     assert enter.isAccepted(), "the window refused the drag"
     assert window.event(QDropEvent(QPointF(50, 50), *args))

@@ -4,6 +4,7 @@ the views, the image loader and the inference worker. It builds no model itself.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 from pathlib import Path
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self._names: dict[str, str] = {}
         self._devices: dict[str, str] = {}
         self._unavailable: dict[str, str] = {}  # kind → what the status bar says instead
+        self._batch = 0  # inputs opened together (a drop, a paste, a dialog) share a batch
 
         self.photo = PhotoWorkspace(self.worker.submit)
         self.digit = DigitWorkspace(self.worker.submit)
@@ -109,6 +111,16 @@ class MainWindow(QMainWindow):
         self._action(photo, "&Compare framings", self.photo.compare, "Ctrl+K")
         photo.addSeparator()
         self._action(
+            photo,
+            "&Remove photo",
+            lambda: self.photo.remove_photo(self.photo.current),
+            tip="Remove the photo shown from the strip (Delete on the strip)",
+        )
+        self._action(
+            photo, "Remove &all photos", self.photo.remove_all, "Ctrl+Shift+Del", "Empty the strip"
+        )
+        photo.addSeparator()
+        self._action(
             photo, "&Download Inception v3 weights", self.photo.weights_panel.start_download
         )
         self._action(photo, "&Import weights file…", self.photo.weights_panel._choose_file)
@@ -129,6 +141,7 @@ class MainWindow(QMainWindow):
         self.loader.loaded.connect(self._on_photo_loaded)
         self.loader.failed.connect(self._on_load_failed)
         self.loader.empty.connect(self._on_empty_folder)
+        self.photo.reloadRequested.connect(self.loader.load_path)
         self.photo.weights_panel.installed.connect(lambda _path: self.worker.load(PHOTO))
         self.photo.framingChanged.connect(lambda m: setattr(self.settings, "framing", m))
         self.photo.padColorChanged.connect(lambda c: setattr(self.settings, "pad_color", c))
@@ -173,15 +186,20 @@ class MainWindow(QMainWindow):
             )
             return
         self.tabs.setCurrentIndex(PHOTO_TAB)
+        # Each input gets its place in this batch: photos show in the order given, whatever
+        # order they finish decoding in, and the batch's first photo is the one selected.
+        self._batch += 1
+        self.photo.begin_batch(self._batch)
+        place = itertools.count()
         for path in inputs.paths:
             if Path(path).is_file():
                 self._refresh_recent(self.settings.add_recent(path))
-            self.loader.load_path(path)
+            self.loader.load_path(path, (self._batch, next(place)))
         for url in inputs.urls:
             self.status.showMessage(f"Fetching {url}…", 5000)
-            self.loader.load_url(url)
+            self.loader.load_url(url, (self._batch, next(place)))
         if inputs.image is not None:
-            self.loader.load_qimage(inputs.image)
+            self.loader.load_qimage(inputs.image, order=(self._batch, next(place)))
 
     def open_paths(self, paths: list[str]) -> None:
         self.open_inputs(Inputs(paths=list(paths)))
@@ -269,7 +287,7 @@ class MainWindow(QMainWindow):
     # QObject (never to lambdas), so Qt queues them onto the GUI thread.
     @Slot(object)
     def _on_photo_loaded(self, photo: Photo) -> None:
-        self.photo.add_photo(photo)
+        self.photo.receive(photo)
 
     @Slot(str, str)
     def _on_load_failed(self, source: str, why: str) -> None:

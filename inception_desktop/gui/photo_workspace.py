@@ -2,15 +2,24 @@
 
 Every change (another photo, framing, pad colour, crop rectangle) sends a new request; the worker
 keeps only the newest per source and this view shows only the answer to the request it sent last.
+
+Memory stays bounded however many photos are open: the strip keeps thumbnails, and only the
+:data:`CACHED` most recently shown decoded photos are kept (a photo dropped from that cache is
+decoded again from its file, off the GUI thread, when it is shown again). A photo without a file
+(clipboard, web) keeps the downscaled copy the loader made. Photos that arrive within
+:data:`FLUSH_MS` are inserted together, in the order they were given.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,6 +41,11 @@ from inception_desktop.gui.score_bars import ScoreBars
 from inception_desktop.gui.thumbnail_strip import PENDING, ThumbnailStrip
 from inception_desktop.gui.weights_panel import WeightsPanel
 
+#: Decoded photos kept in memory (a 12-megapixel JPEG decoded at half size costs about 18 MB).
+CACHED = 8
+#: Photos arriving within this many milliseconds are inserted into the strip together.
+FLUSH_MS = 16
+
 LABELS = {"squash": "S&quash", "crop": "&Crop", "pad": "&Pad"}
 TIPS = {
     "squash": "Resize the whole photo to a square, distorting it",
@@ -40,19 +54,82 @@ TIPS = {
 }
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """A photo in the strip: what is needed to name it and get it back, never its pixels (except
+    ``kept``: the downscaled copy of a photo that has no file to reload from)."""
+
+    key: str
+    source: str
+    path: str | None
+    kept: Photo | None
+
+    @staticmethod
+    def of(photo: Photo) -> _Entry:
+        kept = photo if photo.path is None else None
+        return _Entry(photo.key, photo.loaded.source, photo.path, kept)
+
+
+class _PhotoCache:
+    """The most recently shown decoded photos, least recently used dropped first."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._photos: OrderedDict[str, Photo] = OrderedDict()
+
+    def get(self, key: str, touch: bool = True) -> Photo | None:
+        photo = self._photos.get(key)
+        if photo is not None and touch:
+            self._photos.move_to_end(key)
+        return photo
+
+    def put(self, key: str, photo: Photo) -> None:
+        if photo.path is None:
+            return  # kept by its entry
+        self._photos[key] = photo
+        self._photos.move_to_end(key)
+        while len(self._photos) > self.capacity:
+            self._photos.popitem(last=False)
+
+    def pop(self, key: str) -> None:
+        self._photos.pop(key, None)
+
+    def clear(self) -> None:
+        self._photos.clear()
+
+    def __len__(self) -> int:
+        return len(self._photos)
+
+
 class PhotoWorkspace(QWidget):
     framingChanged = Signal(str)
     padColorChanged = Signal(str)
     compareRequested = Signal()
+    reloadRequested = Signal(str)  # the path of a photo dropped from memory, to decode again
 
     def __init__(self, submit: Callable[[Any], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._submit = submit
-        self.photos: list[Photo] = []
+        self.entries: list[_Entry] = []
+        self._orders: list[tuple[int, ...]] = []  # each entry's place in the order given
+        self._keys: dict[str, int] | None = None  # key → row, rebuilt after changes
+        self._cache = _PhotoCache(CACHED)
+        self._shown: Photo | None = None
+        self._waiting: str | None = None  # the key of the shown photo being decoded again
+        self._incoming: list[Photo] = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush)
+        self._select_batch: int | None = None
+        self._select_order: tuple[int, ...] | None = None
+        self._selecting = False
+        self._uncaptioned: deque[str] = deque()
+        self._caption_id: int | None = None
         self.current = -1
         self._last_id = 0
         self._compare_id = 0
-        self._request_rows: dict[int, int] = {}  # request id → photo row, for thumbnail captions
+        self._request_keys: dict[int, str] = {}  # request id → photo key, for captions
         self.framing = Framing(DEFAULT_MODE)
         self.result: PhotoResult | None = None
 
@@ -62,6 +139,8 @@ class PhotoWorkspace(QWidget):
         self.view.boxChanged.connect(self._box_changed)
         self.strip = ThumbnailStrip()
         self.strip.chosen.connect(self.show_photo)
+        self.strip.removeRequested.connect(self.remove_photo)
+        self.strip.removeAllRequested.connect(self.remove_all)
         self.strip.hide()
         self.input_view = InputView(caption="network input")
         self.bars = ScoreBars(10)
@@ -116,21 +195,95 @@ class PhotoWorkspace(QWidget):
         layout.addLayout(panes, 1)
 
     # --- photos ----------------------------------------------------------------------------
+    def receive(self, photo: Photo) -> None:
+        """A photo decoded by the loader: a reload of one we dropped from memory, a second opening
+        of one we have, or a new one (inserted with the others that arrive within a frame)."""
+        index = self._index_of(photo.key)
+        if index >= 0:
+            if photo.path is not None:
+                self._cache.put(photo.key, photo)
+            if photo.key == self._waiting:
+                self._waiting = None
+                if index == self.current:
+                    self._show(photo)
+            self._consider_selecting(photo.order, photo.key)
+            return
+        self._incoming.append(photo)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
     def add_photo(self, photo: Photo) -> None:
-        """Add a photo to the strip and show it (the newest input is the one a person expects)."""
-        self.photos.append(photo)
-        row = self.strip.add(photo.qimage, photo.loaded.source)
-        self.strip.setVisible(len(self.photos) > 1)
-        self.strip.setCurrentRow(row)  # → show_photo(row)
+        """Add one photo now (no batching) and show it."""
+        self._incoming.append(photo)
+        self.flush()
+        index = self._index_of(photo.key)
+        if index >= 0:
+            self._select(index)
+
+    def begin_batch(self, batch: int) -> None:
+        """Photos opened together: the first of them in the order given is selected."""
+        self._select_batch = batch
+        self._select_order = None
+
+    def flush(self) -> None:
+        """Insert the photos that arrived since the last flush, in the order they were given."""
+        incoming, self._incoming = self._incoming, []
+        for photo in sorted(incoming, key=lambda p: p.order):
+            if self._index_of(photo.key) < 0:
+                row = bisect.bisect_right(self._orders, photo.order)
+                self.entries.insert(row, _Entry.of(photo))
+                self._orders.insert(row, photo.order)
+                self._keys = None
+                if row <= self.current:
+                    self.current += 1
+                with self._quiet():
+                    self.strip.insert(row, photo.thumbnail, photo.loaded.source)
+                self._cache.put(photo.key, photo)
+                self._uncaptioned.append(photo.key)
+            self._consider_selecting(photo.order, photo.key)
+        self.strip.setVisible(len(self.entries) > 1)
+        self._next_caption()
+
+    def _consider_selecting(self, order: tuple[int, ...], key: str) -> None:
+        if not order or order[0] != self._select_batch:
+            return
+        if self._select_order is not None and order >= self._select_order:
+            return
+        self._select_order = order
+        self._select(self._index_of(key))
+
+    def _select(self, index: int) -> None:
+        with self._quiet():
+            self.strip.setCurrentRow(index)
+        self._selecting = True
+        try:
+            self.show_photo(index)
+        finally:
+            self._selecting = False
 
     def show_photo(self, index: int) -> None:
-        if not 0 <= index < len(self.photos) or index == self.current:
+        if not 0 <= index < len(self.entries) or index == self.current:
             return
-        if self.current >= 0 and self.strip.caption(self.current) == PENDING:
+        if not self._selecting:
+            self._select_batch = None  # a person chose: stop following the batch being opened
+        leaving = self.entries[self.current] if 0 <= self.current < len(self.entries) else None
+        if leaving and self._shown and self.strip.caption(self.current) == PENDING:
             # Its request is about to be superseded (latest wins): caption it separately.
-            self._classify_thumbnail(self.current)
+            self._classify_thumbnail(leaving.key, self._shown)
         self.current = index
-        photo = self.photos[index]
+        entry = self.entries[index]
+        photo = self._cache.get(entry.key) or entry.kept
+        if photo is None:
+            self._shown = None
+            self._waiting = entry.key
+            self.view.set_image(None)
+            self.title.setText(f"<b>{entry.source}</b><br>loading…")
+            self.reloadRequested.emit(entry.path)
+            return
+        self._show(photo)
+
+    def _show(self, photo: Photo) -> None:
+        self._shown = photo
         self.view.set_image(photo.qimage)
         self.framing = replace(self.framing, box=None)
         w, h = photo.loaded.original_size
@@ -138,7 +291,80 @@ class PhotoWorkspace(QWidget):
         self.classify()
 
     def current_photo(self) -> Photo | None:
-        return self.photos[self.current] if 0 <= self.current < len(self.photos) else None
+        """The photo shown (None while none is, or while it is being reloaded)."""
+        return self._shown
+
+    @property
+    def photos(self) -> list[str]:
+        """The sources of the photos in the strip, in strip order."""
+        return [e.source for e in self.entries]
+
+    def photo_count(self) -> int:
+        return len(self.entries)
+
+    def decoded_count(self) -> int:
+        """How many full-size photos are held in memory (the cache, plus kept copies)."""
+        kept = sum(1 for e in self.entries if e.kept is not None)
+        return len(self._cache) + kept
+
+    def remove_photo(self, index: int) -> None:
+        """Remove the photo at ``index``; its neighbour (if any) is shown instead."""
+        if not 0 <= index < len(self.entries):
+            return
+        entry = self.entries.pop(index)
+        self._orders.pop(index)
+        self._keys = None
+        self._cache.pop(entry.key)
+        with self._quiet():
+            self.strip.remove(index)
+        if index < self.current:
+            self.current -= 1
+        elif index == self.current:
+            self.current = -1
+            self._shown = None
+            self._waiting = None
+            if self.entries:
+                self._select(min(index, len(self.entries) - 1))
+            else:
+                self._show_nothing()
+        self.strip.setVisible(len(self.entries) > 1)
+
+    def remove_all(self) -> None:
+        self.entries.clear()
+        self._orders.clear()
+        self._incoming.clear()
+        self._keys = None
+        self._cache.clear()
+        self._uncaptioned.clear()
+        with self._quiet():
+            self.strip.clear()
+        self.current = -1
+        self._shown = None
+        self._waiting = None
+        self._show_nothing()
+        self.strip.hide()
+
+    def _show_nothing(self) -> None:
+        self._last_id = 0
+        self.result = None
+        self.view.set_image(None)
+        self.input_view.set_array(None)
+        self.title.setText("")
+        self.bars.clear("Drop a photo to classify it")
+
+    def _index_of(self, key: str) -> int:
+        if self._keys is None:
+            self._keys = {e.key: i for i, e in enumerate(self.entries)}
+        return self._keys.get(key, -1)
+
+    @contextlib.contextmanager
+    def _quiet(self):
+        """Strip changes made here are the workspace's own: the strip's signals stay silent."""
+        blocked = self.strip.blockSignals(True)
+        try:
+            yield
+        finally:
+            self.strip.blockSignals(blocked)
 
     # --- framing ---------------------------------------------------------------------------
     def set_mode(self, mode: str) -> None:
@@ -179,17 +405,38 @@ class PhotoWorkspace(QWidget):
             return
         request = PhotoRequest(photo.loaded.image, self.framing)
         self._last_id = request.id
-        self._request_rows[request.id] = self.current
+        self._request_keys[request.id] = photo.key
         self._submit(request)
 
-    def _classify_thumbnail(self, row: int) -> None:
+    def _classify_thumbnail(self, key: str, photo: Photo) -> int:
         request = PhotoRequest(
-            self.photos[row].loaded.image,
-            replace(self.framing, box=None),
-            source=f"thumbnail-{row}",
+            photo.loaded.image, replace(self.framing, box=None), source=f"thumbnail-{key}"
         )
-        self._request_rows[request.id] = row
+        self._request_keys[request.id] = key
         self._submit(request)
+        return request.id
+
+    def _next_caption(self) -> None:
+        """Caption one more photo in the background: one request at a time, and only photos
+        still in memory (the others are captioned when shown), so a big folder costs nothing."""
+        while self._caption_id is None and self._uncaptioned:
+            key = self._uncaptioned.popleft()
+            index = self._index_of(key)
+            if index < 0 or index == self.current or self.strip.caption(index) != PENDING:
+                continue
+            photo = self._cache.get(key, touch=False) or self.entries[index].kept
+            if photo is not None:
+                self._caption_id = self._classify_thumbnail(key, photo)
+
+    def _answered(self, request_id: int, caption: str | None) -> None:
+        key = self._request_keys.pop(request_id, None)
+        if caption is not None and key is not None:
+            row = self._index_of(key)
+            if row >= 0:
+                self.strip.set_caption(row, caption)
+        if request_id == self._caption_id:
+            self._caption_id = None
+            self._next_caption()
 
     def compare(self) -> None:
         photo = self.current_photo()
@@ -205,9 +452,10 @@ class PhotoWorkspace(QWidget):
 
     def show_result(self, result: PhotoResult) -> bool:
         """Show ``result`` if it answers the latest request; True when it was shown."""
-        row = self._request_rows.pop(result.request_id, None)
-        if row is not None and (result.framed.framing.box is None or row == self.current):
-            self.strip.set_caption(row, result.prediction.best.label)
+        key = self._request_keys.get(result.request_id)
+        current = self.entries[self.current].key if 0 <= self.current < len(self.entries) else None
+        captions = result.framed.framing.box is None or key == current
+        self._answered(result.request_id, result.prediction.best.label if captions else None)
         if result.request_id != self._last_id:
             return False  # stale, or a thumbnail's
         self.result = result
@@ -217,9 +465,7 @@ class PhotoWorkspace(QWidget):
         return True
 
     def show_failure(self, failure: Failure) -> None:
-        row = self._request_rows.pop(failure.request_id, None)
-        if row is not None:
-            self.strip.set_caption(row, "error")
+        self._answered(failure.request_id, "error")
         if failure.request_id == self._last_id:
             self.bars.clear(failure.message)
 

@@ -1,10 +1,15 @@
-"""A strip of the photos loaded so far, each captioned with its top-1 label; click to show one."""
+"""A strip of the photos opened so far, each captioned with its top-1 label; click to show one.
+
+It holds thumbnails only (never the photos themselves), so a thousand photos cost a thousand small
+icons. Delete (or the context menu's Remove) asks to remove the current photo; Remove all asks to
+empty the strip. The workspace decides; the strip only shows.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu, QWidget
 
 THUMB = 72
 #: The caption of a photo whose top-1 label is not known yet.
@@ -13,6 +18,8 @@ PENDING = "…"
 
 class ThumbnailStrip(QListWidget):
     chosen = Signal(int)
+    removeRequested = Signal(int)  # row
+    removeAllRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -23,20 +30,37 @@ class ThumbnailStrip(QListWidget):
         self.setGridSize(QSize(THUMB + 40, THUMB + 34))
         self.setFixedHeight(THUMB + 48)
         self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)  # layout of a thousand items without measuring each
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.currentRowChanged.connect(self._changed)
 
-    def add(self, image: QImage, tooltip: str) -> int:
-        thumb = image.scaled(
-            THUMB,
-            THUMB,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        item = QListWidgetItem(QIcon(QPixmap.fromImage(thumb)), PENDING)
+        self.remove_action = QAction("&Remove", self)
+        self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.remove_action.triggered.connect(self._remove_current)
+        self.addAction(self.remove_action)
+        self.remove_all_action = QAction("Remove &all", self)
+        self.remove_all_action.triggered.connect(self.removeAllRequested)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+    def insert(self, row: int, thumbnail: QImage, tooltip: str, caption: str = PENDING) -> None:
+        """Insert a photo's (already small) thumbnail at ``row``."""
+        thumb = thumbnail
+        if max(thumb.width(), thumb.height()) > THUMB:
+            thumb = thumb.scaled(
+                THUMB,
+                THUMB,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        item = QListWidgetItem(QIcon(QPixmap.fromImage(thumb)), caption)
         item.setToolTip(tooltip)
-        self.addItem(item)
-        return self.count() - 1
+        self.insertItem(row, item)
+
+    def remove(self, row: int) -> None:
+        item = self.takeItem(row)
+        del item  # takeItem hands ownership back: the item goes with its wrapper
 
     def set_caption(self, row: int, text: str) -> None:
         item = self.item(row)
@@ -50,3 +74,26 @@ class ThumbnailStrip(QListWidget):
     def _changed(self, row: int) -> None:
         if row >= 0:
             self.chosen.emit(row)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Delete reaches here when the shortcut map did not take it (e.g. events sent directly).
+        if event.matches(QKeySequence.StandardKey.Delete):
+            self._remove_current()
+        else:
+            super().keyPressEvent(event)
+
+    def _remove_current(self) -> None:
+        if self.currentRow() >= 0:
+            self.removeRequested.emit(self.currentRow())
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.itemAt(pos)
+        if item is not None:
+            self.setCurrentItem(item)
+        self.remove_action.setEnabled(item is not None)
+        menu = QMenu(self)
+        menu.addAction(self.remove_action)
+        menu.addAction(self.remove_all_action)
+        menu.exec(self.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+        self.remove_action.setEnabled(True)
