@@ -224,3 +224,134 @@ def test_window_grab_is_not_blank(qtbot, window, tmp_path):
     assert pixmap.save(str(path))
     shot = np.asarray(Image.open(path).convert("L"), float)
     assert shot.std() > 10
+
+
+# --- many photos: order, selection, one entry per file, removal, bounded memory ------------------
+
+
+def _folder(tmp_path: Path, n: int, name: str = "folder") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    for i in range(n):
+        _photo(folder / f"{i:03d}.jpg", (120 + i, 90))
+    return folder
+
+
+def _strip_names(ws) -> list[str]:
+    return [Path(ws.strip.item(r).toolTip()).name for r in range(ws.strip.count())]
+
+
+def test_a_folder_shows_in_name_order_with_the_first_photo_selected(qtbot, window, tmp_path):
+    folder = _folder(tmp_path, 12)
+    drop(window, files_mime(folder))
+    ws = window.photo
+    qtbot.waitUntil(lambda: ws.strip.count() == 12, timeout=10000)
+    assert _strip_names(ws) == [f"{i:03d}.jpg" for i in range(12)]
+    assert ws.strip.currentRow() == 0 and ws.current == 0
+    qtbot.waitUntil(lambda: shown(window), timeout=5000)
+    assert Path(ws.current_photo().loaded.source).name == "000.jpg"
+
+
+def test_files_show_in_the_order_given_and_the_first_is_selected(qtbot, window, tmp_path):
+    big = _photo(tmp_path / "big.png", (1600, 1200))  # slowest to decode: arrives last
+    small = [_photo(tmp_path / f"s{i}.png", (60, 40)) for i in range(3)]
+    drop(window, files_mime(big, *small))
+    ws = window.photo
+    qtbot.waitUntil(lambda: ws.strip.count() == 4, timeout=10000)
+    assert _strip_names(ws) == ["big.png", "s0.png", "s1.png", "s2.png"]
+    assert ws.strip.currentRow() == 0
+    qtbot.waitUntil(lambda: shown(window), timeout=5000)
+    assert ws.current_photo().loaded.source.endswith("big.png")
+
+
+def test_the_same_file_opened_twice_is_one_photo(qtbot, window, tmp_path):
+    a, b = _photo(tmp_path / "a.png"), _photo(tmp_path / "b.png")
+    drop(window, files_mime(a, b))
+    ws = window.photo
+    qtbot.waitUntil(lambda: ws.strip.count() == 2, timeout=5000)
+    # Again, and through another spelling of the same path: still two photos, a is selected.
+    drop(window, files_mime(tmp_path / "." / "a.png"))
+    qtbot.waitUntil(lambda: ws.current == 0, timeout=5000)
+    drop(window, files_mime(b, a))
+    qtbot.waitUntil(lambda: ws.current == 1, timeout=5000)
+    qtbot.wait(50)
+    assert ws.strip.count() == 2 and _strip_names(ws) == ["a.png", "b.png"]
+
+
+def test_delete_context_menu_and_remove_all(qtbot, window, tmp_path):
+    drop(window, files_mime(_folder(tmp_path, 4)))
+    ws = window.photo
+    qtbot.waitUntil(lambda: ws.strip.count() == 4, timeout=10000)
+    qtbot.waitUntil(lambda: shown(window), timeout=5000)
+    # Delete on the strip removes the selected photo; its neighbour is shown.
+    ws.strip.setFocus()
+    qtbot.keyClick(ws.strip, Qt.Key.Key_Delete)
+    assert _strip_names(ws) == ["001.jpg", "002.jpg", "003.jpg"]
+    assert ws.current == 0 and ws.current_photo().loaded.source.endswith("001.jpg")
+    # The context menu's Remove, on another photo: the one shown stays shown.
+    rect = ws.strip.visualItemRect(ws.strip.item(2))
+    qtbot.mouseClick(ws.strip.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert ws.current == 2
+    ws.strip.remove_action.trigger()
+    assert _strip_names(ws) == ["001.jpg", "002.jpg"]
+    assert ws.current == 1 and ws.current_photo().loaded.source.endswith("002.jpg")
+    qtbot.waitUntil(lambda: ws.result.request_id == ws._last_id, timeout=5000)
+    # Remove all: nothing shown, nothing held, and the next drop starts afresh.
+    ws.strip.remove_all_action.trigger()
+    assert ws.strip.count() == 0 and ws.photo_count() == 0 and ws.decoded_count() == 0
+    assert ws.current_photo() is None and ws.view.image_rect().isEmpty()
+    assert ws.input_view.array() is None and ws.bars.rows() == []
+    drop(window, files_mime(_photo(tmp_path / "again.png")))
+    qtbot.waitUntil(lambda: shown(window), timeout=5000)
+    assert ws.current_photo().loaded.source.endswith("again.png")
+
+
+def test_menu_removes_the_photo_shown(qtbot, window, tmp_path):
+    drop(window, files_mime(_photo(tmp_path / "only.png")))
+    qtbot.waitUntil(lambda: shown(window), timeout=5000)
+    menu = {a.text(): a for a in window.menuBar().actions()}["P&hoto"].menu()
+    actions = {a.text(): a for a in menu.actions()}
+    actions["&Remove photo"].trigger()
+    assert window.photo.photo_count() == 0 and window.photo.current_photo() is None
+    assert actions["Remove &all photos"].shortcut().toString() == "Ctrl+Shift+Del"
+
+
+def test_only_a_few_decoded_photos_stay_in_memory_and_others_reload(qtbot, window, tmp_path):
+    from inception_desktop.gui.photo_workspace import CACHED
+
+    n = CACHED + 6
+    drop(window, files_mime(_folder(tmp_path, n)))
+    ws = window.photo
+    qtbot.waitUntil(lambda: ws.strip.count() == n, timeout=10000)
+    assert ws.decoded_count() <= CACHED
+    # Show every photo in turn, as a person clicking through: still bounded.
+    for row in range(n):
+        ws.strip.setCurrentRow(row)
+        qtbot.waitUntil(lambda r=row: ws.current_photo() is not None, timeout=5000)
+        assert ws.decoded_count() <= CACHED
+    # The first photo was dropped from memory: showing it again decodes it from its file.
+    ws.strip.setCurrentRow(0)
+    assert ws.current_photo() is None  # being decoded again, off the GUI thread
+    qtbot.waitUntil(lambda: ws.current_photo() is not None, timeout=5000)
+    photo = ws.current_photo()
+    assert photo.loaded.source.endswith("000.jpg") and photo.loaded.size == (120, 90)
+    qtbot.waitUntil(
+        lambda: ws.result is not None and ws.result.request_id == ws._last_id, timeout=5000
+    )
+    assert ws.strip.count() == n and ws.decoded_count() <= CACHED
+
+
+def test_a_large_pasted_image_is_kept_downscaled(qtbot, window, clipboard):
+    from inception_desktop.gui.image_loader import KEPT_SIDE
+
+    image = QImage(KEPT_SIDE * 2, KEPT_SIDE, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.blue)
+    mime = QMimeData()
+    mime.setImageData(image)
+    clipboard.setMimeData(mime)
+    window.paste()
+    qtbot.waitUntil(lambda: shown(window), timeout=10000)
+    photo = window.photo.current_photo()
+    assert photo.loaded.size == (KEPT_SIDE, KEPT_SIDE // 2)
+    assert photo.loaded.original_size == (KEPT_SIDE * 2, KEPT_SIDE)
+    assert photo.loaded.image.getpixel((5, 5)) == (0, 0, 255)
