@@ -91,3 +91,170 @@ def test_nothing_listening_means_offline(tmp_path: Path):
     with pytest.raises(DownloadError) as info:
         download_file(f"http://127.0.0.1:{port}/w.h5", tmp_path / "w.h5", expected_hash=MD5)
     assert info.value.reason == "offline"
+
+
+def test_a_trickle_is_a_stall(http_server, tmp_path: Path):
+    """One byte every 0.2 s never hits the 10 s idle timeout: the minimum-progress rule ends it."""
+    http_server.files["w.h5"] = BODY
+    with pytest.raises(DownloadError, match="stalled") as info:
+        download_file(
+            http_server.url("trickle/w.h5"),
+            tmp_path / "w.h5",
+            expected_hash=MD5,
+            timeout=10,
+            min_bytes=1000,
+            window=1.0,
+        )
+    assert info.value.reason == "timeout"
+    assert _leftovers(tmp_path) == []
+
+
+def test_the_overall_deadline_ends_a_download_that_keeps_trickling(http_server, tmp_path: Path):
+    http_server.files["w.h5"] = BODY
+    with pytest.raises(DownloadError, match="not finished after 1 s") as info:
+        download_file(
+            http_server.url("trickle/w.h5"),
+            tmp_path / "w.h5",
+            expected_hash=MD5,
+            min_bytes=1,
+            window=0.5,
+            deadline=1.0,
+        )
+    assert info.value.reason == "timeout"
+    assert _leftovers(tmp_path) == []
+
+
+def test_cancel_while_the_server_is_silent(http_server, tmp_path: Path):
+    """Cancel must not wait for a read timeout: it ends the download while the server still
+    holds the connection open and silent (its 60 s pause has not ended)."""
+    http_server.files["w.h5"] = BODY
+    http_server.stall_seconds = 60
+    token = CancelToken()
+
+    def progress(done: int, total: int | None) -> None:
+        if done > 0:
+            token.cancel()  # after the first 1000 bytes, the server says nothing for 60 s
+
+    with pytest.raises(DownloadError) as info:
+        download_file(
+            http_server.url("stall/w.h5"),
+            tmp_path / "w.h5",
+            expected_hash=MD5,
+            progress=progress,
+            cancel=token,
+            timeout=60,
+        )
+    assert info.value.reason == "cancelled"
+    assert _leftovers(tmp_path) == []
+
+
+def test_cancel_while_waiting_for_the_headers(tmp_path: Path):
+    """A peer that accepts the connection and never answers: cancel still ends the wait."""
+    import socket
+    import threading
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)  # the kernel completes the handshake; nobody ever answers
+        port = listener.getsockname()[1]
+        token = CancelToken()
+        timer = threading.Timer(0.5, token.cancel)
+        timer.start()
+        with pytest.raises(DownloadError) as info:
+            download_file(
+                f"http://127.0.0.1:{port}/w.h5",
+                tmp_path / "w.h5",
+                expected_hash=MD5,
+                cancel=token,
+                timeout=60,
+            )
+        timer.join()
+    assert info.value.reason == "cancelled"
+
+
+def test_a_body_without_a_length_is_downloaded_and_checked(http_server, tmp_path: Path):
+    http_server.files["w.h5"] = BODY
+    seen: list[int | None] = []
+    target = download_file(
+        http_server.url("nolength/w.h5"),
+        tmp_path / "w.h5",
+        expected_hash=MD5,
+        progress=lambda done, total: seen.append(total),
+    )
+    assert target.read_bytes() == BODY and set(seen) == {None}
+
+
+def test_an_endless_body_without_a_length_stops_at_the_cap(http_server, tmp_path: Path):
+    http_server.files["w.h5"] = BODY
+    seen: list[int] = []
+    with pytest.raises(DownloadError, match="more than the 1000000 bytes") as info:
+        download_file(
+            http_server.url("endless/w.h5"),
+            tmp_path / "w.h5",
+            expected_hash=MD5,
+            max_bytes=1_000_000,
+            progress=lambda done, total: seen.append(done),
+        )
+    assert info.value.reason == "size"
+    assert max(seen) <= 1_000_000  # nothing past the cap was counted as written
+    assert _leftovers(tmp_path) == []
+
+
+def test_bytes_past_the_declared_length_are_never_written(http_server, tmp_path: Path):
+    http_server.files["w.h5"] = BODY
+    target = download_file(http_server.url("overlong/w.h5"), tmp_path / "w.h5", expected_hash=MD5)
+    assert target.read_bytes() == BODY
+
+
+def test_a_declared_size_other_than_the_expected_one_is_refused_before_the_body(
+    http_server, tmp_path: Path
+):
+    http_server.files["w.h5"] = BODY
+    seen: list[int] = []
+    with pytest.raises(DownloadError, match=f"offers {len(BODY)} bytes") as info:
+        download_file(
+            http_server.url("w.h5"),
+            tmp_path / "w.h5",
+            expected_hash=MD5,
+            expected_size=len(BODY) - 1,
+            progress=lambda done, total: seen.append(done),
+        )
+    assert info.value.reason == "size" and seen == []
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_connection_reset_mid_body_is_a_download_error(http_server, tmp_path: Path):
+    http_server.files["w.h5"] = BODY
+    with pytest.raises(DownloadError) as info:
+        download_file(http_server.url("reset/w.h5"), tmp_path / "w.h5", expected_hash=MD5)
+    assert info.value.reason == "network"
+    assert _leftovers(tmp_path) == []
+
+
+def test_tls_errors_are_download_errors(http_server, tmp_path: Path):
+    """https to a plain-HTTP server fails the TLS handshake: an ssl error, reported as such."""
+    http_server.files["w.h5"] = BODY
+    url = http_server.url("w.h5").replace("http://", "https://")
+    with pytest.raises(DownloadError, match="secure connection failed") as info:
+        download_file(url, tmp_path / "w.h5", expected_hash=MD5)
+    assert info.value.reason == "network"
+
+
+def test_stale_partial_files_of_killed_runs_are_removed(http_server, tmp_path: Path):
+    from inception_desktop.core import atomic
+
+    http_server.files["w.h5"] = BODY
+    old = 10 * atomic.MIN_STALE_AGE
+    stale_dir = tmp_path / (atomic.TEMP_PREFIX + "killed")
+    stale_dir.mkdir()
+    (stale_dir / "w.h5").write_bytes(BODY[:1000])
+    legacy = tmp_path / ".w.h5.abc123.part"  # what versions before atomic.py left behind
+    legacy.write_bytes(BODY[:1000])
+    for path in (stale_dir / "w.h5", stale_dir, legacy):
+        os.utime(path, (os.path.getmtime(path) - old,) * 2)
+    with atomic.atomic_path(tmp_path / "other.bin") as live:  # a live writer's temporary
+        live.write_bytes(b"in progress")
+        os.utime(live.parent, (os.path.getmtime(live.parent) - old,) * 2)
+        download_file(http_server.url("w.h5"), tmp_path / "w.h5", expected_hash=MD5)
+        assert live.parent.is_dir()  # its lock is held: not stale, however old
+    assert _leftovers(tmp_path) == ["other.bin", "w.h5"]

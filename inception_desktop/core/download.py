@@ -1,22 +1,42 @@
 """Hash-verified downloads that never leave a half-written file where a good one is expected.
 
-The bytes go to a temporary file beside the target, are hashed while they arrive, and are moved
-into place with one atomic rename only after the hash matched. Cancel, timeout, server errors and
-a wrong hash all remove the temporary file and raise :class:`DownloadError`.
+The bytes are written through :func:`inception_desktop.core.atomic.atomic_open` (a temporary file
+beside the target, hashed while it fills, moved into place with one rename only after the size and
+hash matched). Every failure removes the temporary file and raises :class:`DownloadError`.
+
+What a download may cost is bounded, whatever the server does:
+
+* **time**: an overall ``deadline``; ``timeout`` seconds without a byte; and a minimum-progress
+  rule, since a trickle is a stall: fewer than ``min_bytes`` in a ``window`` of seconds fails;
+* **size**: ``expected_size`` (exact) or ``max_bytes`` (a cap), checked against Content-Length
+  before the body and against the bytes as they arrive, so a body with no length cannot fill a
+  disk before the hash is checked;
+* **cancel**: the network is read on a helper thread while the calling thread waits at most
+  :data:`POLL` seconds at a time, so a :class:`CancelToken` takes effect within a second even
+  while a read, a connect or a DNS lookup hangs (the socket is shut down to wake the reader).
+
+Errors from ``urllib``, ``http.client``, ``socket`` and ``ssl`` (IncompleteRead,
+RemoteDisconnected, ConnectionResetError, SSLError...) all become :class:`DownloadError`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import logging
 import os
+import queue
 import socket
-import tempfile
+import ssl
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from inception_desktop.core import atomic
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +44,19 @@ log = logging.getLogger(__name__)
 ProgressCallback = Callable[[int, "int | None"], None]
 
 CHUNK = 1 << 16
+#: Seconds without any byte (connecting, or between reads) before giving up.
 DEFAULT_TIMEOUT = 30.0
+#: Seconds a whole download may take.
+DEFAULT_DEADLINE = 3600.0
+#: The minimum-progress rule: at least MIN_BYTES in every WINDOW seconds (about 1 kB/s).
+MIN_BYTES = 32 * 1024
+WINDOW = 30.0
+#: How long the calling thread waits for the network before it looks at cancel and the clocks.
+POLL = 0.2
 
 
 class CancelToken:
-    """Set from any thread to stop a download at its next chunk."""
+    """Set from any thread to stop a download within :data:`POLL` seconds."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
@@ -42,7 +70,8 @@ class CancelToken:
 
 
 class DownloadError(Exception):
-    """A download failed; ``reason`` is one of cancelled, timeout, offline, http, hash, io."""
+    """A download failed; ``reason`` is one of cancelled, timeout, offline, http, network
+    (the connection broke), size (more or fewer bytes than allowed), hash, io (writing)."""
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
@@ -68,6 +97,10 @@ def download_file(
     cancel: CancelToken | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int | None = None,
+    expected_size: int | None = None,
+    deadline: float = DEFAULT_DEADLINE,
+    min_bytes: int = MIN_BYTES,
+    window: float = WINDOW,
 ) -> Path:
     """Download ``url`` to ``target`` atomically; see the module docstring for the guarantees.
 
@@ -76,76 +109,263 @@ def download_file(
             files that are validated otherwise, such as a dropped web image).
         timeout: seconds without any data before giving up (connect and each read).
         max_bytes: refuse a body larger than this.
+        expected_size: the exact size the file must have, when it is known.
+        deadline: seconds the whole download may take.
+        min_bytes, window: fewer than ``min_bytes`` arriving in ``window`` seconds is a stall.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        atomic.check_output_dir(target.parent)
+    except atomic.WriteError as exc:
+        raise DownloadError(str(exc), "io") from None
+    _remove_stale_parts(target)
+    cap = min((n for n in (max_bytes, expected_size) if n is not None), default=None)
     request = urllib.request.Request(url, headers={"User-Agent": "inception-desktop"})
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    tmp = Path(tmp_name)
-    digest = hashlib.new(algorithm)
+    reader = _Reader(request, timeout)
+    clock = _Clock(url, cancel, timeout, deadline, min_bytes, window)
+    reader.start()
     try:
-        with os.fdopen(fd, "wb") as out, _open(request, url, timeout) as response:
-            length = response.headers.get("Content-Length")
-            total = int(length) if length and length.isdigit() else None
-            if max_bytes is not None and total is not None and total > max_bytes:
+        total = _headers(reader, clock, url)
+        if total is not None:
+            if expected_size is not None and total != expected_size:
                 raise DownloadError(
-                    f"{url}: {total} bytes is more than the {max_bytes} allowed", "io"
+                    f"{url}: the server offers {total} bytes, the file has {expected_size}",
+                    "size",
                 )
-            received = 0
-            if progress:
-                progress(0, total)
-            while True:
-                if cancel is not None and cancel.cancelled:
-                    raise DownloadError(f"download of {url} cancelled", "cancelled")
-                try:
-                    chunk = response.read(CHUNK)
-                except TimeoutError as exc:
+            if cap is not None and total > cap:
+                raise DownloadError(f"{url}: {total} bytes is more than the {cap} allowed", "size")
+        clock.expected = total if total is not None else expected_size
+        digest = hashlib.new(algorithm)
+        try:
+            with atomic.atomic_open(target, "wb") as out:
+                received = _body(reader, clock, out, digest, url, total, cap, progress)
+                if expected_size is not None and received != expected_size:
                     raise DownloadError(
-                        f"{url}: no data for {timeout:g} s, gave up (check the connection)",
-                        "timeout",
-                    ) from exc
-                if not chunk:
-                    break
-                received += len(chunk)
-                if max_bytes is not None and received > max_bytes:
-                    raise DownloadError(f"{url}: more than the {max_bytes} bytes allowed", "io")
-                out.write(chunk)
-                digest.update(chunk)
-                if progress:
-                    progress(received, total)
-            if total is not None and received < total:
-                raise DownloadError(
-                    f"{url}: connection closed after {received} of {total} bytes", "io"
-                )
-        actual = digest.hexdigest()
-        if expected_hash is not None and actual != expected_hash.lower():
-            raise DownloadError(
-                f"{url}: the file's {algorithm} is {actual}, expected {expected_hash}; "
-                "it is damaged or not the expected file, and was not kept",
-                "hash",
-            )
-        os.replace(tmp, target)
-        log.info("downloaded %s to %s (%d bytes)", url, target, received)
-        return target
-    except OSError as exc:
-        raise DownloadError(f"{url}: could not write {target}: {exc}", "io") from exc
+                        f"{url}: got {received} bytes, the file has {expected_size}", "size"
+                    )
+                actual = digest.hexdigest()
+                if expected_hash is not None and actual != expected_hash.lower():
+                    raise DownloadError(
+                        f"{url}: the file's {algorithm} is {actual}, expected {expected_hash}; "
+                        "it is damaged or not the expected file, and was not kept",
+                        "hash",
+                    )
+        except atomic.WriteError as exc:
+            raise DownloadError(f"{url}: {exc}", "io") from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        reader.stop()
+    log.info("downloaded %s to %s (%d bytes)", url, target, received)
+    return target
 
 
-def _open(request: urllib.request.Request, url: str, timeout: float):
-    try:
-        return urllib.request.urlopen(request, timeout=timeout)
-    except urllib.error.HTTPError as exc:
-        raise DownloadError(f"{url}: the server answered {exc.code} {exc.reason}", "http") from exc
-    except TimeoutError as exc:
-        raise DownloadError(f"{url}: no answer within {timeout:g} s", "timeout") from exc
-    except urllib.error.URLError as exc:
+def _headers(reader: _Reader, clock: _Clock, url: str) -> int | None:
+    """Wait for the response headers; the total size when the server says it."""
+    kind, value = _next(reader, clock)
+    if kind == "error":
+        raise _translate(value, url, 0, None, clock.timeout)
+    length = value.get("Content-Length")
+    return int(length) if length and length.strip().isdigit() else None
+
+
+def _body(
+    reader: _Reader,
+    clock: _Clock,
+    out: Any,
+    digest: Any,
+    url: str,
+    total: int | None,
+    cap: int | None,
+    progress: ProgressCallback | None,
+) -> int:
+    received = 0
+    if progress:
+        progress(0, total)
+    while True:
+        kind, value = _next(reader, clock)
+        if kind == "error":
+            raise _translate(value, url, received, total, clock.timeout)
+        if not value:
+            break
+        received += len(value)
+        clock.received = received
+        if cap is not None and received > cap:
+            raise DownloadError(f"{url}: more than the {cap} bytes allowed", "size")
+        out.write(value)
+        digest.update(value)
+        if progress:
+            progress(received, total)
+    if total is not None and received < total:
+        raise DownloadError(
+            f"{url}: the connection closed after {received} of {total} bytes", "network"
+        )
+    return received
+
+
+def _next(reader: _Reader, clock: _Clock) -> tuple[str, Any]:
+    """The reader's next event, checking cancel and every time rule while waiting."""
+    while True:
+        clock.check()
+        try:
+            event = reader.events.get(timeout=POLL)
+        except queue.Empty:
+            continue
+        if event[0] == "data" and event[1]:
+            clock.data_arrived()
+        return event
+
+
+class _Clock:
+    """Cancel, the overall deadline, the idle timeout and the minimum-progress rule."""
+
+    def __init__(
+        self,
+        url: str,
+        cancel: CancelToken | None,
+        timeout: float,
+        deadline: float,
+        min_bytes: int,
+        window: float,
+    ) -> None:
+        self.url, self.cancel, self.timeout = url, cancel, timeout
+        self.deadline, self.min_bytes, self.window = deadline, min_bytes, window
+        self.started = self.last_data = self.window_start = time.monotonic()
+        self.received = self.window_bytes = 0
+        self.expected: int | None = None
+
+    def data_arrived(self) -> None:
+        self.last_data = time.monotonic()
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel.cancelled:
+            raise DownloadError(f"download of {self.url} cancelled", "cancelled")
+        now = time.monotonic()
+        if now - self.started > self.deadline:
+            raise DownloadError(
+                f"{self.url}: not finished after {self.deadline:g} s "
+                f"({self.received} bytes received), gave up",
+                "timeout",
+            )
+        if now - self.last_data > self.timeout:
+            raise DownloadError(
+                f"{self.url}: no data for {self.timeout:g} s, gave up (check the connection)",
+                "timeout",
+            )
+        if now - self.window_start >= self.window:
+            needed = self.min_bytes
+            if self.expected is not None:
+                needed = min(needed, max(1, self.expected - self.window_bytes))
+            if self.received - self.window_bytes < needed:
+                raise DownloadError(
+                    f"{self.url}: only {self.received - self.window_bytes} bytes in the last "
+                    f"{self.window:g} s, the connection is stalled; gave up",
+                    "timeout",
+                )
+            self.window_start, self.window_bytes = now, self.received
+
+
+class _Reader(threading.Thread):
+    """Connects and reads on its own thread, handing ("headers", msg), ("data", bytes) and
+    ("error", exc) to the caller through a small queue; ``b""`` data means the end."""
+
+    def __init__(self, request: urllib.request.Request, timeout: float) -> None:
+        super().__init__(name="download-reader", daemon=True)
+        self.request, self.timeout = request, timeout
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=16)
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._response: Any = None
+
+    def run(self) -> None:
+        try:
+            response = urllib.request.urlopen(self.request, timeout=self.timeout)
+        except BaseException as exc:  # handed over, translated by the caller
+            self._put(("error", exc))
+            return
+        with self._lock:
+            self._response = response
+        try:
+            if self._stopped.is_set():
+                return
+            self._put(("headers", response.headers))
+            read = getattr(response, "read1", response.read)
+            while not self._stopped.is_set():
+                chunk = read(CHUNK)
+                self._put(("data", chunk))
+                if not chunk:
+                    return
+        except BaseException as exc:
+            self._put(("error", exc))
+        finally:
+            with self._lock:
+                self._response = None
+                response.close()
+
+    def _put(self, event: tuple[str, Any]) -> None:
+        while not self._stopped.is_set():
+            try:
+                self.events.put(event, timeout=POLL)
+                return
+            except queue.Full:
+                continue
+
+    def stop(self) -> None:
+        """Stop reading now: a read blocked on the socket is woken by shutting the socket down."""
+        self._stopped.set()
+        with self._lock:
+            if self._response is None:
+                return
+            try:
+                fd = self._response.fileno()
+                with socket.socket(fileno=os.dup(fd)) as sock:
+                    sock.shutdown(socket.SHUT_RDWR)
+            except (OSError, ValueError, AttributeError):
+                pass
+
+
+def _translate(
+    exc: BaseException, url: str, received: int, total: int | None, timeout: float
+) -> DownloadError:
+    """One :class:`DownloadError` for whatever the network stack raised."""
+    where = f" after {received} of {total} bytes" if total else ""
+    if isinstance(exc, DownloadError):
+        return exc
+    if isinstance(exc, urllib.error.HTTPError):
+        return DownloadError(f"{url}: the server answered {exc.code} {exc.reason}", "http")
+    if isinstance(exc, urllib.error.URLError):
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise DownloadError(f"{url}: no answer within {timeout:g} s", "timeout") from exc
-        raise DownloadError(
-            f"{url}: cannot connect ({reason}); you may be offline", "offline"
-        ) from exc
-    except ValueError as exc:
-        raise DownloadError(f"{url}: not a valid URL", "http") from exc
+            return DownloadError(f"{url}: no answer within {timeout:g} s", "timeout")
+        if isinstance(reason, ssl.SSLError):
+            return DownloadError(f"{url}: secure connection failed ({reason})", "network")
+        return DownloadError(f"{url}: cannot connect ({reason}); you may be offline", "offline")
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return DownloadError(
+            f"{url}: no data for {timeout:g} s{where}, gave up (check the connection)", "timeout"
+        )
+    if isinstance(exc, ValueError) and received == 0:
+        return DownloadError(f"{url}: not a valid URL ({exc})", "http")
+    if isinstance(exc, (http.client.HTTPException, ssl.SSLError, OSError, ValueError)):
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        name = type(exc).__name__
+        return DownloadError(
+            f"{url}: the connection broke{where} ({name}{': ' + detail if detail else ''})",
+            "network",
+        )
+    if isinstance(exc, Exception):
+        return DownloadError(f"{url}: {type(exc).__name__}: {exc}", "network")
+    raise exc  # KeyboardInterrupt, SystemExit on the reader thread: not ours to hide
+
+
+def _remove_stale_parts(target: Path) -> None:
+    """Remove temporaries that earlier, killed downloads left beside ``target``."""
+    removed = atomic.remove_stale_temps(target.parent)
+    now = time.time()
+    for part in target.parent.glob(f".{target.name}.*.part"):  # older versions' temporaries
+        try:
+            if now - part.stat().st_mtime >= atomic.MIN_STALE_AGE:
+                part.unlink()
+                removed.append(part)
+        except OSError:
+            pass
+    if removed:
+        log.info("removed %d stale partial downloads beside %s", len(removed), target)
