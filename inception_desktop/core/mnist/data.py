@@ -9,9 +9,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import math
 import os
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -22,6 +26,7 @@ from inception_desktop.core.download import (
     download_file,
     file_digest,
 )
+from inception_desktop.core.regular_files import UnreadableFileError, open_regular_file, size_text
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,12 @@ ORIGINAL_MD5 = {
 DEFAULT_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 URL_ENV = "INCEPTION_DESKTOP_MNIST_URL"
 DATA_ENV = "INCEPTION_DESKTOP_MNIST"
+
+#: Largest IDX content accepted once decompressed (MNIST's largest file holds 47 MB).
+MAX_IDX_BYTES = 256 * 1024 * 1024
+#: A gzip file may be slightly larger than what it holds (incompressible data).
+_GZIP_SLACK = 64 * 1024
+_CHUNK = 1 << 20
 
 #: The seeds hold out the last 5,000 training images for validation.
 VALIDATION_SIZE = 5000
@@ -72,38 +83,77 @@ class MnistSplits:
         return f"{len(self.x_train)} train, {len(self.x_val)} validation, {len(self.x_test)} test"
 
 
-def read_idx(path: str | Path, expected_magic: int | None = None) -> np.ndarray:
-    """Read one IDX file (gzipped or not) into a uint8 array, checking its header and length."""
+def read_idx(
+    path: str | Path, expected_magic: int | None = None, *, max_bytes: int = MAX_IDX_BYTES
+) -> np.ndarray:
+    """Read one IDX file (gzipped or not) into a uint8 array, checking its header and length.
+
+    Every failure is a :class:`MnistDataError` naming the file: not a regular file (a named pipe
+    or device is never opened for reading), a damaged gzip stream of any kind, a header whose
+    dimensions multiply past ``max_bytes``, a body shorter or longer than the header says.
+    Decompression is streamed and stops one byte past what the header declares, so a gzip bomb
+    costs no more than the limit.
+    """
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MnistDataError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    if raw[:2] == b"\x1f\x8b":
+        stream = open_regular_file(path, max_bytes + _GZIP_SLACK)
+    except UnreadableFileError as exc:
+        raise MnistDataError(f"{path}: {exc.reason}") from None
+    with stream:
+        gzipped = stream.read(2) == b"\x1f\x8b"
+        stream.seek(0)
         try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise MnistDataError(f"{path}: corrupt or truncated gzip data ({exc})") from exc
-    if len(raw) < 4:
-        raise MnistDataError(f"{path}: too short to be an IDX file ({len(raw)} bytes)")
-    magic = int.from_bytes(raw[:4], "big")
-    if raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+            if gzipped:
+                with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
+                    return _parse_idx(unzipped, path, expected_magic, max_bytes)
+            return _parse_idx(stream, path, expected_magic, max_bytes)
+        except MemoryError:
+            raise MnistDataError(f"{path}: not enough memory to read it") from None
+        except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+            if gzipped:
+                raise MnistDataError(f"{path}: corrupt or truncated gzip data ({exc})") from None
+            raise MnistDataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _parse_idx(
+    stream: BinaryIO, path: Path, expected_magic: int | None, max_bytes: int
+) -> np.ndarray:
+    head = _read_up_to(stream, 4)
+    if len(head) < 4:
+        raise MnistDataError(f"{path}: too short to be an IDX file ({len(head)} bytes)")
+    magic = int.from_bytes(head, "big")
+    if head[0] != 0 or head[1] != 0 or head[2] != 0x08:
         raise MnistDataError(f"{path}: not an unsigned-byte IDX file (magic number {magic})")
     if expected_magic is not None and magic != expected_magic:
         raise MnistDataError(f"{path}: magic number {magic}, expected {expected_magic}")
-    ndim = raw[3]
-    header = 4 + 4 * ndim
-    if ndim == 0 or len(raw) < header:
+    ndim = head[3]
+    dims = _read_up_to(stream, 4 * ndim)
+    if ndim == 0 or len(dims) < 4 * ndim:
         raise MnistDataError(f"{path}: truncated header")
-    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    expected = int(np.prod(shape))
-    actual = len(raw) - header
-    if actual != expected:
+    shape = struct.unpack(f">{ndim}I", dims)
+    expected = math.prod(shape)  # exact: Python integers do not overflow
+    described = f"{'x'.join(map(str, shape))} = {expected} bytes of data"
+    if 4 + 4 * ndim + expected > max_bytes:
         raise MnistDataError(
-            f"{path}: header says {'x'.join(map(str, shape))} = {expected} bytes of data, "
-            f"file holds {actual} ({'truncated' if actual < expected else 'trailing data'})"
+            f"{path}: header says {described}, more than the limit of {size_text(max_bytes)}"
         )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+    body = _read_up_to(stream, expected + 1)  # one byte more reveals trailing data
+    if len(body) < expected:
+        raise MnistDataError(f"{path}: header says {described}, file holds {len(body)} (truncated)")
+    if len(body) > expected:
+        raise MnistDataError(f"{path}: header says {described}, file holds more (trailing data)")
+    return np.frombuffer(body, dtype=np.uint8).reshape(shape)
+
+
+def _read_up_to(stream: BinaryIO, n: int) -> bytearray:
+    """At most ``n`` bytes, read in chunks (never more than one chunk past what arrived)."""
+    buffer = bytearray()
+    while len(buffer) < n:
+        chunk = stream.read(min(_CHUNK, n - len(buffer)))
+        if not chunk:
+            break
+        buffer += chunk
+    return buffer
 
 
 def to_input(images: np.ndarray) -> np.ndarray:
@@ -213,6 +263,7 @@ def _combine(parts: list[str]) -> str:
 
 __all__ = [
     "FILES",
+    "MAX_IDX_BYTES",
     "VALIDATION_SIZE",
     "MnistDataError",
     "MnistSplits",
