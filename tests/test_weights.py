@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,48 @@ def test_import_accepts_the_official_hash(inception_weights: Path, monkeypatch):
 def test_path_prints_the_cache_location(isolated_cache: Path, capsys):
     assert main(["weights", "path"]) == 0
     assert capsys.readouterr().out.strip() == str(weights.weights_path())
+
+
+def test_a_truncated_file_is_noticed_and_download_repairs_it(served_weights, capsys):
+    assert main(["weights", "download"]) == 0
+    good = weights.weights_path().read_bytes()
+    info = weights.weights_path().with_suffix(".json")
+    assert json.loads(info.read_text())["size"] == len(good)
+    weights.weights_path().write_bytes(good[: len(good) // 2])  # a crash, a full disk, a bad copy
+    capsys.readouterr()
+    assert main(["weights", "status"]) == 1
+    out = capsys.readouterr().out
+    assert "damaged" in out and f"{len(good) // 2} bytes" in out and "weights download" in out
+    with pytest.raises(weights.WeightsError, match="damaged"):
+        weights.require()
+    assert main(["weights", "download"]) == 0
+    out, err = capsys.readouterr()
+    assert "already installed" not in out and "repairing" in err
+    assert weights.weights_path().read_bytes() == good
+    assert weights.status().present
+
+
+def test_an_official_install_without_a_recorded_size_is_checked_against_the_official_size(
+    isolated_cache: Path,
+):
+    path = weights.weights_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x89HDF" + b"0" * 1000)  # written by an older version, then truncated
+    path.with_suffix(".json").write_text(
+        json.dumps({"origin": "download", "md5": weights.OFFICIAL_MD5})
+    )
+    status = weights.status()
+    assert not status.present and str(weights.OFFICIAL_SIZE) in status.problem
+
+
+def test_the_download_is_capped_at_the_official_size(http_server, monkeypatch):
+    """A server that sends more than the official file (no Content-Length) is cut off at the
+    official size plus the margin, long before a disk could fill."""
+    http_server.files[weights.FILE_NAME] = b"\0" * 1_000_000
+    http_server.endless_limit = weights.OFFICIAL_SIZE * 3
+    monkeypatch.setenv(weights.URL_ENV, http_server.url(f"endless/{weights.FILE_NAME}"))
+    with pytest.raises(weights.WeightsError, match=f"{weights.max_download_bytes()} bytes"):
+        weights.download()
+    assert not weights.status().present
+    assert list(weights.weights_path().parent.iterdir()) == []
+

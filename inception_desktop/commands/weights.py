@@ -15,6 +15,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     actions.add_parser("path", help="print where the weights file lives")
     dl = actions.add_parser("download", help="download the official file (92 MB) once")
     dl.add_argument("--timeout", type=float, default=30.0, help="seconds without data (30)")
+    dl.add_argument(
+        "--deadline", type=float, default=3600.0, help="seconds the whole download may take (3600)"
+    )
     imp = actions.add_parser("import", help="install a weights file you already have")
     imp.add_argument("file", type=Path)
     imp.add_argument(
@@ -37,13 +40,18 @@ def run(args: argparse.Namespace) -> int:
         return 0 if current.present else 1
     try:
         if args.action == "download":
-            if weights.status().present:
+            current = weights.status()
+            if current.present:
                 print(f"already installed: {weights.weights_path()}")
                 return 0
+            if current.problem:
+                err(f"repairing: {current.problem}")
             err(f"downloading {weights.download_url()}")
             bar = ProgressLine("Inception v3 weights", unit="B")
             path = weights.download(
-                progress=lambda done, total: bar.update(done, total), timeout=args.timeout
+                progress=lambda done, total: bar.update(done, total),
+                timeout=args.timeout,
+                deadline=args.deadline,
             )
         else:
             path = weights.import_file(args.file, trust=args.trust)

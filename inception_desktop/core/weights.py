@@ -1,21 +1,23 @@
 """Inception v3 ImageNet weights: where they live, downloading them once, importing a user's file.
 
-The official Keras file is fetched into the user's cache with progress, cancel, a timeout and an
-md5 check, and moved into place atomically (see :mod:`inception_desktop.core.download`). A small
-JSON file beside it records where it came from, so ``status`` answers without hashing 92 MB.
+The official Keras file is fetched into the user's cache with progress, cancel, time limits, a
+size cap and an md5 check, and moved into place atomically (see
+:mod:`inception_desktop.core.download`). A small JSON file beside it records where it came from,
+its md5 and its size, so ``status`` answers without hashing 92 MB and still notices a file that
+was truncated or overwritten since (``download`` then repairs it).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from inception_desktop.core import paths
+from inception_desktop.core import atomic, paths
 from inception_desktop.core.download import (
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
     CancelToken,
     DownloadError,
     ProgressCallback,
@@ -28,7 +30,12 @@ OFFICIAL_URL = (
     "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/" + FILE_NAME
 )
 OFFICIAL_MD5 = "9a0d58056eeedaa3f26cb7ebd46da564"
+#: Bytes in the official file (the Content-Length Keras' own download reports for it).
+OFFICIAL_SIZE = 96_112_376
 SIZE_MB = 92
+#: A download may exceed the expected size by this much before it is cut off (mirrors of the
+#: official file are byte-identical; this only absorbs a rebuilt file of the same layout).
+SIZE_MARGIN = 1 << 20
 
 URL_ENV = "INCEPTION_DESKTOP_WEIGHTS_URL"
 #: For a mirror that serves a different build of the file; the hash is still checked.
@@ -45,8 +52,16 @@ class WeightsStatus:
     present: bool
     origin: str = ""  # "download", "import" or "trusted import"
     md5: str = ""
+    #: Why a file that is there cannot be used (truncated, overwritten); "" when it is fine.
+    problem: str = ""
 
     def describe(self) -> str:
+        if self.problem:
+            return (
+                f"Inception v3 weights at {self.path} are damaged: {self.problem}.\n"
+                "Run 'inception-desktop weights download' to repair them, or "
+                "'inception-desktop weights import FILE' with a copy you have."
+            )
         if not self.present:
             return (
                 f"Inception v3 weights are not installed (expected at {self.path}).\n"
@@ -75,14 +90,29 @@ def _info_path() -> Path:
 
 
 def status() -> WeightsStatus:
+    """Whether usable weights are installed; a file whose size differs from the one recorded at
+    install (or, for the official file, from :data:`OFFICIAL_SIZE`) is reported as damaged."""
     path = weights_path()
-    if not path.is_file():
+    try:
+        size = path.stat().st_size if path.is_file() else None
+    except OSError:
+        size = None
+    if size is None:
         return WeightsStatus(path, False)
     try:
         info = json.loads(_info_path().read_text())
+        if not isinstance(info, dict):
+            raise ValueError("not an object")
     except (OSError, ValueError):
         info = {"origin": "unknown", "md5": ""}
-    return WeightsStatus(path, True, info.get("origin", "unknown"), info.get("md5", ""))
+    origin, md5 = str(info.get("origin", "unknown")), str(info.get("md5", ""))
+    expected = info.get("size")
+    if not isinstance(expected, int) and md5 == OFFICIAL_MD5:
+        expected = OFFICIAL_SIZE
+    if isinstance(expected, int) and size != expected:
+        problem = f"the file has {size} bytes, it had {expected} when it was installed"
+        return WeightsStatus(path, False, origin, md5, problem)
+    return WeightsStatus(path, True, origin, md5)
 
 
 def require() -> Path:
@@ -94,15 +124,25 @@ def require() -> Path:
 
 
 def _record(origin: str, md5: str) -> None:
-    _info_path().write_text(json.dumps({"origin": origin, "md5": md5}))
+    size = weights_path().stat().st_size
+    atomic.write_json(_info_path(), {"origin": origin, "md5": md5, "size": size})
+
+
+def max_download_bytes() -> int:
+    """The size cap of a download: the official size plus a margin, or twice that for a mirror
+    that serves another build (its md5 set by :data:`MD5_ENV`)."""
+    cap = OFFICIAL_SIZE + SIZE_MARGIN
+    return cap if expected_md5() == OFFICIAL_MD5 else 2 * cap
 
 
 def download(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
-    timeout: float = 30.0,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> Path:
-    """Fetch the weights into the cache (a no-op when they are already there).
+    """Fetch the weights into the cache (a no-op when usable weights are already there; a
+    damaged file is replaced).
 
     Raises :class:`WeightsError` with advice for each failure: offline, server error, timeout,
     damaged file, or cancelled.
@@ -120,10 +160,14 @@ def download(
             progress=progress,
             cancel=cancel,
             timeout=timeout,
+            deadline=deadline,
+            max_bytes=max_download_bytes(),
         )
+        _record("download", expected_md5())
     except DownloadError as exc:
         raise WeightsError(_advice(exc)) from exc
-    _record("download", expected_md5())
+    except (OSError, atomic.WriteError) as exc:
+        raise WeightsError(f"the weights were downloaded but not recorded: {exc}") from exc
     return target
 
 
@@ -137,6 +181,12 @@ def _advice(exc: DownloadError) -> str:
         "timeout": "The server stopped answering. Try again later, or import a file you have.",
         "http": "The server refused the download. Try again later, or import a file you have.",
         "hash": "The downloaded file was damaged and was deleted. Try again.",
+        "network": "The connection broke. Try again, or import a file you have.",
+        "size": (
+            "The server sent a file of the wrong size; nothing was kept. Try again later, "
+            "or import a file you have."
+        ),
+        "io": "Free some space or fix the cache folder's permissions, then try again.",
     }.get(exc.reason, "Try again, or import a file you have.")
     return f"{exc}\n{tail}" if exc.reason != "cancelled" else tail
 
@@ -163,13 +213,10 @@ def import_file(source: str | Path, trust: bool = False) -> Path:
         inception.build_model(source)  # raises WeightsError when it does not fit
         origin = "trusted import"
     target = weights_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
     try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    _record(origin, md5)
+        atomic.check_output_dir(target.parent)
+        atomic.copy_file(source, target)
+        _record(origin, md5)
+    except (OSError, atomic.WriteError) as exc:
+        raise WeightsError(f"could not install {source}: {exc}") from exc
     return target
