@@ -11,6 +11,8 @@ from inception_desktop.core.images import ImageLoadError, LoadedImage, load_imag
 
 MAX_BYTES = 40_000_000
 TIMEOUT = 15.0
+#: A dropped image is worth a minute at most, however steadily it trickles in.
+DEADLINE = 60.0
 
 
 def fetch_image(
@@ -18,10 +20,13 @@ def fetch_image(
     *,
     max_bytes: int = MAX_BYTES,
     timeout: float = TIMEOUT,
+    deadline: float = DEADLINE,
     cancel: CancelToken | None = None,
     draft_to: int | None = None,
 ) -> LoadedImage:
-    """Download ``url`` (http or https only) into a temporary file and load it.
+    """Download ``url`` (http or https only) into a temporary file and load it; the size cap,
+    the timeouts and the minimum-progress rule are those of
+    :func:`inception_desktop.core.download.download_file`.
 
     Every failure, network or image, is an :class:`ImageLoadError` naming the URL.
     """
@@ -32,7 +37,13 @@ def fetch_image(
         target = Path(tmp) / "download"
         try:
             download_file(
-                url, target, expected_hash=None, max_bytes=max_bytes, timeout=timeout, cancel=cancel
+                url,
+                target,
+                expected_hash=None,
+                max_bytes=max_bytes,
+                timeout=timeout,
+                deadline=deadline,
+                cancel=cancel,
             )
         except DownloadError as exc:
             reason = str(exc).removeprefix(f"{url}: ")
