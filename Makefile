@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint screenshots benchmarks wheel clean
+.PHONY: run test lint screenshots benchmarks wheel clean fuzz
 
 # A stamp per install flavour, remade whenever pyproject.toml changes.
 $(VENV)/.run-stamp: pyproject.toml
@@ -40,3 +40,19 @@ wheel: $(VENV)/.test-stamp
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# Coverage-guided fuzzing (atheris) of image loading + framing, digit normalisation and the IDX
+# reader, one harness after the other: `make fuzz FUZZ_SECONDS=1200`. New inputs go to
+# build/fuzz/<harness>; the committed seeds in fuzz/corpus are only read; a crash is saved in
+# build/fuzz/ and stops the run. See fuzz/_common.py for what counts as a finding.
+FUZZ_SECONDS ?= 180
+FUZZ_HARNESSES ?= images digits idx
+
+fuzz: $(VENV)/.test-stamp
+	$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet atheris
+	for h in $(FUZZ_HARNESSES); do \
+		mkdir -p build/fuzz/$$h && \
+		$(BIN)/python fuzz/fuzz_$$h.py build/fuzz/$$h fuzz/corpus/$$h \
+			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 \
+			-artifact_prefix=build/fuzz/ || exit 1; \
+	done
