@@ -2,6 +2,9 @@
 
 Each command lives in ``inception_desktop.commands`` and imports TensorFlow only when it runs, so
 ``--help`` and argument errors answer at once.
+
+A reader that stops early (``classify ... | head -1``) ends the run quietly with status 141, what a
+shell reports for a program stopped by SIGPIPE, instead of a BrokenPipeError traceback.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from collections.abc import Sequence
 
 from inception_desktop import __version__
 from inception_desktop.commands import classify, evaluate, gui, train, weights
+
+#: Exit status after the reader of stdout went away: 128 + SIGPIPE, as a shell reports it.
+EXIT_BROKEN_PIPE = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +45,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     run = getattr(args, "run", None) or gui.run
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        from inception_desktop.core.atomic import WriteError
+
+        if not isinstance(exc, WriteError):
+            raise
+        print(f"error: {exc}", file=sys.stderr)  # a command that missed one: still one line
+        return 1
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull, so that flushing it again at exit raises nothing (the recipe of
+    the Python documentation on SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or already closed
+        pass

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inception_desktop.commands.common import ProgressLine, err
+from inception_desktop.commands.common import ProgressLine, add_runtime_argument, err
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 MODES = ("squash", "crop", "pad")
 
 BATCH = 16
+#: Threads that decode and frame photos while the network runs.
+DECODE_THREADS = 2
 
 
 @dataclass
@@ -51,6 +54,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=5, help="how many classes to show (5)")
     p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
     p.add_argument("--weights", type=Path, help="Inception v3 weights file to use instead")
+    add_runtime_argument(p)
     p.add_argument("--save-input", type=Path, metavar="DIR", help="save each network input as PNG")
     p.set_defaults(run=run)
 
@@ -74,18 +78,28 @@ def run(args: argparse.Namespace) -> int:
     if classifier is None:
         return 1
     bar = ProgressLine("classifying", total=len(items)) if len(items) > 1 else None
-    for start in range(0, len(items), BATCH):
-        chunk = items[start : start + BATCH]
-        for item in chunk:
-            if item.error is None:
-                _prepare(item, framing, is_photo)
-        ready = [i for i in chunk if i.error is None and i.array is not None]
-        for item, prediction in zip(
-            ready, classifier.classify_batch([i.array for i in ready], k=args.top), strict=True
-        ):
-            item.result = prediction.as_dict()
-        if bar:
-            bar.update(start + len(chunk))
+    chunks = [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
+    # Decoding and framing the next batch on other threads (Pillow releases the GIL) while the
+    # network computes this one: a folder goes at the network's rate. At most two batches of
+    # inputs exist at a time, whatever the folder's size.
+    with ThreadPoolExecutor(DECODE_THREADS, thread_name_prefix="decode") as pool:
+
+        def submit(chunk: list[Item]) -> list[Future[None]]:
+            return [pool.submit(_prepare, i, framing, is_photo) for i in chunk if i.error is None]
+
+        pending = submit(chunks[0]) if chunks else []
+        done = 0
+        for n, chunk in enumerate(chunks):
+            for future in pending:
+                future.result()
+            pending = submit(chunks[n + 1]) if n + 1 < len(chunks) else []
+            ready = [i for i in chunk if i.error is None and i.array is not None]
+            predictions = classifier.classify_batch([i.array for i in ready], k=args.top)
+            for item, prediction in zip(ready, predictions, strict=True):
+                item.result = prediction.as_dict()
+            done += len(chunk)
+            if bar:
+                bar.update(done)
     if args.save_input:
         _save_inputs(items, args.save_input)
     _print(items, args.json)
@@ -117,10 +131,12 @@ def _load_model(args: argparse.Namespace) -> Any:
         if args.model == "inception":
             from inception_desktop.core import inception
 
-            return inception.load_classifier(args.weights)
+            return inception.load_classifier(
+                args.weights, args.runtime, stage=lambda text: err(f"{text}…")
+            )
         from inception_desktop.core.mnist.classifier import load_classifier
 
-        return load_classifier(args.model)
+        return load_classifier(args.model, args.runtime)
     except Exception as exc:
         err(f"error: {exc}")
         return None
@@ -150,46 +166,132 @@ def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
         item.error = exc.reason if isinstance(exc, ImageLoadError) else str(exc)
 
 
-def _save_inputs(items: list[Item], directory: Path) -> None:
+def _save_inputs(items: list[Item], directory: Path) -> bool:
+    """Save each network input as ``DIR/<stem>.<framing>.png``, atomically; False on a failure.
+
+    A folder that cannot be written, a full disk or any other write error stops the saving with
+    one line on stderr (how many were saved); the results are still printed by the caller. Names
+    are made safe for any file system: control characters and bytes that are not UTF-8 become
+    ``_``, and a stem is shortened to fit the file system's name limit.
+    """
     from PIL import Image
 
-    directory.mkdir(parents=True, exist_ok=True)
+    from inception_desktop.core.atomic import WriteError, atomic_path, check_output_dir, name_max
+
+    wanted = [item for item in items if item.array is not None]
+    if not wanted:
+        return True
+    try:
+        check_output_dir(directory)
+    except WriteError as exc:
+        err(f"error: no network inputs saved: {exc}")
+        return False
+    limit = name_max(directory)
     used: set[str] = set()
-    for item in items:
-        if item.array is None:
-            continue
-        stem = f"{Path(item.path).stem}.{item.framing}"
+    for saved, item in enumerate(wanted):
+        stem = _safe_stem(Path(item.path).stem, limit - len(item.framing) - 16)
+        stem = f"{stem}.{item.framing}"
         name, n = stem, 1
         while name in used:
             n += 1
             name = f"{stem}-{n}"
         used.add(name)
-        Image.fromarray(item.array).save(directory / f"{name}.png")
+        try:
+            with atomic_path(directory / f"{name}.png") as tmp:
+                Image.fromarray(item.array).save(tmp)
+        except WriteError as exc:
+            err(f"error: {exc} ({saved} of {len(wanted)} network inputs saved)")
+            return False
+    return True
+
+
+def _safe_stem(stem: str, max_bytes: int) -> str:
+    """``stem`` as a portable file name part of at most ``max_bytes`` UTF-8 bytes."""
+    clean = "".join(
+        "_" if 0xDC80 <= ord(ch) <= 0xDCFF or not ch.isprintable() or ch in "/\\" else ch
+        for ch in stem
+    )
+    encoded = clean.encode("utf-8", "replace")[: max(1, max_bytes)]
+    return encoded.decode("utf-8", "ignore") or "_"
+
+
+def display_path(text: str) -> str:
+    """A path (or message) on one printable line, whatever bytes the name holds.
+
+    Bytes that are not UTF-8 (Python keeps them as surrogates ``\\udc80``-``\\udcff``) show as
+    ``\\xNN``, the byte itself; newlines, tabs and other control characters as ``\\n``, ``\\t``,
+    ``\\xNN`` (or ``\\uNNNN``). Everything else is shown as it is.
+    """
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch)
+            out.append(named or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"))
+    return "".join(out)
+
+
+def json_path(text: str) -> dict[str, str]:
+    """The JSON fields naming a path: ``path`` is always valid Unicode (any byte that is not
+    UTF-8 replaced by U+FFFD); when the name is not valid UTF-8, ``path_base64`` adds its exact
+    bytes, base64-encoded, so a program can still open the file."""
+    import base64
+    import os
+
+    raw = os.fsencode(text)
+    fields = {"path": raw.decode("utf-8", "replace")}
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        fields["path_base64"] = base64.b64encode(raw).decode("ascii")
+    return fields
+
+
+def _unicode(text: str) -> str:
+    """``text`` with stray surrogates (undecodable bytes) replaced, for JSON."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _line(text: str) -> None:
+    """Print one line that stdout's encoding can always carry (unknown characters escaped)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    print(text.encode(encoding, "backslashreplace").decode(encoding))
 
 
 def _print(items: list[Item], as_json: bool) -> None:
+    """The results on stdout: a table (one line per input, then its classes), or JSON.
+
+    Paths are rendered with :func:`display_path` in the table and :func:`json_path` in JSON, so
+    any file name prints, on one line, and the JSON is plain ASCII (valid UTF-8 everywhere).
+    """
     if as_json:
         out = []
         for item in items:
             if item.result is None:
-                out.append({"path": item.path, "error": item.error or "not classified"})
+                error = _unicode(item.error or "not classified")
+                out.append({**json_path(item.path), "error": error})
             else:
                 out.append(
                     {
-                        "path": item.path,
+                        **json_path(item.path),
                         "model": item.result["model"],
                         "framing": item.framing,
                         "top": item.result["top"],
                         "ms": item.result["ms"],
                     }
                 )
-        json.dump(out, sys.stdout, indent=2)
+        json.dump(out, sys.stdout, indent=2, ensure_ascii=True)
         sys.stdout.write("\n")
         return
     for item in items:
+        path = display_path(item.path)
         if item.result is None:
-            print(f"{item.path}: error: {item.error}")
+            _line(f"{path}: error: {display_path(item.error or 'not classified')}")
             continue
-        print(f"{item.path}  ({item.result['model']}, {item.framing}, {item.result['ms']:.0f} ms)")
+        _line(f"{path}  ({item.result['model']}, {item.framing}, {item.result['ms']:.0f} ms)")
         for entry in item.result["top"]:
-            print(f"  {entry['score'] * 100:6.2f}%  {entry['label']}")
+            _line(f"  {entry['score'] * 100:6.2f}%  {entry['label']}")

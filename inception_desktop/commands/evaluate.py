@@ -26,12 +26,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from inception_desktop.core.atomic import WriteError, check_output_dir
     from inception_desktop.core.download import DownloadError
     from inception_desktop.core.mnist import data
     from inception_desktop.core.mnist.evaluation import evaluate
     from inception_desktop.core.mnist.model_file import ModelFileError, load_model
     from inception_desktop.core.resource_files import MNIST_MODEL, resource_path
 
+    if args.report is not None:
+        try:  # before any work: a report that cannot be written is known at once
+            check_output_dir(args.report)
+        except WriteError as exc:
+            err(f"error: {exc}")
+            return 1
     bar = ProgressLine("downloading MNIST", unit="B")
     try:
         splits = data.load(args.data, progress=lambda done, total: bar.update(done, total))
@@ -44,15 +51,24 @@ def run(args: argparse.Namespace) -> int:
         err(f"error: {exc}")
         return 1
     summary = evaluate(model, splits.x_test, splits.y_test, args.report, model_name=args.model)
+    failed = _report_failed(summary)
     if args.json:
         print(json.dumps(summary, indent=2))
-        return 0
+        return 1 if failed else 0
     print(
         f"{args.model}: test accuracy {summary['accuracy']:.2%} "
         f"({summary['errors']} errors in {summary['test_size']})"
     )
     for digit, acc in summary["per_class_accuracy"].items():
         print(f"  {digit}: {acc:.2%}")
-    if args.report:
+    if args.report and not failed:
         print(f"report written to {args.report}")
-    return 0
+    return 1 if failed else 0
+
+
+def _report_failed(summary: dict) -> bool:
+    """Say on stderr, in one line, why the report was not written; the numbers still print."""
+    if "report_error" not in summary:
+        return False
+    err(f"error: the report was not written: {summary['report_error']}")
+    return True

@@ -23,6 +23,7 @@ import errno
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -118,17 +119,18 @@ def check_output_dir(directory: str | Path, create: bool = True) -> Path:
     permission.
     """
     directory = Path(directory)
-    if directory.exists() and not directory.is_dir():
-        raise WriteError(directory, "a file with that name is in the way (a folder is needed)")
-    if not directory.exists():
+    missing: list[Path] = []
+    for part in (directory, *directory.parents):
+        _check_name(part, name_max(_existing_ancestor(part)))
+        kind = _kind(part)
+        if kind == "file":
+            raise WriteError(part, "a file with that name is in the way (a folder is needed)")
+        if kind == "dir":
+            break
+        missing.append(part)
+    if missing:
         if not create:
             raise WriteError(directory, "the folder does not exist", errno.ENOENT)
-        for part in (directory, *directory.parents):
-            if part.exists():
-                if not part.is_dir():
-                    raise WriteError(part, "a file with that name is in the way")
-                break
-            _check_name(part, name_max(_existing_ancestor(part)))
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -148,21 +150,34 @@ def check_output_file(path: str | Path) -> Path:
     system, or the folder cannot be written. An existing file is fine: it will be replaced.
     """
     path = Path(path)
-    if path.is_dir():
-        raise WriteError(path, "a folder with that name is in the way", errno.EISDIR)
     if path.name in ("", ".", ".."):
         raise WriteError(path, "not a file name")
-    parent = path.parent
-    _check_name(path, name_max(_existing_ancestor(parent)))
-    check_output_dir(parent)
-    _check_name(path, name_max(parent))
+    _check_name(path, name_max(_existing_ancestor(path.parent)))
+    check_output_dir(path.parent)
+    _check_name(path, name_max(path.parent))
+    if _kind(path) == "dir":
+        raise WriteError(path, "a folder with that name is in the way", errno.EISDIR)
     return path
+
+
+def _kind(path: Path) -> str:
+    """"dir", "file" (anything else that exists) or "" (nothing there, or cannot be asked)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise _error(path, exc) from None
+        return ""
+    return "dir" if stat.S_ISDIR(mode) else "file"
 
 
 def _existing_ancestor(path: Path) -> Path:
     for candidate in (path, *path.parents):
-        if candidate.is_dir():
-            return candidate
+        try:
+            if candidate.is_dir():
+                return candidate
+        except OSError:
+            continue
     return Path(".")
 
 

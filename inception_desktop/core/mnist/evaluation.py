@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,13 @@ def evaluate(
     max_gallery: int = 100,
 ) -> dict[str, Any]:
     """Accuracy, per-class accuracy and confusions; with ``report_dir``, also the pictures and
-    ``summary.json``. Returns the summary."""
+    ``summary.json``. Returns the summary.
+
+    A report that cannot be written (full disk, read-only folder...) does not lose the numbers:
+    the summary comes back with ``report_error``, one line saying what went wrong, and without
+    ``files``. Each file is written atomically, so none is ever half-written.
+    """
+    from inception_desktop.core import atomic
     from inception_desktop.core.mnist import report
 
     scores = predict_scores(model, images)
@@ -56,16 +61,21 @@ def evaluate(
     }
     if report_dir is not None:
         out = Path(report_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        report.draw_confusion(matrix, out / "confusion_matrix.png")
         shown = wrong[:max_gallery]
-        report.draw_gallery(
-            images[shown],
-            labels[shown],
-            predicted[shown],
-            scores[shown, predicted[shown]],
-            out / "misclassified.png",
-        )
-        summary["files"] = ["confusion_matrix.png", "misclassified.png", "summary.json"]
-        (out / "summary.json").write_text(json.dumps(summary, indent=2))
+        try:
+            atomic.check_output_dir(out)
+            report.draw_confusion(matrix, out / "confusion_matrix.png")
+            report.draw_gallery(
+                images[shown],
+                labels[shown],
+                predicted[shown],
+                scores[shown, predicted[shown]],
+                out / "misclassified.png",
+            )
+            files = ["confusion_matrix.png", "misclassified.png", "summary.json"]
+            atomic.write_json(out / "summary.json", {**summary, "files": files})
+        except atomic.WriteError as exc:
+            summary["report_error"] = str(exc)
+        else:
+            summary["files"] = files
     return summary

@@ -3,6 +3,9 @@
 * a confusion matrix: rows are true digits, columns predictions, cells shaded by count;
 * a gallery of misclassified test digits, each captioned "true as predicted score", as the
   seed notebook shows them.
+
+Both are written atomically: a failed write raises
+:class:`~inception_desktop.core.atomic.WriteError` and leaves no half-written picture.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from inception_desktop.core.atomic import atomic_path
 
 CELL = 44
 MARGIN = 60
@@ -69,7 +74,8 @@ def draw_confusion(matrix: np.ndarray, path: str | Path) -> Path:
     draw.text((MARGIN, 12), "predicted", fill="black", font=font)
     draw.text((4, MARGIN - 40), "true", fill="black", font=font)
     path = Path(path)
-    image.save(path)
+    with atomic_path(path) as tmp:
+        image.save(tmp)
     return path
 
 
@@ -97,5 +103,6 @@ def draw_gallery(
         )
         draw.text((x, y + tile + 2), f"{t} as {p} {s:.0%}", fill=(180, 0, 0), font=font)
     path = Path(path)
-    sheet.save(path)
+    with atomic_path(path) as tmp:
+        sheet.save(tmp)
     return path

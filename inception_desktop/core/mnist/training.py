@@ -7,6 +7,10 @@ evaluated once, after training, for the model card. Three files come out of a ru
 * ``out.checkpoint.keras`` and ``.json`` — the latest full state (optimizer included), written at
   every epoch end and on Ctrl-C, so ``--resume`` continues where the run stopped;
 * ``out.best.weights.h5`` — the best weights so far, kept until the run completes.
+
+Each file is written atomically (:mod:`inception_desktop.core.atomic`): a kill or a full disk
+mid-write leaves the previous version whole. :func:`check_outputs` proves the locations writable
+before any data is loaded, and a rough free-space check runs before the first epoch.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from inception_desktop.core import atomic
 from inception_desktop.core.mnist import architectures
 from inception_desktop.core.mnist.data import MnistSplits, to_input
 from inception_desktop.core.mnist.model_file import write_metadata
@@ -65,6 +70,41 @@ def checkpoint_paths(out: Path) -> tuple[Path, Path, Path]:
     )
 
 
+def check_outputs(out: str | Path) -> None:
+    """Raise :class:`~inception_desktop.core.atomic.WriteError` unless ``out`` and its checkpoint
+    files can be written (folder writable, names short enough, no folder in the way); creates the
+    folder when missing. Cheap: run it before loading data."""
+    out = Path(out)
+    for path in (out, *checkpoint_paths(out)):
+        atomic.check_output_file(path)
+    atomic.remove_stale_temps(out.parent)
+
+
+#: Bytes written per parameter at worst: a checkpoint with Adam's two moments (x3), its previous
+#: version while the new one is written (x2), the best weights (x1) and the final model (x1).
+_BYTES_PER_PARAMETER = 4 * 8
+_SPACE_SLACK = 16 << 20
+
+
+def check_space(out: Path, parameters: int) -> None:
+    """Refuse to start when the disk cannot hold the checkpoints a run of this model writes."""
+    import errno
+    import shutil
+
+    needed = parameters * _BYTES_PER_PARAMETER + _SPACE_SLACK
+    try:
+        free = shutil.disk_usage(out.parent).free
+    except OSError:
+        return
+    if free < needed:
+        raise atomic.WriteError(
+            out.parent,
+            f"not enough free space: a run of this model needs about {needed / 1e6:.0f} MB "
+            f"for its checkpoints, {free / 1e6:.0f} MB are free",
+            errno.ENOSPC,
+        )
+
+
 def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augment: bool) -> Any:
     """A shuffled, batched, optionally augmented ``tf.data`` pipeline, reproducible by seed."""
     import tensorflow as tf
@@ -100,7 +140,7 @@ def train(
             f"epochs and batch size must be positive, got {epochs}, {config.batch_size}"
         )
     out = Path(config.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_outputs(out)
     resume_model, resume_state, best_weights = checkpoint_paths(out)
 
     keras.utils.set_random_seed(config.seed)
@@ -129,6 +169,7 @@ def train(
             loss="sparse_categorical_crossentropy",
             metrics=["accuracy"],
         )
+    check_space(out, model.count_params())
     report(
         f"training {config.arch} ({model.count_params():,} parameters) for {epochs} epochs on "
         f"{splits.summary}, batch {config.batch_size}, seed {config.seed}"
@@ -167,8 +208,9 @@ def train(
     final = arch.build()
     final.load_weights(best_weights)
     metadata = _finish(final, config, splits, state, epochs, report)
-    final.save(out)
-    write_metadata(out, metadata)
+    with atomic.atomic_path(out) as tmp:  # the old model stays whole until this one is
+        final.save(tmp)
+        write_metadata(tmp, metadata)
     for leftover in (best_weights, resume_model, resume_state):
         leftover.unlink(missing_ok=True)
     report(
@@ -277,7 +319,8 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         if val_acc > self.state["best_val_accuracy"]:
             self.state["best_val_accuracy"] = val_acc
             self.state["best_epoch"] = epoch + 1
-            self.model.save_weights(self.best_weights)
+            with atomic.atomic_path(self.best_weights) as tmp:
+                self.model.save_weights(tmp)
             marker = " (best)"
         done = epoch + 1
         per_epoch = self.state["seconds"] / max(1, len(self.state["history"].get("loss", [1])))
@@ -290,8 +333,11 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         self.save_resume_state(self.model)
 
     def save_resume_state(self, model: Any) -> None:
-        model.save(self.resume_model)
-        self.resume_state.write_text(json.dumps(self.state, indent=2))
+        """Model first, then the state that names its epoch: a kill between the two leaves a
+        state one epoch behind its model, so a resume repeats an epoch rather than skips one."""
+        with atomic.atomic_path(self.resume_model) as tmp:
+            model.save(tmp)
+        atomic.write_json(self.resume_state, self.state)
 
 
 def _duration(seconds: float) -> str:
