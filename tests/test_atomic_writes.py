@@ -44,11 +44,10 @@ def tmpfs(path: Path, size: str, read_only: bool = False) -> Iterator[Path]:
 
 def fill(directory: Path) -> None:
     """Write until the file system says it is full."""
-    with open(directory / "filler", "wb") as stream:
+    with open(directory / "filler", "wb", buffering=0) as stream:
         try:
             while True:
                 stream.write(b"\0" * 4096)
-                stream.flush()
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +188,114 @@ def test_the_cli_framing_choices_are_the_cores():
     from inception_desktop.core import framing
 
     assert classify.MODES == framing.MODES
+
+
+def _digit(path: Path) -> Path:
+    image = np.zeros((28, 28), np.uint8)
+    image[5:23, 13:16] = 255  # a "1"
+    Image.fromarray(image).save(path, format="PNG")
+    return path
+
+
+@pytest.fixture
+def odd_names(tmp_path: Path) -> tuple[Path, bytes, str]:
+    """A folder with a file whose name is not UTF-8 (byte 0xff) and one with a newline."""
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    raw = os.fsencode(folder) + b"/caf\xe9\xff.png"
+    _digit(Path(os.fsdecode(raw)))
+    _digit(folder / "two\nlines.png")
+    return folder, raw, str(folder / "two\nlines.png")
+
+
+def test_undecodable_and_multiline_names_print_one_line_per_result(odd_names, capsys):
+    folder, _, _ = odd_names
+    assert main(["classify", str(folder), "--model", "mnist", "--top", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    headers = [line for line in out.splitlines() if not line.startswith("  ")]
+    assert len(headers) == 2
+    assert headers[0].startswith(f"{folder}/caf\\xe9\\xff.png  (MNIST")
+    assert headers[1].startswith(f"{folder}/two\\nlines.png  (MNIST")
+    assert out.count("%") == 2
+
+
+def test_json_names_are_valid_unicode_and_keep_the_exact_bytes(odd_names, capsys):
+    import base64
+
+    folder, raw, multiline = odd_names
+    assert main(["classify", str(folder), "--model", "mnist", "--json"]) == 0
+    out = capsys.readouterr().out
+    out.encode("ascii")  # plain ASCII: valid UTF-8 for any reader
+    odd, lines = json.loads(out)
+    assert odd["path"] == raw.decode("utf-8", "replace") and "\ufffd" in odd["path"]
+    assert base64.b64decode(odd["path_base64"]) == raw
+    assert lines["path"] == multiline and "path_base64" not in lines
+    assert Path(os.fsdecode(base64.b64decode(odd["path_base64"]))).is_file()
+
+
+def test_saved_inputs_get_portable_names(odd_names, tmp_path: Path):
+    folder, _, _ = odd_names
+    saved = tmp_path / "inputs"
+    assert main(["classify", str(folder), "--model", "mnist", "--save-input", str(saved)]) == 0
+    assert sorted(p.name for p in saved.iterdir()) == ["caf__.digit.png", "two_lines.digit.png"]
+
+
+def test_a_save_input_folder_that_cannot_be_written_still_prints_every_result(
+    odd_names, tmp_path: Path, capsys
+):
+    folder, _, _ = odd_names
+    in_the_way = tmp_path / "inputs"
+    in_the_way.write_text("a file, not a folder")
+    main(["classify", str(folder), "--model", "mnist", "--save-input", str(in_the_way)])
+    out, err = capsys.readouterr()
+    assert out.count(", digit, ") == 2
+    assert err.strip().splitlines()[-1] == (
+        f"error: no network inputs saved: cannot write {in_the_way}: "
+        "a file with that name is in the way (a folder is needed)"
+    )
+    assert "Traceback" not in err
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly(tmp_path: Path):
+    """`classify ... | head -1` with the reader gone before the first result is written."""
+    folder = tmp_path / "digits"
+    folder.mkdir()
+    for i in range(40):
+        _digit(folder / f"{i:02d}.png")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    result = subprocess.run(
+        [sys.executable, "-m", "inception_desktop", "classify", str(folder), "--model", "mnist"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    os.close(write_end)
+    assert result.returncode == 141, result.stderr
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_head_1_takes_the_first_line_and_the_run_ends_quietly(tmp_path: Path):
+    folder = tmp_path / "digits"
+    folder.mkdir()
+    for i in range(200):
+        _digit(folder / f"{i:03d}.png")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = [sys.executable, "-m", "inception_desktop", "classify", str(folder)]
+    producer = subprocess.Popen(
+        [*command, "--model", "mnist", "--top", "10"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+    )
+    first = producer.stdout.readline()
+    producer.stdout.close()  # what head -1 does after its line
+    _, err = producer.communicate(timeout=300)
+    assert first.decode().startswith(f"{folder}/000.png  (MNIST")
+    assert producer.returncode in (0, 141)  # 0 when all output fit the pipe before the close
+    assert b"Traceback" not in err and b"BrokenPipe" not in err

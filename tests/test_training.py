@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -125,3 +126,79 @@ def test_unsafe_or_wrong_models_are_refused(tmp_path: Path):
 def test_train_command_reports_missing_data(tmp_path: Path, capsys):
     assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.keras")]) == 1
     assert "missing" in capsys.readouterr().err
+
+
+def _one_error_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = [line for line in err.strip().splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_train_refuses_an_unwritable_out_before_loading_any_data(tmp_path: Path, capsys):
+    """--data points at an empty folder: had train looked at the data first, it would say the
+    files are missing. Each bad --out is refused first, in one line."""
+    from tests.test_atomic_writes import tmpfs
+
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    cases = {
+        a_file / "m.keras": "a file with that name is in the way",
+        tmp_path / ("m" * 250 + ".keras"): "file name is 256 bytes long",
+        # the model's name fits, its checkpoint's ("<stem>.checkpoint.keras") does not
+        tmp_path / ("m" * 240 + ".keras"): "file name is 257 bytes long",
+    }
+    with tmpfs(tmp_path / "ro", "64k", read_only=True) as ro:
+        cases[ro / "m.keras"] = "read-only"
+        for out, reason in cases.items():
+            code = main(["train", "--arch", "nielsen", "--data", str(tmp_path), "--out", str(out)])
+            assert code == 1
+            line = _one_error_line(capsys.readouterr().err)
+            assert reason in line and "missing" not in line
+
+
+def test_train_without_room_for_its_checkpoints_refuses_before_the_first_epoch(
+    tiny, tmp_path: Path
+):
+    from inception_desktop.core.atomic import WriteError
+    from tests.test_atomic_writes import tmpfs
+
+    lines: list[str] = []
+    with tmpfs(tmp_path / "disk", "1m") as disk:
+        config = training.TrainConfig("nielsen", epochs=1, batch_size=64, out=disk / "m.keras")
+        with pytest.raises(WriteError, match="not enough free space") as info:
+            training.train(config, tiny, lines.append)
+        assert info.value.errno == errno.ENOSPC
+        assert not [line for line in lines if line.startswith("epoch")]
+        assert list(disk.iterdir()) == []
+
+
+def test_evaluate_on_a_full_disk_still_prints_the_accuracy(tmp_path: Path, mnist_dir, capsys):
+    from tests.test_atomic_writes import fill, tmpfs
+
+    with tmpfs(tmp_path / "disk", "256k") as disk:
+        fill(disk)
+        report = disk / "report"
+        code = main(["evaluate", "mnist", "--data", str(mnist_dir), "--report", str(report)])
+        out, err = capsys.readouterr()
+        assert code == 1
+        assert "test accuracy" in out and "report written" not in out
+        line = _one_error_line(err)
+        assert line.startswith("error: the report was not written: cannot write ")
+        assert line.endswith("the disk is full (free some space and try again)")
+        assert sorted(p.name for p in report.iterdir()) == []  # nothing half-written
+
+
+def test_evaluate_refuses_an_unwritable_report_folder_before_any_work(
+    tmp_path: Path, mnist_dir, capsys
+):
+    from tests.test_atomic_writes import tmpfs
+
+    in_the_way = tmp_path / "report"
+    in_the_way.write_text("a file")
+    with tmpfs(tmp_path / "ro", "64k", read_only=True) as ro:
+        for report, reason in ((in_the_way, "in the way"), (ro / "report", "read-only")):
+            code = main(["evaluate", "mnist", "--data", str(mnist_dir), "--report", str(report)])
+            out, err = capsys.readouterr()
+            assert code == 1 and out == ""
+            assert reason in _one_error_line(err)
