@@ -31,6 +31,7 @@ from inception_desktop.core.images import (
     to_rgb,
 )
 from inception_desktop.gui.input_view import array_to_qimage
+from inception_desktop.gui.thumbnail_strip import THUMB
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,8 @@ DISPLAY_DRAFT = 1024
 #: A photo without a file (clipboard, web) cannot be reloaded, so it is kept, downscaled to this
 #: longest side (the same detail a drafted JPEG keeps).
 KEPT_SIDE = 2048
-#: Thumbnails are made at this size on the pool thread (the strip shows them at 72 pixels).
-THUMB_SIDE = 96
+#: Thumbnails are made at the strip's size on the pool thread: the GUI thread only shows them.
+THUMB_SIDE = THUMB
 
 _serial = itertools.count(1)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -43,8 +44,10 @@ from inception_desktop.gui.weights_panel import WeightsPanel
 
 #: Decoded photos kept in memory (a 12-megapixel JPEG decoded at half size costs about 18 MB).
 CACHED = 8
-#: Photos arriving within this many milliseconds are inserted into the strip together.
+#: Photos arriving within this many milliseconds are inserted into the strip together...
 FLUSH_MS = 16
+#: ...spending at most this long at a time on the GUI thread.
+FLUSH_BUDGET_MS = 8
 
 LABELS = {"squash": "S&quash", "crop": "&Crop", "pad": "&Pad"}
 TIPS = {
@@ -119,7 +122,6 @@ class PhotoWorkspace(QWidget):
         self._incoming: list[Photo] = []
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
-        self._flush_timer.setInterval(FLUSH_MS)
         self._flush_timer.timeout.connect(self.flush)
         self._select_batch: int | None = None
         self._select_order: tuple[int, ...] | None = None
@@ -210,7 +212,7 @@ class PhotoWorkspace(QWidget):
             return
         self._incoming.append(photo)
         if not self._flush_timer.isActive():
-            self._flush_timer.start()
+            self._flush_timer.start(FLUSH_MS)
 
     def add_photo(self, photo: Photo) -> None:
         """Add one photo now (no batching) and show it."""
@@ -226,23 +228,40 @@ class PhotoWorkspace(QWidget):
         self._select_order = None
 
     def flush(self) -> None:
-        """Insert the photos that arrived since the last flush, in the order they were given."""
-        incoming, self._incoming = self._incoming, []
-        for photo in sorted(incoming, key=lambda p: p.order):
-            if self._index_of(photo.key) < 0:
-                row = bisect.bisect_right(self._orders, photo.order)
-                self.entries.insert(row, _Entry.of(photo))
-                self._orders.insert(row, photo.order)
-                self._keys = None
-                if row <= self.current:
-                    self.current += 1
-                with self._quiet():
-                    self.strip.insert(row, photo.thumbnail, photo.loaded.source)
-                self._cache.put(photo.key, photo)
-                self._uncaptioned.append(photo.key)
+        """Insert the photos that arrived, in the order they were given, for at most
+        :data:`FLUSH_BUDGET_MS` (the GUI thread shares the interpreter with the decoding threads,
+        so each insertion can take a while); the rest follow on the next turn of the loop."""
+        self._incoming.sort(key=lambda p: p.order, reverse=True)  # pop() takes the first
+        deadline = time.perf_counter() + FLUSH_BUDGET_MS / 1000
+        done: list[Photo] = []
+        known = self._key_set()
+        while self._incoming and (not done or time.perf_counter() < deadline):
+            photo = self._incoming.pop()
+            done.append(photo)
+            if photo.key in known:
+                continue  # opened twice in one batch
+            known.add(photo.key)
+            row = bisect.bisect_right(self._orders, photo.order)
+            self.entries.insert(row, _Entry.of(photo))
+            self._orders.insert(row, photo.order)
+            if row <= self.current:
+                self.current += 1
+            with self._quiet():
+                self.strip.insert(row, photo.thumbnail, photo.loaded.source)
+            self._cache.put(photo.key, photo)
+            self._uncaptioned.append(photo.key)
+        self._keys = None
+        if self._incoming:
+            self._flush_timer.start(0)
+        for photo in done:
             self._consider_selecting(photo.order, photo.key)
         self.strip.setVisible(len(self.entries) > 1)
         self._next_caption()
+
+    def _key_set(self) -> set[str]:
+        if self._keys is None:
+            self._keys = {e.key: i for i, e in enumerate(self.entries)}
+        return set(self._keys)
 
     def _consider_selecting(self, order: tuple[int, ...], key: str) -> None:
         if not order or order[0] != self._select_batch:
