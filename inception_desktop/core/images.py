@@ -322,29 +322,31 @@ def _webp_canvas(data: bytes) -> tuple[int, int] | None:
 
 
 def _tiff_pages(data: bytes) -> int | None:
-    """How many pages (IFDs) a TIFF chains, up to :data:`MAX_FRAMES` + 1; loops end the walk."""
+    """How many pages (IFDs) a TIFF chains, up to :data:`MAX_FRAMES` + 1.
+
+    Offsets are checked against the data before use (a BigTIFF offset can exceed any index);
+    a loop or an offset past the end ends the walk.
+    """
     order = "<" if data[:2] == b"II" else ">"
-    big = data[2:4] in (b"+\x00", b"\x00+")
-    try:
-        if big:
-            (offset,) = struct.unpack_from(order + "Q", data, 8)
-            count_fmt, entry, next_fmt = order + "Q", 20, order + "Q"
-        else:
-            (offset,) = struct.unpack_from(order + "I", data, 4)
-            count_fmt, entry, next_fmt = order + "H", 12, order + "I"
-    except struct.error:
+    if data[2:4] in (b"+\x00", b"\x00+"):  # BigTIFF
+        first_at, count_fmt, entry, next_fmt = 8, order + "Q", 20, order + "Q"
+    else:
+        first_at, count_fmt, entry, next_fmt = 4, order + "H", 12, order + "I"
+    count_size, next_size, end = struct.calcsize(count_fmt), struct.calcsize(next_fmt), len(data)
+    if first_at + next_size > end:
         return None
-    count_size = struct.calcsize(count_fmt)
+    (offset,) = struct.unpack_from(next_fmt, data, first_at)
     pages, seen = 0, set()
     while offset and offset not in seen and pages <= MAX_FRAMES:
         seen.add(offset)
-        try:
-            (count,) = struct.unpack_from(count_fmt, data, offset)
-            (offset,) = struct.unpack_from(next_fmt, data, offset + count_size + count * entry)
-        except struct.error:
-            pages += 1
-            break
         pages += 1
+        if offset + count_size > end:
+            break
+        (count,) = struct.unpack_from(count_fmt, data, offset)
+        next_at = offset + count_size + count * entry
+        if next_at + next_size > end:
+            break
+        (offset,) = struct.unpack_from(next_fmt, data, next_at)
     return pages
 
 
