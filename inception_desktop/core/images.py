@@ -58,7 +58,8 @@ MAX_FRAMES = 10_000
 ANIMATION_BUDGET = 10
 DEFAULT_BACKGROUND = (255, 255, 255)
 
-#: What Pillow raises for a damaged file; anything else is unexpected and logged with its trace.
+#: What Pillow raises for a damaged file; anything else is unexpected: still an ImageLoadError,
+#: but one that keeps the original as its ``__cause__`` (and logs its trace at debug level).
 _DAMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
 
 
@@ -160,7 +161,9 @@ def load_image_bytes(
             source, f"cannot decode the image ({text or type(exc).__name__})"
         ) from None
     except Exception as exc:  # a decoder bug on a crafted file: still only this file's failure
-        log.warning("unexpected %s while decoding %s", type(exc).__name__, source, exc_info=True)
+        # The person sees the reason; the trace is for a developer (debug level: the command line
+        # prints warnings, and a traceback there reads as a crash).
+        log.debug("unexpected %s while decoding %s", type(exc).__name__, source, exc_info=True)
         raise ImageLoadError(
             source, f"damaged image; the decoder failed ({type(exc).__name__}: {exc})"
         ) from exc
