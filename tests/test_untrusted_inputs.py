@@ -280,7 +280,7 @@ def test_a_sparse_8_gb_file_is_refused_from_its_size(tmp_path: Path):
         out.truncate(8 * 10**9)
     with pytest.raises(ImageLoadError) as info:
         load_image(path)
-    assert info.value.reason == "too large: the file is 8.0 GB, the limit is 268.4 MB"
+    assert info.value.reason == "too large: the file is 8.0 GB, the limit is 256.0 MB"
 
 
 def test_the_size_limit_is_an_argument(tmp_path: Path):
@@ -351,7 +351,7 @@ def test_idx_header_overflow_is_refused_before_reading(tmp_path: Path):
         read_idx(path)
     text = str(info.value)
     assert text.startswith(f"{path}: header says 4294967295x4294967295x4294967295 = ")
-    assert text.endswith("bytes of data, more than the limit of 268.4 MB")
+    assert text.endswith("bytes of data, more than the limit of 256.0 MB")
 
 
 @pytest.mark.parametrize(

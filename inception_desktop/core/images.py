@@ -50,8 +50,8 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".jpe", ".png", ".bmp", ".gif", ".tif", ".tif
 DEFAULT_MAX_PIXELS = 100_000_000
 #: Longest side accepted, whatever the pixel count (a 1 x 10^6 strip is no photo either).
 MAX_SIDE = 30_000
-#: Largest file read (256 MiB): several times any camera's largest JPEG or TIFF.
-MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Largest file read (256 MB): several times any camera's largest JPEG or TIFF.
+MAX_FILE_BYTES = 256_000_000
 #: Most frames (or TIFF pages) in one file: 400 s of animation at 25 frames per second.
 MAX_FRAMES = 10_000
 #: An animation may hold at most this many full-size (``max_pixels``) images' worth of pixels.

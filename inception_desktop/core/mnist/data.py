@@ -52,7 +52,7 @@ URL_ENV = "INCEPTION_DESKTOP_MNIST_URL"
 DATA_ENV = "INCEPTION_DESKTOP_MNIST"
 
 #: Largest IDX content accepted once decompressed (MNIST's largest file holds 47 MB).
-MAX_IDX_BYTES = 256 * 1024 * 1024
+MAX_IDX_BYTES = 256_000_000
 #: A gzip file may be slightly larger than what it holds (incompressible data).
 _GZIP_SLACK = 64 * 1024
 _CHUNK = 1 << 20

@@ -20,7 +20,7 @@ from inception_desktop.core.regular_files import UnreadableFileError, open_regul
 
 METADATA_MEMBER = "inception_desktop.json"
 #: Largest model accepted, uncompressed: a large MNIST network is tens of MB (ours 1.4 MB).
-MAX_MODEL_BYTES = 256 * 1024 * 1024
+MAX_MODEL_BYTES = 256_000_000
 #: Weights barely compress (ours 1.1:1, its config 17:1); a bomb's zeros compress 1000:1.
 MAX_RATIO = 100
 #: Members smaller than this may compress as well as they like (JSON, padding).
