@@ -15,7 +15,7 @@ from _common import inception_weights, median_ms
 
 
 def compare(name: str, classifier, x: np.ndarray, model_input: np.ndarray) -> None:
-    model = classifier.compiled.model
+    model = classifier.predictor.model
     compiled = median_ms(lambda: classifier.scores(x))
     predict = median_ms(lambda: model.predict(model_input, verbose=0))
     call = median_ms(lambda: model(model_input, training=False))
@@ -40,7 +40,7 @@ def main() -> None:
     d = rng.integers(0, 256, (28, 28), dtype=np.uint8)
     compare("MNIST default", digit, d, (d[None, ..., None].astype(np.float32) / 255.0))
     batch = rng.integers(0, 256, (16, 299, 299, 3), dtype=np.uint8)
-    per_image = median_ms(lambda: photo.compiled.predict_batch(batch, 16), repeats=5) / 16
+    per_image = median_ms(lambda: photo.predictor.predict_batch(batch, 16), repeats=5) / 16
     print(f"Inception v3 batch of 16: {per_image:.2f} ms per image")
 
 

@@ -60,10 +60,64 @@ def inception_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def inception_classifier(inception_weights: Path):
-    """The real classifier on the test weights, traced once for the whole session."""
+    """The real classifier on the test weights and the TensorFlow runtime, traced once."""
     from inception_desktop.core import inception
 
-    return inception.load_classifier(inception_weights)
+    return inception.load_classifier(inception_weights, runtime="tensorflow")
+
+
+@pytest.fixture(scope="session")
+def inception_tflite(inception_weights: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test weights converted for LiteRT through the real path, once for the session."""
+    from inception_desktop.core import inception
+
+    cache = tmp_path_factory.mktemp("litert-cache")
+    previous = os.environ.get("INCEPTION_DESKTOP_CACHE")
+    os.environ["INCEPTION_DESKTOP_CACHE"] = str(cache)
+    try:
+        return inception.ensure_tflite(inception_weights)
+    finally:
+        if previous is None:
+            os.environ.pop("INCEPTION_DESKTOP_CACHE", None)
+        else:
+            os.environ["INCEPTION_DESKTOP_CACHE"] = previous
+
+
+@pytest.fixture
+def converted_inception(inception_tflite: Path, isolated_cache: Path) -> Path:
+    """This test's cache holds the session's conversion where the real lookup finds it, so
+    loading the test weights on LiteRT does not convert them again."""
+    import shutil
+
+    from inception_desktop.core import inception
+
+    target = inception.tflite_path(inception_tflite.stem.removeprefix(inception.TFLITE_PREFIX))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(inception_tflite, target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def _conversion_beside_test_weights(request: pytest.FixtureRequest) -> None:
+    """A test that uses the test weights finds their LiteRT conversion in its cache, as a user
+    whose weights were converted at install does (converting takes a minute: once a session).
+    Tests of the conversion itself opt out with ``@pytest.mark.fresh_conversion``."""
+    if "inception_weights" in request.fixturenames and not request.node.get_closest_marker(
+        "fresh_conversion"
+    ):
+        request.getfixturevalue("converted_inception")
+
+
+@pytest.fixture(scope="session")
+def litert_classifier(inception_tflite: Path):
+    """The real classifier on the test weights and LiteRT (from the session's conversion)."""
+    from inception_desktop.core.classifier import Classifier
+    from inception_desktop.core.inception import NAME
+    from inception_desktop.core.labels import imagenet_labels
+    from inception_desktop.core.litert import LiteRTModel
+
+    model = LiteRTModel(inception_tflite)
+    return Classifier(NAME, model, imagenet_labels(), model.runtime)
 
 
 @pytest.fixture(scope="session")

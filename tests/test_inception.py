@@ -20,10 +20,10 @@ def test_preprocessing_matches_keras():
 def test_compiled_call_matches_model_predict(inception_classifier):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, (3, 299, 299, 3), dtype=np.uint8)
-    model = inception_classifier.compiled.model
+    model = inception_classifier.predictor.model
     reference = model.predict(images.astype(np.float32) / 127.5 - 1.0, verbose=0)
     single = np.stack([inception_classifier.scores(image) for image in images])
-    batch = inception_classifier.compiled.predict_batch(images)
+    batch = inception_classifier.predictor.predict_batch(images)
     np.testing.assert_allclose(single, reference, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(batch, reference, rtol=1e-4, atol=1e-6)
 

@@ -121,9 +121,9 @@ LOAD_BOTH = """
 import sys, time
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from inception_desktop.gui.worker import WorkerThread, default_factories
+from inception_desktop.gui.worker import WorkerThread
 from tests.fakes import Recorder
-thread = WorkerThread(default_factories())
+thread = WorkerThread(runtime="tensorflow")
 events = Recorder(thread.worker.modelReady, thread.worker.modelUnavailable)
 thread.worker.load("digit")
 end = time.monotonic() + 120
@@ -159,4 +159,4 @@ def test_both_real_models_load_one_after_the_other_in_a_fresh_process(inception_
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "('digit', 'MNIST default'" in result.stdout
-    assert "('photo', 'Inception v3', 'CPU')" in result.stdout
+    assert "('photo', 'Inception v3', 'CPU · TensorFlow')" in result.stdout

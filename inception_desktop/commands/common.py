@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
@@ -58,3 +59,14 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "B":
         return f"{value / 1e6:.1f} MB"
     return f"{int(value)}"
+
+
+def add_runtime_argument(parser: argparse.ArgumentParser) -> None:
+    """``--runtime auto|litert|tensorflow``, spelled here so that ``--help`` imports nothing."""
+    parser.add_argument(
+        "--runtime",
+        choices=("auto", "litert", "tensorflow"),
+        default=None,
+        help="where models run: LiteRT on the CPU, or TensorFlow (default: auto — TensorFlow "
+        "when a CUDA GPU is present, else LiteRT; or $INCEPTION_DESKTOP_RUNTIME)",
+    )

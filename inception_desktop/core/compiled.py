@@ -34,7 +34,11 @@ class CompiledModel:
     ) -> None:
         import tensorflow as tf
 
+        from inception_desktop.core.device import describe_device
+
         self.model = model
+        #: Where it computes, for people: "CPU · TensorFlow" or "GPU · TensorFlow · <name>".
+        self.runtime = describe_device()
         self.input_shape = tuple(input_shape)
         self.dtype = np.dtype(dtype)
         tf_dtype = tf.as_dtype(self.dtype)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 
 def describe_device() -> str:
-    """The first visible GPU's name, or ``CPU``. Imports TensorFlow: call it on the worker."""
-    import tensorflow as tf
+    """``GPU · TensorFlow · <name>`` or ``CPU · TensorFlow``. Imports TensorFlow: call it on the
+    worker."""
+    from inception_desktop.core.quiet import import_tensorflow
 
+    tf = import_tensorflow()
     gpus = tf.config.list_physical_devices("GPU")
     if not gpus:
-        return "CPU"
+        return "CPU · TensorFlow"
     try:
         details = tf.config.experimental.get_device_details(gpus[0])
     except (ValueError, RuntimeError):
         details = {}
-    return str(details.get("device_name") or gpus[0].name)
+    return f"GPU · TensorFlow · {details.get('device_name') or gpus[0].name}"

@@ -1,19 +1,30 @@
 """Inception v3 on ImageNet: Keras' own architecture, its preprocessing, and our classifier.
 
 Inputs are 299x299 RGB uint8 arrays (what :mod:`inception_desktop.core.framing` produces);
-Inception's preprocessing (scale to [-1, 1]) runs inside the compiled graph.
+Inception's preprocessing (scale to [-1, 1]) runs inside the compiled graph, on either runtime.
+For LiteRT the installed weights are converted once to a ``.tflite`` named after their md5 (so a
+different weights file can never be served by a stale conversion), with two outputs: the 1000
+``scores`` and the 2048 pooled ``features`` (``avg_pool``) that retraining builds on.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from inception_desktop.core.weights import WeightsError
 
+log = logging.getLogger(__name__)
+
 INPUT_SIZE = 299
 INPUT_SHAPE = (INPUT_SIZE, INPUT_SIZE, 3)
 NAME = "Inception v3"
+#: The layer whose output is the 2048-d "transfer values" (global average pooling of mixed10).
+FEATURES_LAYER = "avg_pool"
+#: keras.applications.inception_v3.preprocess_input: x / 127.5 - 1.
+SCALE, OFFSET = 1 / 127.5, -1.0
+TFLITE_PREFIX = "inception_v3-"
 
 
 def preprocess(x: Any) -> Any:
@@ -25,6 +36,9 @@ def preprocess(x: Any) -> Any:
 
 def build_model(weights: str | Path | None = None) -> Any:
     """Keras' InceptionV3 with 1000-class softmax top, loaded from a legacy-H5 weights file."""
+    from inception_desktop.core.quiet import import_tensorflow
+
+    import_tensorflow()
     import keras
 
     model = keras.applications.InceptionV3(weights=None, include_top=True, classes=1000)
@@ -40,23 +54,85 @@ def build_model(weights: str | Path | None = None) -> Any:
     return model
 
 
-def load_classifier(weights: str | Path | None = None) -> Any:
-    """The ready-to-call Inception v3 classifier (traced and warmed up).
+def tflite_path(md5: str) -> Path:
+    """Where the LiteRT conversion of the weights with this md5 lives (beside the weights)."""
+    from inception_desktop.core import weights as weights_module
+
+    return weights_module.weights_path().parent / f"{TFLITE_PREFIX}{md5}.tflite"
+
+
+def ensure_tflite(weights: str | Path, md5: str | None = None, stage: Any = None) -> Path:
+    """The ``.tflite`` for ``weights``, converting it first when missing (about half a minute).
+
+    ``md5`` is the weights file's (hashed here when not given). Conversions of other weights are
+    removed, except the installed weights' own, so the cache holds one or two of them.
+    """
+    from inception_desktop.core import weights as weights_module
+    from inception_desktop.core.download import file_digest
+    from inception_desktop.core.tflite_export import export_tflite, uint8_wrapper
+
+    md5 = md5 or file_digest(weights, "md5")
+    target = tflite_path(md5)
+    if target.is_file():
+        return target
+    if stage:
+        stage("converting Inception v3 for LiteRT, once (about a minute): building the network")
+    model = build_model(weights)
+    wrapped = uint8_wrapper(
+        model,
+        {"scores": model.output, "features": model.get_layer(FEATURES_LAYER).output},
+        SCALE,
+        OFFSET,
+    )
+    export_tflite(wrapped, INPUT_SHAPE, target, stage)
+    keep = {target.name, f"{TFLITE_PREFIX}{weights_module.status().md5}.tflite"}
+    for old in target.parent.glob(f"{TFLITE_PREFIX}*.tflite"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    log.info("converted %s to %s", weights, target)
+    return target
+
+
+def load_classifier(
+    weights: str | Path | None = None, runtime: str | None = None, stage: Any = None
+) -> Any:
+    """The ready-to-call Inception v3 classifier (warmed up) on the chosen runtime.
 
     ``weights`` defaults to the installed file; :class:`WeightsError` says how to get one.
+    ``runtime``: ``auto`` (default), ``litert`` or ``tensorflow`` (see :mod:`.runtime`).
+    ``stage`` receives a line per slow step (a first conversion says so).
     """
     import numpy as np
 
+    from inception_desktop.core import runtime as runtimes
     from inception_desktop.core import weights as weights_module
     from inception_desktop.core.classifier import Classifier
-    from inception_desktop.core.compiled import CompiledModel
-    from inception_desktop.core.device import describe_device
     from inception_desktop.core.labels import imagenet_labels
 
-    path = Path(weights) if weights is not None else weights_module.require()
-    model = build_model(path)
-    compiled = CompiledModel(model, INPUT_SHAPE, np.uint8, preprocess)
-    return Classifier(NAME, compiled, imagenet_labels(), describe_device())
+    chosen = runtimes.resolve(runtime)
+    if weights is None:
+        path, md5 = weights_module.require(), weights_module.status().md5 or None
+    else:
+        path, md5 = Path(weights), None
+    if chosen == runtimes.LITERT:
+        from inception_desktop.core.litert import LiteRTModel
+
+        predictor = _litert_model(path, md5, stage, LiteRTModel)
+    else:
+        from inception_desktop.core.compiled import CompiledModel
+
+        predictor = CompiledModel(build_model(path), INPUT_SHAPE, np.uint8, preprocess)
+    return Classifier(NAME, predictor, imagenet_labels(), predictor.runtime)
+
+
+def _litert_model(path: Path, md5: str | None, stage: Any, factory: Any) -> Any:
+    converted = ensure_tflite(path, md5, stage)
+    try:
+        return factory(converted)
+    except ValueError as exc:  # a damaged conversion: make it again, once
+        log.warning("%s is unusable (%s); converting again", converted, exc)
+        converted.unlink(missing_ok=True)
+        return factory(ensure_tflite(path, md5, stage))
 
 
 def make_random_weights(path: str | Path, seed: int = 0) -> Path:
@@ -65,6 +141,9 @@ def make_random_weights(path: str | Path, seed: int = 0) -> Path:
     The official weights cannot be fetched everywhere (tests, CI, offline demos); this file goes
     through exactly the same loading path, so only the scores are meaningless.
     """
+    from inception_desktop.core.quiet import import_tensorflow
+
+    import_tensorflow()
     import h5py
     import keras
     from keras.src.legacy.saving import legacy_h5_format

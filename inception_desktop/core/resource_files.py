@@ -17,6 +17,8 @@ PACKAGE = "inception_desktop.resources"
 
 IMAGENET_CLASS_INDEX = "imagenet_class_index.json"
 MNIST_MODEL = "models/mnist.keras"
+#: The same model converted for LiteRT by packaging/export_mnist_tflite.py.
+MNIST_TFLITE = "models/mnist.tflite"
 MNIST_MODEL_CARD = "models/mnist.md"
 
 

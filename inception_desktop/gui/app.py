@@ -11,7 +11,8 @@ from inception_desktop.gui.garbage_collector import GarbageCollector
 from inception_desktop.gui.main_window import MainWindow, schedule_start
 
 
-def run_app(files: list[str]) -> int:
+def run_app(files: list[str], runtime: str | None = None) -> int:
+    """Open the window; ``runtime`` (from ``--runtime``) overrides the saved setting once."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Inception Desktop")
     app.setOrganizationName("Inception Desktop")
@@ -22,7 +23,7 @@ def run_app(files: list[str]) -> int:
         QMessageBox.critical(None, "Inception Desktop cannot start", problem)
         return 1
     collector = GarbageCollector(app)  # before any thread starts
-    window = MainWindow()
+    window = MainWindow(runtime=runtime)
     window.show()
     if files:
         window.open_paths(files)

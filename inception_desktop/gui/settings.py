@@ -34,6 +34,10 @@ class Settings:
         lambda self: self._get("photo/pad_color", "#808080", str),
         lambda self, v: self.qs.setValue("photo/pad_color", v),
     )
+    runtime = property(
+        lambda self: self._get("models/runtime", "auto", str),
+        lambda self, v: self.qs.setValue("models/runtime", v),
+    )
     pen_width = property(
         lambda self: self._get("digit/pen_width", 22, int),
         lambda self, v: self.qs.setValue("digit/pen_width", int(v)),

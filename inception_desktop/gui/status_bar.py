@@ -9,7 +9,8 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = QLabel("")
-        self.device = QLabel("Device: starting…")
+        self.device = QLabel("starting…")
+        self.device.setToolTip("Where the current workspace's model computes")
         self.timing = QLabel("")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -29,7 +30,7 @@ class StatusBar(QStatusBar):
 
     def set_model(self, name: str, device: str) -> None:
         self.model.setText(f"Model: {name}")
-        self.device.setText(f"Device: {device}")
+        self.device.setText(device)
 
     def set_timing(self, ms: float) -> None:
         self.timing.setText(f"Inference: {ms:.1f} ms")

@@ -36,16 +36,20 @@ PHOTO, DIGIT = "photo", "digit"
 Factory = Callable[[Any], Any]
 
 
-def default_factories() -> dict[str, Factory]:
+def default_factories(worker: InferenceWorker) -> dict[str, Factory]:
+    """The real models, on the worker's current runtime; slow steps are reported as loading."""
+
     def photo(path: Any) -> Any:
         from inception_desktop.core import inception
 
-        return inception.load_classifier(path)
+        return inception.load_classifier(
+            path, worker.runtime, stage=lambda text: worker.loading.emit(PHOTO, f"{text}…")
+        )
 
     def digit(path: Any) -> Any:
         from inception_desktop.core.mnist.classifier import load_classifier
 
-        return load_classifier(path)
+        return load_classifier(path, worker.runtime)
 
     return {PHOTO: photo, DIGIT: digit}
 
@@ -65,15 +69,22 @@ class InferenceWorker(QObject):
     failed = Signal(object)
     _wake = Signal()
     _load = Signal(str, object)
+    _switch_runtime = Signal(str)
 
-    def __init__(self, factories: dict[str, Factory] | None = None) -> None:
+    def __init__(
+        self, factories: dict[str, Factory] | None = None, runtime: str | None = None
+    ) -> None:
         super().__init__()
-        self._factories = factories or default_factories()
+        #: auto, litert or tensorflow (see core.runtime); read by the factories when they load.
+        self.runtime = runtime
+        self._factories = factories or default_factories(self)
         self._models: dict[str, Any] = {}
+        self._paths: dict[str, Any] = {}  # kind → the file its model was loaded from
         self._lock = threading.Lock()
         self._pending: dict[str, Any] = {}
         self._wake.connect(self._drain)
         self._load.connect(self._load_model)
+        self._switch_runtime.connect(self._set_runtime)
 
     # --- called from the GUI thread -------------------------------------------------------
     def submit(self, request: Any) -> None:
@@ -86,7 +97,20 @@ class InferenceWorker(QObject):
         """(Re)load the model of ``kind`` from ``path`` (None: the default), on the worker."""
         self._load.emit(kind, path)
 
+    def set_runtime(self, runtime: str) -> None:
+        """Use ``runtime`` from now on: the loaded models are loaded again on it."""
+        self._switch_runtime.emit(runtime)
+
     # --- runs on the worker thread --------------------------------------------------------
+    @Slot(str)
+    def _set_runtime(self, runtime: str) -> None:
+        if runtime == self.runtime:
+            return
+        self.runtime = runtime
+        for kind in list(self._models):
+            self._models.pop(kind)
+            self._load_model(kind, self._paths.get(kind))
+
     @Slot(str, object)
     def _load_model(self, kind: str, path: Any) -> None:
         what = "Inception v3" if kind == PHOTO else "MNIST model"
@@ -99,6 +123,7 @@ class InferenceWorker(QObject):
             self.modelUnavailable.emit(kind, str(exc))
             return
         self._models[kind] = model
+        self._paths[kind] = path
         log.info(
             "%s ready in %.1f s on %s", model.name, time.perf_counter() - started, model.device
         )
@@ -182,10 +207,12 @@ class _PythonEventLoopThread(QThread):
 class WorkerThread:
     """Owns the QThread and the worker; ``stop`` ends it cleanly (no 'destroyed while running')."""
 
-    def __init__(self, factories: dict[str, Factory] | None = None) -> None:
+    def __init__(
+        self, factories: dict[str, Factory] | None = None, runtime: str | None = None
+    ) -> None:
         self.thread = _PythonEventLoopThread()
         self.thread.setObjectName("inference")
-        self.worker = InferenceWorker(factories)
+        self.worker = InferenceWorker(factories, runtime)
         self.worker.moveToThread(self.thread)
         self.thread.start()
 

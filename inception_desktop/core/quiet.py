@@ -1,0 +1,95 @@
+"""Keeping TensorFlow's, absl's and LiteRT's native log lines off a person's terminal.
+
+``TF_CPP_MIN_LOG_LEVEL`` does not reach the lines absl writes before its logging is initialised
+(``WARNING: All log messages before absl::InitializeLog()…``, ``cuInit … UNKNOWN ERROR (303)``
+on machines without a GPU), nor LiteRT's ``INFO: Created TensorFlow Lite XNNPACK delegate``. They
+are written by C++ straight to file descriptor 2, so the few calls that print them run with fd 2
+pointed at a temporary file; afterwards every line that is not such noise is written back, in
+order. ``--verbose`` (``INCEPTION_DESKTOP_VERBOSE=1``) turns the filter off.
+
+The redirection is process-wide for its short duration (an import, a model load): a line another
+thread writes meanwhile is delayed, never lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from types import ModuleType
+
+VERBOSE_ENV = "INCEPTION_DESKTOP_VERBOSE"
+
+#: Lines that native libraries print for their developers, not for our users.
+NOISE = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog"
+    r"|[IWEF]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\]"
+    r"|INFO: Created TensorFlow Lite"
+    r"|INFO: Initialized TensorFlow Lite runtime"
+    r"|oneDNN custom operations are on"
+    r"|To enable the following instructions"
+    r"|This TensorFlow binary is optimized"
+    r"|WARNING:absl:)"
+)
+
+_lock = threading.RLock()
+
+
+def verbose() -> bool:
+    return os.environ.get(VERBOSE_ENV, "") not in ("", "0")
+
+
+@contextlib.contextmanager
+def native_stderr_filtered() -> Iterator[None]:
+    """Run the body with native noise on fd 2 removed (see the module docstring)."""
+    if verbose():
+        yield
+        return
+    with _lock:  # nested or concurrent uses share one redirection
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            with tempfile.TemporaryFile() as capture:
+                os.dup2(capture.fileno(), 2)
+                try:
+                    yield
+                finally:
+                    with contextlib.suppress(Exception):
+                        sys.stderr.flush()
+                    os.dup2(saved, 2)
+                    capture.seek(0)
+                    text = capture.read().decode("utf-8", errors="replace")
+                    kept = "".join(
+                        line for line in text.splitlines(True) if not NOISE.match(line)
+                    )
+                    if kept:
+                        sys.stderr.write(kept)
+                        sys.stderr.flush()
+        finally:
+            os.close(saved)
+
+
+def import_tensorflow() -> ModuleType:
+    """``import tensorflow`` (and Keras), quietly; a no-op once imported.
+
+    Call it before the first ``import tensorflow``/``import keras`` of a code path: the noise is
+    printed by the first import and by the first look for a GPU, both done here.
+    """
+    if "tensorflow" in sys.modules and "keras" in sys.modules:
+        return sys.modules["tensorflow"]
+    if not verbose():
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with native_stderr_filtered():
+        import keras  # noqa: F401  (imports TensorFlow as its backend)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices("GPU")
+        with contextlib.suppress(ImportError):
+            from absl import logging as absl_logging
+
+            absl_logging.set_verbosity(absl_logging.ERROR)
+    return tf

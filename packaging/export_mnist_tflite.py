@@ -1,0 +1,30 @@
+"""Convert the shipped MNIST model to LiteRT: resources/models/mnist.keras → mnist.tflite.
+
+Usage: python packaging/export_mnist_tflite.py
+
+Run it whenever the shipped ``.keras`` changes; tests/test_litert.py fails while the two files
+disagree. The ``.tflite`` takes uint8 (28, 28) pixels (ink bright on black) and scales them inside
+the graph, the same contract as every digit model in the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inception_desktop.core.mnist.classifier import INPUT_SHAPE, serving_model
+from inception_desktop.core.mnist.model_file import load_model
+from inception_desktop.core.quiet import import_tensorflow
+from inception_desktop.core.tflite_export import export_tflite
+
+MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
+
+
+def main() -> None:
+    import_tensorflow()
+    model = load_model(MODELS / "mnist.keras")
+    path = export_tflite(serving_model(model), INPUT_SHAPE, MODELS / "mnist.tflite")
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()
