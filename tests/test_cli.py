@@ -247,8 +247,9 @@ def test_a_save_input_folder_that_cannot_be_written_still_prints_every_result(
     folder, _, _ = odd_names
     in_the_way = tmp_path / "inputs"
     in_the_way.write_text("a file, not a folder")
-    main(["classify", str(folder), "--model", "mnist", "--save-input", str(in_the_way)])
+    code = main(["classify", str(folder), "--model", "mnist", "--save-input", str(in_the_way)])
     out, err = capsys.readouterr()
+    assert code == 1  # what was asked for was not all done
     assert out.count(", digit, ") == 2
     assert err.strip().splitlines()[-1] == (
         f"error: no network inputs saved: cannot write {in_the_way}: "

@@ -33,12 +33,15 @@ def test_download_through_the_real_path_then_status(served_weights, capsys):
     assert main(["weights", "download"]) == 0
     out, err = capsys.readouterr()
     assert "installed:" in out and "Inception v3 weights" in err
+    assert "converted for LiteRT" in out  # found where the real lookup expects it
     status = weights.status()
     assert status.present and status.origin == "download"
     assert main(["weights", "status"]) == 0
-    assert "download" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "download" in out and "LiteRT conversion: " in out and ".tflite" in out
 
 
+@pytest.mark.fresh_conversion  # nothing but what the download itself writes may be there
 def test_wrong_hash_from_the_server_installs_nothing(served_weights, monkeypatch, capsys):
     monkeypatch.setenv(weights.MD5_ENV, "0" * 32)
     assert main(["weights", "download"]) == 1

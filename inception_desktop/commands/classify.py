@@ -100,10 +100,9 @@ def run(args: argparse.Namespace) -> int:
             done += len(chunk)
             if bar:
                 bar.update(done)
-    if args.save_input:
-        _save_inputs(items, args.save_input)
+    saved = _save_inputs(items, args.save_input) if args.save_input else True
     _print(items, args.json)
-    return 1 if any(i.error for i in items) else 0
+    return 1 if not saved or any(i.error for i in items) else 0
 
 
 def _usage(message: str) -> int:

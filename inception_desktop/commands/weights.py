@@ -37,6 +37,15 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "status":
         current = weights.status()
         print(current.describe())
+        if current.present and current.md5:
+            from inception_desktop.core.inception import tflite_path
+
+            converted = tflite_path(current.md5)
+            print(
+                f"LiteRT conversion: {converted}"
+                if converted.is_file()
+                else "LiteRT conversion: not made yet (made at the next start, about a minute)"
+            )
         return 0 if current.present else 1
     try:
         if args.action == "download":
@@ -59,4 +68,17 @@ def run(args: argparse.Namespace) -> int:
         err(f"error: {exc}")
         return 1
     print(f"installed: {path}")
+    return _convert(path, weights.status().md5)
+
+
+def _convert(path: Path, md5: str) -> int:
+    """Convert freshly installed weights for LiteRT now, so the next start takes a second."""
+    from inception_desktop.core import inception
+
+    try:
+        converted = inception.ensure_tflite(path, md5 or None, stage=lambda text: err(f"{text}…"))
+    except Exception as exc:  # the weights are installed; the next start tries again
+        err(f"error: could not convert the weights for LiteRT ({exc}); the next start retries")
+        return 1
+    print(f"converted for LiteRT: {converted}")
     return 0

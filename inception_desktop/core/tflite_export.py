@@ -9,12 +9,12 @@ free batch dimension, preprocessing inside the graph.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from inception_desktop.core import atomic
 from inception_desktop.core.quiet import import_tensorflow, native_stderr_filtered
 
 #: Receives one line saying which stage a conversion is in.
@@ -35,7 +35,7 @@ def export_tflite(
     import keras
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.check_output_file(path)  # before a minute of work, not after
     signature = [tf.TensorSpec((None, *input_shape), tf.uint8, name="pixels")]
     with native_stderr_filtered(), tempfile.TemporaryDirectory() as saved:
         if stage:
@@ -50,19 +50,7 @@ def export_tflite(
             stage("converting for LiteRT")
         converter = tf.lite.TFLiteConverter.from_saved_model(saved)
         data = converter.convert()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide a shared model from others
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
+    return atomic.write_bytes(path, data)
 
 
 def uint8_wrapper(
