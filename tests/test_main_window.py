@@ -83,6 +83,7 @@ def test_missing_weights_offer_download_which_then_loads(
     win.close()
 
 
+@pytest.mark.fresh_conversion  # nothing but what the download writes may be there
 def test_cancel_download_keeps_nothing(
     qtbot, settings, http_server, inception_weights, monkeypatch
 ):
@@ -104,15 +105,13 @@ def test_cancel_download_keeps_nothing(
 
 @pytest.mark.slow
 def test_drop_with_the_real_inception_model(
-    qtbot, settings, inception_weights, tmp_path: Path, monkeypatch
+    qtbot, settings, inception_weights, converted_inception, tmp_path: Path, monkeypatch
 ):
-    """End to end: the test weights imported, loaded by the worker through the real path, a real
-    drop, the exact 299x299 input and ten bars shown."""
-    from inception_desktop.gui.worker import default_factories
-
+    """End to end: the test weights imported, loaded by the worker through the real path (LiteRT,
+    the default on a CPU), a real drop, the exact 299x299 input and ten bars shown."""
     monkeypatch.setenv(weights.MD5_ENV, file_digest(inception_weights))
     weights.import_file(inception_weights)  # no TensorFlow on this thread: only the worker's
-    win = MainWindow(settings, default_factories())
+    win = MainWindow(settings, runtime="litert")
     qtbot.addWidget(win)
     win.show()
     win.start_models()
@@ -124,12 +123,14 @@ def test_drop_with_the_real_inception_model(
     assert result.prediction.model == "Inception v3"
     assert win.photo.input_view.array().shape == (299, 299, 3)
     from inception_desktop.core.framing import Framing, frame
+    from inception_desktop.core.runtime import cpu_threads
 
     expected = frame(Image.open(photo).convert("RGB"), 299, Framing("pad")).array
     np.testing.assert_array_equal(win.photo.input_view.array(), expected)
     assert len(win.photo.bars.rows()) == 10
     assert win.status.model.text() == "Model: Inception v3"
-    assert win.status.device.text() == "Device: CPU"
+    threads = cpu_threads()
+    assert win.status.device.text() == f"CPU · LiteRT · {threads} thread{'s' * (threads > 1)}"
     win.close()
 
 

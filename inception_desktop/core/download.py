@@ -22,19 +22,21 @@ RemoteDisconnected, ConnectionResetError, SSLError...) all become :class:`Downlo
 from __future__ import annotations
 
 import hashlib
-import http.client
 import logging
 import os
 import queue
 import socket
-import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import urllib.request
+
+# urllib.request, http.client and ssl are imported where a download starts: together they cost
+# ~50 ms, and the window imports this module (through core.weights) before its first paint.
 
 from inception_desktop.core import atomic
 
@@ -120,6 +122,8 @@ def download_file(
         raise DownloadError(str(exc), "io") from None
     _remove_stale_parts(target)
     cap = min((n for n in (max_bytes, expected_size) if n is not None), default=None)
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": "inception-desktop"})
     reader = _Reader(request, timeout)
     clock = _Clock(url, cancel, timeout, deadline, min_bytes, window)
@@ -277,6 +281,8 @@ class _Reader(threading.Thread):
 
     def run(self) -> None:
         try:
+            import urllib.request
+
             response = urllib.request.urlopen(self.request, timeout=self.timeout)
         except BaseException as exc:  # handed over, translated by the caller
             self._put(("error", exc))
@@ -326,6 +332,10 @@ def _translate(
     exc: BaseException, url: str, received: int, total: int | None, timeout: float
 ) -> DownloadError:
     """One :class:`DownloadError` for whatever the network stack raised."""
+    import http.client
+    import ssl
+    import urllib.error
+
     where = f" after {received} of {total} bytes" if total else ""
     if isinstance(exc, DownloadError):
         return exc

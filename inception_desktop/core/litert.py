@@ -46,13 +46,14 @@ class LiteRTModel:
         if SCORES not in self.outputs:
             raise ValueError(f"{self.path}: no '{SCORES}' output (has {', '.join(self.outputs)})")
         self.runtime = f"CPU · LiteRT · {self.threads} thread{'s' if self.threads > 1 else ''}"
-        self.warm_up()
+        # No warm-up call here: the first real call allocates and packs the weights once (what a
+        # warm-up would cost), so a window's first photo is not kept waiting behind a dummy one.
+        self._first_call = True
 
     def warm_up(self) -> float:
-        """Allocate and run once so the first real call is not slow; returns the milliseconds."""
+        """Allocate and run once, for callers that time later calls; returns the milliseconds."""
         started = time.perf_counter()
-        with native_stderr_filtered():  # the XNNPACK delegate announces itself on first use
-            self.run(np.zeros((1, *self.input_shape), self.dtype))
+        self.run(np.zeros((1, *self.input_shape), self.dtype))
         return (time.perf_counter() - started) * 1000
 
     def _check(self, arrays: np.ndarray) -> np.ndarray:
@@ -63,7 +64,13 @@ class LiteRTModel:
 
     def run(self, arrays: np.ndarray) -> dict[str, np.ndarray]:
         """Every output for a batch (N, *input_shape), as fresh arrays."""
-        result = self._runner(**{self._input_name: self._check(arrays)})
+        arrays = self._check(arrays)
+        if self._first_call:  # the XNNPACK delegate announces itself on first use
+            with native_stderr_filtered():
+                result = self._runner(**{self._input_name: arrays})
+            self._first_call = False
+        else:
+            result = self._runner(**{self._input_name: arrays})
         return {name: np.array(value) for name, value in result.items()}
 
     def predict(self, array: np.ndarray) -> np.ndarray:

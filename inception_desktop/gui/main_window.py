@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -34,17 +35,27 @@ from inception_desktop.gui.worker import DIGIT, PHOTO, Factory, WorkerThread
 log = logging.getLogger(__name__)
 
 PHOTO_TAB, DIGIT_TAB = 0, 1
+RUNTIME_CHOICES = (
+    ("auto", "&Automatic (TensorFlow on a GPU, else LiteRT)"),
+    ("litert", "&LiteRT on the CPU (fast start)"),
+    ("tensorflow", "&TensorFlow"),
+)
 
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, settings: Settings | None = None, factories: dict[str, Factory] | None = None
+        self,
+        settings: Settings | None = None,
+        factories: dict[str, Factory] | None = None,
+        runtime: str | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Inception Desktop")
         self.setAcceptDrops(True)
         self.settings = settings or Settings()
-        self.worker_thread = WorkerThread(factories)
+        if runtime is not None:
+            self.settings.runtime = runtime
+        self.worker_thread = WorkerThread(factories, self.settings.runtime)
         self.worker = self.worker_thread.worker
         self.loader = ImageLoader()
         self.compare_dialog: CompareDialog | None = None
@@ -99,6 +110,16 @@ class MainWindow(QMainWindow):
         self._action(
             view, "&Digit workspace", lambda: self.tabs.setCurrentIndex(DIGIT_TAB), "Ctrl+2"
         )
+        view.addSeparator()
+        self.runtime_menu = view.addMenu("&Runtime")
+        self.runtime_group = QActionGroup(self)
+        for name, text in RUNTIME_CHOICES:
+            action = self.runtime_menu.addAction(text)
+            action.setCheckable(True)
+            action.setData(name)
+            action.setChecked(name == self.settings.runtime)
+            action.triggered.connect(lambda _=False, n=name: self.set_runtime(n))
+            self.runtime_group.addAction(action)
         photo = bar.addMenu("P&hoto")
         for key, mode in (
             ("Ctrl+Shift+1", "squash"),
@@ -168,14 +189,19 @@ class MainWindow(QMainWindow):
         self._refresh_recent(s.recent_files())
 
     def start_models(self) -> None:
-        """Ask the worker to load the models, after the window is on screen."""
-        self.worker.load(DIGIT)
+        """Ask the worker to load the models, after the window is on screen: first the one
+        the visible workspace needs, so its first answer does not wait behind the other."""
+        photo_first = self.tabs.currentIndex() == PHOTO_TAB
+        if not photo_first:
+            self.worker.load(DIGIT)
         if weights.status().present:
             self.worker.load(PHOTO)
         else:
             self._unavailable[PHOTO] = "Inception v3 (weights missing)"
             self.photo.set_weights_missing(True)
             self._update_status()
+        if photo_first:
+            self.worker.load(DIGIT)
 
     # --- inputs ----------------------------------------------------------------------------
     def open_inputs(self, inputs: Inputs) -> None:
@@ -247,6 +273,13 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.worker.load(DIGIT, path)
+
+    def set_runtime(self, runtime: str) -> None:
+        """Run the models on ``runtime`` from now on (and at the next start)."""
+        self.settings.runtime = runtime
+        for action in self.runtime_group.actions():
+            action.setChecked(action.data() == runtime)
+        self.worker.set_runtime(runtime)
 
     def use_shipped_digit_model(self) -> None:
         self.worker.load(DIGIT, None)

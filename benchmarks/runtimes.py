@@ -1,0 +1,226 @@
+"""LiteRT against TensorFlow, measured in the same run: what issue 10's targets are about.
+
+* launch → first photo scores (a fresh process opening the window with a photo, installed weights
+  already converted), launch → first digit result, and the window's RSS with both models loaded;
+* ``classify photo.jpg`` as a whole process;
+* one photo, warm: LiteRT's call against our traced TensorFlow call;
+* a folder of 50 camera-sized JPEGs through ``classify`` against the pure network rate.
+
+Inception v3 runs with fixed random weights (same network, same cost) installed into a cache of
+the benchmark's own (``~/.cache/inception-desktop-bench``; converted once, about a minute).
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/runtimes.py [--repeats N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+CACHE = Path.home() / ".cache" / "inception-desktop-bench"
+RUNTIMES = ("tensorflow", "litert")
+
+WINDOW_SCRIPT = """
+import sys, time
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Slot
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from inception_desktop.gui.garbage_collector import GarbageCollector
+from inception_desktop.gui.main_window import MainWindow, schedule_start
+collector = GarbageCollector(app)
+window = MainWindow(runtime=sys.argv[1])
+window.show()
+window.open_paths([sys.argv[2]])
+schedule_start(window)
+seen = set()
+
+def rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+
+class Probe(QObject):
+    @Slot(object)
+    def photo(self, result):
+        self.mark("photo")
+    @Slot(object)
+    def digit(self, result):
+        if result.prediction is not None:
+            self.mark("digit")
+    def mark(self, what):
+        if what in seen:
+            return
+        seen.add(what)
+        print(what, time.time(), flush=True)
+        if seen == {"photo", "digit"}:
+            print("rss", rss_mb(), flush=True)
+            app.quit()
+
+probe = Probe()
+window.worker.photoResult.connect(probe.photo)
+window.worker.digitResult.connect(probe.digit)
+
+def draw():  # a stroke on the canvas, as a person draws a 1
+    canvas = window.digit.canvas
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 60))
+    for y in range(60, 260, 20):
+        QTest.mouseMove(canvas, QPoint(150, y))
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(150, 260))
+QTimer.singleShot(0, draw)
+QTimer.singleShot(120000, app.quit)
+app.exec()
+window.close()
+"""
+
+
+def bench_env() -> dict[str, str]:
+    return dict(
+        os.environ,
+        INCEPTION_DESKTOP_CACHE=str(CACHE),
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        PYTHONPATH=str(ROOT),
+    )
+
+
+def install_weights() -> Path:
+    """Random weights installed (and converted) in the benchmark's cache, once."""
+    os.environ["INCEPTION_DESKTOP_CACHE"] = str(CACHE)
+    from inception_desktop.core import inception, weights
+    from inception_desktop.core.download import file_digest
+
+    if not weights.status().present:
+        source = inception.make_random_weights(Path(tempfile.mkdtemp()) / "random.h5")
+        os.environ[weights.MD5_ENV] = file_digest(source)
+        weights.import_file(source)
+    status = weights.status()
+    os.environ[weights.MD5_ENV] = status.md5
+    inception.ensure_tflite(status.path, status.md5, stage=lambda s: print(f"  ({s})"))
+    return status.path
+
+
+def photo_file(path: Path, size: tuple[int, int] = (1600, 1200), seed: int = 0) -> Path:
+    """A camera-like JPEG: smooth gradients with texture, so it compresses like a photo."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = np.stack(
+        [(xx * 255 // w), (yy * 255 // h), ((xx + yy) * 127 // (w + h)) + 64], axis=-1
+    )
+    noise = rng.normal(0, 18, (h, w, 3))
+    Image.fromarray(np.clip(base + noise, 0, 255).astype(np.uint8)).save(path, quality=90)
+    return path
+
+
+def window_start(runtime: str, photo: Path) -> tuple[float, float, float]:
+    """(s to the photo's scores, s to the digit's result, RSS MB) for a fresh window process."""
+    started = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", WINDOW_SCRIPT, runtime, str(photo)],
+        capture_output=True,
+        text=True,
+        env=bench_env(),
+        cwd=ROOT,
+        timeout=300,
+    )
+    marks = dict(line.split() for line in out.stdout.splitlines() if line.strip())
+    if "photo" not in marks or "rss" not in marks:
+        raise RuntimeError(f"the window did not answer: {out.stderr[-1500:]}")
+    return float(marks["photo"]) - started, float(marks["digit"]) - started, float(marks["rss"])
+
+
+def classify_process(runtime: str, photo: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "inception_desktop", "classify", str(photo), "--runtime", runtime],
+        capture_output=True,
+        text=True,
+        env=bench_env(),
+        cwd=ROOT,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-1500:])
+    return time.perf_counter() - started
+
+
+def warm_and_folder(folder: Path, repeats: int) -> None:
+    import numpy as np
+    from _common import median_ms
+
+    from inception_desktop.cli import main as cli_main
+    from inception_desktop.core import inception
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (299, 299, 3), dtype=np.uint8)
+    models = {r: inception.load_classifier(runtime=r) for r in RUNTIMES}
+    warm = {r: median_ms(lambda m=m: m.scores(x), repeats=repeats * 5) for r, m in models.items()}
+    print(
+        f"one photo, warm: TensorFlow compiled call {warm['tensorflow']:.1f} ms | LiteRT "
+        f"{warm['litert']:.1f} ms (x{warm['litert'] / warm['tensorflow']:.2f}; target <= 0.9)"
+    )
+    del models["tensorflow"]
+    photos = sorted(folder.glob("*.jpg"))
+    batch = rng.integers(0, 256, (len(photos), 299, 299, 3), dtype=np.uint8)
+    litert = models["litert"]
+    net = median_ms(lambda: litert.predictor.predict_batch(batch), repeats=repeats, warmup=1)
+    net_rate = len(photos) / net * 1000
+    loaded = median_ms(lambda: inception.load_classifier(runtime="litert"), repeats=3, warmup=0)
+    samples = []
+    for _ in range(repeats):
+        with contextlib.redirect_stdout(io.StringIO()):
+            started = time.perf_counter()
+            code = cli_main(["classify", str(folder), "--runtime", "litert", "--json"])
+            samples.append((time.perf_counter() - started) * 1000)
+        assert code == 0
+    total = statistics.median(samples)
+    rate = len(photos) / (total - loaded) * 1000
+    print(
+        f"folder of {len(photos)} 1600x1200 JPEGs: network alone {net_rate:.1f} photos/s | "
+        f"classify {rate:.1f} photos/s after its {loaded:.0f} ms model load "
+        f"(x{rate / net_rate:.2f}; target >= 0.9), {len(photos) / total * 1000:.1f}/s with it"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"cores: {len(os.sched_getaffinity(0))}; cache: {CACHE}")
+    install_weights()
+    work = Path(tempfile.mkdtemp(prefix="bench-runtimes-"))
+    photo = photo_file(work / "photo.jpg")
+    for runtime in RUNTIMES:
+        starts = [window_start(runtime, photo) for _ in range(args.repeats)]
+        photo_s = statistics.median(s[0] for s in starts)
+        digit_s = statistics.median(s[1] for s in starts)
+        rss = statistics.median(s[2] for s in starts)
+        proc = statistics.median(classify_process(runtime, photo) for _ in range(args.repeats))
+        print(
+            f"{runtime:10s} launch -> photo scores {photo_s:5.2f} s (target <= 1.0) | "
+            f"launch -> digit {digit_s:5.2f} s (target <= 0.5) | window RSS with both models "
+            f"{rss:6.0f} MB (target <= 400) | classify one photo, whole process {proc:5.2f} s"
+        )
+    folder = work / "folder"
+    folder.mkdir()
+    for i in range(50):
+        photo_file(folder / f"{i:02d}.jpg", seed=i)
+    warm_and_folder(folder, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
