@@ -300,3 +300,38 @@ def test_head_1_takes_the_first_line_and_the_run_ends_quietly(tmp_path: Path):
     assert first.decode().startswith(f"{folder}/000.png  (MNIST")
     assert producer.returncode in (0, 141)  # 0 when all output fit the pipe before the close
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_window_and_cli_give_the_same_network_input(
+    tmp_path: Path, qtbot, window, inception_weights
+):
+    """A large JPEG with a crop box in original pixels: the input the window shows and the one
+    `classify --save-input` writes are the same pixels."""
+    import numpy as np
+    from PIL import Image
+
+    from inception_desktop.core.framing import Box
+
+    rng = np.random.default_rng(5)
+    small = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    photo = tmp_path / "big.jpg"
+    Image.fromarray(small).resize((4000, 3000), Image.Resampling.BICUBIC).save(photo, quality=85)
+    window.open_paths([str(photo)])
+    qtbot.waitUntil(lambda: window.photo.result is not None, timeout=30000)
+    decoded = window.photo.current_photo().loaded
+    assert decoded.scale == 0.5  # decoded at reduced size, as the command line decodes it
+    box = Box(1000, 500, 1800, 1400)
+    window.photo.set_mode("crop")
+    window.photo.view.boxChanged.emit(box.scaled(decoded.scale))  # what a drag reports
+    qtbot.waitUntil(
+        lambda: window.photo.result.framed.framing.mode == "crop"
+        and window.photo.result.framed.framing.box is not None,
+        timeout=30000,
+    )
+    saved = tmp_path / "inputs"
+    args = ["classify", str(photo), "--weights", str(inception_weights), "--framing", "crop"]
+    args += ["--box", "1000,500,1800,1400", "--save-input", str(saved), "--runtime", "litert"]
+    code = main(args)
+    assert code == 0
+    (png,) = saved.iterdir()
+    np.testing.assert_array_equal(np.asarray(Image.open(png)), window.photo.input_view.array())

@@ -9,9 +9,14 @@ import pytest
 from PIL import Image
 
 from inception_desktop.core.framing import Framing
+from inception_desktop.core.images import LoadedImage
 from inception_desktop.gui.requests import DigitRequest, PhotoRequest
 from inception_desktop.gui.worker import DIGIT, PHOTO, WorkerThread
 from tests.fakes import FakeClassifier, Recorder, fake_factories
+
+
+def _loaded(image: Image.Image) -> LoadedImage:
+    return LoadedImage(image, "test", "PNG", image.size)
 
 
 @pytest.fixture
@@ -40,7 +45,7 @@ def _canvas(value: int = 0) -> np.ndarray:
 
 def test_results_carry_the_request_id(qtbot, running):
     thread, _, _ = running
-    request = PhotoRequest(Image.new("RGB", (400, 300), (10, 200, 30)), Framing("pad"))
+    request = PhotoRequest(_loaded(Image.new("RGB", (400, 300), (10, 200, 30))), Framing("pad"))
     results = Recorder(thread.worker.photoResult)
     thread.worker.submit(request)
     qtbot.waitUntil(lambda: bool(results.calls), timeout=5000)
@@ -78,14 +83,14 @@ def test_an_empty_canvas_answers_without_a_guess(qtbot, running):
 def test_a_failure_is_a_signal_and_the_worker_keeps_serving(qtbot, running):
     thread, photo, _ = running
     photo.fail_next = True
-    bad = PhotoRequest(Image.new("RGB", (10, 10)), Framing("crop"))
+    bad = PhotoRequest(_loaded(Image.new("RGB", (10, 10))), Framing("crop"))
     failures = Recorder(thread.worker.failed)
     results = Recorder(thread.worker.photoResult)
     thread.worker.submit(bad)
     qtbot.waitUntil(lambda: bool(failures.calls), timeout=5000)
     failure = failures.calls[0][0]
     assert failure.request_id == bad.id and "refused" in failure.message
-    good = PhotoRequest(Image.new("RGB", (10, 10)), Framing("crop"))
+    good = PhotoRequest(_loaded(Image.new("RGB", (10, 10))), Framing("crop"))
     thread.worker.submit(good)
     qtbot.waitUntil(lambda: bool(results.calls), timeout=5000)
     assert results.calls[0][0].request_id == good.id

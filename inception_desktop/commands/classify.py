@@ -143,15 +143,13 @@ def _load_model(args: argparse.Namespace) -> Any:
 
 def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
     from inception_desktop.core.digits import normalize_digit
-    from inception_desktop.core.framing import Framing, FramingError, frame
+    from inception_desktop.core.framing import FramingError
     from inception_desktop.core.images import ImageLoadError, load_image
+    from inception_desktop.core.photo_input import load_photo, network_input
 
     try:
         if is_photo:
-            loaded = load_image(item.path, draft_to=None if framing.box else 299)
-            if framing.box is not None:
-                framing = Framing(framing.mode, framing.box.scaled(loaded.scale), framing.pad_color)
-            item.array = frame(loaded.image, 299, framing).array
+            item.array = network_input(load_photo(item.path), framing, 299).array
             item.framing = framing.mode
         else:
             loaded = load_image(item.path, background=(0, 0, 0))

@@ -30,14 +30,15 @@ from inception_desktop.core.images import (
     load_image,
     to_rgb,
 )
+from inception_desktop.core.photo_input import PHOTO_DRAFT
 from inception_desktop.gui.input_view import array_to_qimage
 from inception_desktop.gui.thumbnail_strip import THUMB
 
 log = logging.getLogger(__name__)
 
-#: Photos are decoded at reduced size when that still leaves this many pixels a side: plenty for
-#: a 299-pixel input from a crop of a third of the photo, and quick to show.
-DISPLAY_DRAFT = 1024
+#: Photos are decoded as the command line decodes them (core.photo_input), so both give the same
+#: network input for the same photo and framing.
+DISPLAY_DRAFT = PHOTO_DRAFT
 #: A photo without a file (clipboard, web) cannot be reloaded, so it is kept, downscaled to this
 #: longest side (the same detail a drafted JPEG keeps).
 KEPT_SIDE = 2048

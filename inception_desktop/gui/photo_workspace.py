@@ -414,7 +414,9 @@ class PhotoWorkspace(QWidget):
         photo = self.current_photo()
         if photo is None:
             return
-        self.framing = replace(self.framing, box=box)
+        # The view draws on the decoded photo; a framing's box is in the original's pixels.
+        original = box.scaled(1 / photo.loaded.scale) if box is not None else None
+        self.framing = replace(self.framing, box=original)
         self.classify()
 
     # --- requests and results --------------------------------------------------------------
@@ -422,14 +424,14 @@ class PhotoWorkspace(QWidget):
         photo = self.current_photo()
         if photo is None:
             return
-        request = PhotoRequest(photo.loaded.image, self.framing)
+        request = PhotoRequest(photo.loaded, self.framing)
         self._last_id = request.id
         self._request_keys[request.id] = photo.key
         self._submit(request)
 
     def _classify_thumbnail(self, key: str, photo: Photo) -> int:
         request = PhotoRequest(
-            photo.loaded.image, replace(self.framing, box=None), source=f"thumbnail-{key}"
+            photo.loaded, replace(self.framing, box=None), source=f"thumbnail-{key}"
         )
         self._request_keys[request.id] = key
         self._submit(request)
@@ -461,7 +463,7 @@ class PhotoWorkspace(QWidget):
         photo = self.current_photo()
         if photo is None:
             return
-        request = CompareRequest(photo.loaded.image, self.framing)
+        request = CompareRequest(photo.loaded, self.framing)
         self._compare_id = request.id
         self.compareRequested.emit()
         self._submit(request)

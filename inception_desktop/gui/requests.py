@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from inception_desktop.core.digits import DigitSteps
 from inception_desktop.core.framing import FramedInput, Framing
+from inception_desktop.core.images import LoadedImage
 from inception_desktop.core.prediction import Prediction
 
 _ids = itertools.count(1)
@@ -26,9 +26,9 @@ def next_id() -> int:
 
 @dataclass(frozen=True)
 class PhotoRequest:
-    """Frame ``image`` and classify it with Inception v3."""
+    """Frame ``loaded`` (box in original pixels) and classify it with Inception v3."""
 
-    image: Image.Image = field(repr=False)
+    loaded: LoadedImage = field(repr=False)
     framing: Framing
     source: str = "photo"
     id: int = field(default_factory=next_id)
@@ -36,9 +36,9 @@ class PhotoRequest:
 
 @dataclass(frozen=True)
 class CompareRequest:
-    """Classify ``image`` under every framing mode in one batch."""
+    """Classify ``loaded`` under every framing mode in one batch."""
 
-    image: Image.Image = field(repr=False)
+    loaded: LoadedImage = field(repr=False)
     framing: Framing
     source: str = "compare"
     id: int = field(default_factory=next_id)

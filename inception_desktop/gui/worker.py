@@ -157,20 +157,21 @@ class InferenceWorker(QObject):
             self.failed.emit(Failure(request.id, request.source, _sentence(exc)))
 
     def _photo(self, request: PhotoRequest) -> PhotoResult:
-        from inception_desktop.core.framing import frame
+        from inception_desktop.core.photo_input import network_input
 
         model = self._models[PHOTO]
-        framed = frame(request.image, model.input_shape[0], request.framing)
+        framed = network_input(request.loaded, request.framing, model.input_shape[0])
         return PhotoResult(request.id, framed, model.classify(framed.array, k=10))
 
     def _compare(self, request: CompareRequest) -> CompareResult:
         from dataclasses import replace
 
-        from inception_desktop.core.framing import MODES, frame
+        from inception_desktop.core.framing import MODES
+        from inception_desktop.core.photo_input import network_input
 
         model = self._models[PHOTO]
         framed = [
-            frame(request.image, model.input_shape[0], replace(request.framing, mode=mode))
+            network_input(request.loaded, replace(request.framing, mode=mode), model.input_shape[0])
             for mode in MODES
         ]
         predictions = model.classify_batch([f.array for f in framed], k=1000)
