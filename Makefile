@@ -49,7 +49,7 @@ FUZZ_SECONDS ?= 180
 FUZZ_HARNESSES ?= images digits idx
 
 fuzz: $(VENV)/.test-stamp
-	$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet atheris
+	$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[fuzz]"
 	for h in $(FUZZ_HARNESSES); do \
 		mkdir -p build/fuzz/$$h && \
 		$(BIN)/python fuzz/fuzz_$$h.py build/fuzz/$$h fuzz/corpus/$$h \
