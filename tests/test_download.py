@@ -37,7 +37,7 @@ def test_hash_mismatch_keeps_nothing(http_server, tmp_path: Path):
     http_server.files["w.h5"] = BODY
     with pytest.raises(DownloadError) as info:
         download_file(http_server.url("w.h5"), tmp_path / "w.h5", expected_hash="0" * 32)
-    assert info.value.reason == "hash" and MD5 in str(info.value)
+    assert info.value.kind == "hash" and MD5 in str(info.value)
     assert _leftovers(tmp_path) == []
 
 
@@ -46,7 +46,7 @@ def test_server_error_keeps_nothing_and_leaves_an_old_file_alone(http_server, tm
     for url in (http_server.url("status/500"), http_server.url("missing")):
         with pytest.raises(DownloadError) as info:
             download_file(url, tmp_path / "w.h5", expected_hash=MD5)
-        assert info.value.reason == "http"
+        assert info.value.kind == "http"
     assert (tmp_path / "w.h5").read_bytes() == b"old"
     assert _leftovers(tmp_path) == ["w.h5"]
 
@@ -67,7 +67,7 @@ def test_cancel_mid_download_removes_the_partial_file(http_server, tmp_path: Pat
             progress=progress,
             cancel=token,
         )
-    assert info.value.reason == "cancelled"
+    assert info.value.kind == "cancelled"
     assert _leftovers(tmp_path) == []
 
 
@@ -78,7 +78,7 @@ def test_a_stalled_server_times_out(http_server, tmp_path: Path):
         download_file(
             http_server.url("stall/w.h5"), tmp_path / "w.h5", expected_hash=MD5, timeout=0.5
         )
-    assert info.value.reason == "timeout"
+    assert info.value.kind == "timeout"
     assert _leftovers(tmp_path) == []
 
 
@@ -90,7 +90,7 @@ def test_nothing_listening_means_offline(tmp_path: Path):
         port = s.getsockname()[1]
     with pytest.raises(DownloadError) as info:
         download_file(f"http://127.0.0.1:{port}/w.h5", tmp_path / "w.h5", expected_hash=MD5)
-    assert info.value.reason == "offline"
+    assert info.value.kind == "offline"
 
 
 def test_a_trickle_is_a_stall(http_server, tmp_path: Path):
@@ -105,7 +105,7 @@ def test_a_trickle_is_a_stall(http_server, tmp_path: Path):
             min_bytes=1000,
             window=1.0,
         )
-    assert info.value.reason == "timeout"
+    assert info.value.kind == "timeout"
     assert _leftovers(tmp_path) == []
 
 
@@ -120,7 +120,7 @@ def test_the_overall_deadline_ends_a_download_that_keeps_trickling(http_server, 
             window=0.5,
             deadline=1.0,
         )
-    assert info.value.reason == "timeout"
+    assert info.value.kind == "timeout"
     assert _leftovers(tmp_path) == []
 
 
@@ -144,7 +144,7 @@ def test_cancel_while_the_server_is_silent(http_server, tmp_path: Path):
             cancel=token,
             timeout=60,
         )
-    assert info.value.reason == "cancelled"
+    assert info.value.kind == "cancelled"
     assert _leftovers(tmp_path) == []
 
 
@@ -169,7 +169,7 @@ def test_cancel_while_waiting_for_the_headers(tmp_path: Path):
                 timeout=60,
             )
         timer.join()
-    assert info.value.reason == "cancelled"
+    assert info.value.kind == "cancelled"
 
 
 def test_a_body_without_a_length_is_downloaded_and_checked(http_server, tmp_path: Path):
@@ -195,7 +195,7 @@ def test_an_endless_body_without_a_length_stops_at_the_cap(http_server, tmp_path
             max_bytes=1_000_000,
             progress=lambda done, total: seen.append(done),
         )
-    assert info.value.reason == "size"
+    assert info.value.kind == "size"
     assert max(seen) <= 1_000_000  # nothing past the cap was counted as written
     assert _leftovers(tmp_path) == []
 
@@ -219,7 +219,7 @@ def test_a_declared_size_other_than_the_expected_one_is_refused_before_the_body(
             expected_size=len(BODY) - 1,
             progress=lambda done, total: seen.append(done),
         )
-    assert info.value.reason == "size" and seen == []
+    assert info.value.kind == "size" and seen == []
     assert _leftovers(tmp_path) == []
 
 
@@ -227,7 +227,7 @@ def test_a_connection_reset_mid_body_is_a_download_error(http_server, tmp_path: 
     http_server.files["w.h5"] = BODY
     with pytest.raises(DownloadError) as info:
         download_file(http_server.url("reset/w.h5"), tmp_path / "w.h5", expected_hash=MD5)
-    assert info.value.reason == "network"
+    assert info.value.kind == "network"
     assert _leftovers(tmp_path) == []
 
 
@@ -237,7 +237,7 @@ def test_tls_errors_are_download_errors(http_server, tmp_path: Path):
     url = http_server.url("w.h5").replace("http://", "https://")
     with pytest.raises(DownloadError, match="secure connection failed") as info:
         download_file(url, tmp_path / "w.h5", expected_hash=MD5)
-    assert info.value.reason == "network"
+    assert info.value.kind == "network"
 
 
 def test_stale_partial_files_of_killed_runs_are_removed(http_server, tmp_path: Path):

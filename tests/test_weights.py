@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
 
 from inception_desktop.cli import main
-from inception_desktop.core import weights
+from inception_desktop.core import inception, weights
 from inception_desktop.core.download import file_digest
 
 
@@ -54,7 +55,10 @@ def test_server_error_and_offline_give_advice(http_server, monkeypatch):
     monkeypatch.setenv(weights.URL_ENV, http_server.url("status/503"))
     with pytest.raises(weights.WeightsError, match=r"(?s)503.*import a file"):
         weights.download()
-    monkeypatch.setenv(weights.URL_ENV, "http://127.0.0.1:9/nothing-listens-here")
+    with socket.socket() as s:  # a port that was free a moment ago: nobody listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv(weights.URL_ENV, f"http://127.0.0.1:{port}/nothing-listens-here")
     with pytest.raises(weights.WeightsError, match=r"(?s)offline.*weights import FILE"):
         weights.download()
     assert not weights.status().present
@@ -75,6 +79,16 @@ def test_trust_still_requires_a_file_that_loads(tmp_path: Path):
     junk = tmp_path / "junk.h5"
     junk.write_bytes(b"\x89HDF\r\n\x1a\n" + b"0" * 1000)
     with pytest.raises(weights.WeightsError, match="not usable as Inception v3 weights"):
+        inception.import_weights(junk, trust=True)
+    assert not weights.status().present
+
+
+def test_a_trusted_import_without_a_check_is_a_programming_error(tmp_path: Path):
+    """The store cannot judge a weights file itself (the model module does): asked to trust one
+    without a check, it refuses rather than install an unchecked file."""
+    junk = tmp_path / "junk.h5"
+    junk.write_bytes(b"\x89HDF\r\n\x1a\n" + b"0" * 1000)
+    with pytest.raises(ValueError, match="needs a check"):
         weights.import_file(junk, trust=True)
     assert not weights.status().present
 

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inception_desktop.commands.common import ProgressLine, add_runtime_argument, err
+from inception_desktop.core.framing_modes import DEFAULT_MODE, MODES
 
 if TYPE_CHECKING:
     import numpy as np
 
     from inception_desktop.core.framing import Framing
-
-#: The framing modes, spelled here so that ``--help`` needs neither numpy nor Pillow.
-MODES = ("squash", "crop", "pad")
 
 BATCH = 16
 #: Threads that decode and frame photos while the network runs.
@@ -46,7 +44,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default="inception",
         help="'inception' (default), 'mnist' (the shipped digit model) or a .keras MNIST file",
     )
-    p.add_argument("--framing", choices=MODES, default="pad", help="how a photo becomes square")
+    p.add_argument(
+        "--framing", choices=MODES, default=DEFAULT_MODE, help="how a photo becomes square"
+    )
     p.add_argument("--box", help="X,Y,W,H: classify only this rectangle (original image pixels)")
     p.add_argument(
         "--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)"

@@ -62,10 +62,12 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def add_runtime_argument(parser: argparse.ArgumentParser) -> None:
-    """``--runtime auto|litert|tensorflow``, spelled here so that ``--help`` imports nothing."""
+    """``--runtime auto|litert|tensorflow`` (:mod:`inception_desktop.core.runtime` is light)."""
+    from inception_desktop.core.runtime import CHOICES
+
     parser.add_argument(
         "--runtime",
-        choices=("auto", "litert", "tensorflow"),
+        choices=CHOICES,
         default=None,
         help="where models run: LiteRT on the CPU, or TensorFlow (default: auto — TensorFlow "
         "when a CUDA GPU is present, else LiteRT; or $INCEPTION_DESKTOP_RUNTIME)",

@@ -9,14 +9,24 @@ from inception_desktop.commands.common import ProgressLine, err
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from inception_desktop.core.download import DEFAULT_DEADLINE, DEFAULT_TIMEOUT  # light
+
     p = sub.add_parser("weights", help="manage the Inception v3 ImageNet weights")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("status", help="say whether the weights are installed, and where")
     actions.add_parser("path", help="print where the weights file lives")
     dl = actions.add_parser("download", help="download the official file (92 MB) once")
-    dl.add_argument("--timeout", type=float, default=30.0, help="seconds without data (30)")
     dl.add_argument(
-        "--deadline", type=float, default=3600.0, help="seconds the whole download may take (3600)"
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help="seconds without data (%(default)g)",
+    )
+    dl.add_argument(
+        "--deadline",
+        type=float,
+        default=DEFAULT_DEADLINE,
+        help="seconds the whole download may take (%(default)g)",
     )
     imp = actions.add_parser("import", help="install a weights file you already have")
     imp.add_argument("file", type=Path)
@@ -63,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
                 deadline=args.deadline,
             )
         else:
-            path = weights.import_file(args.file, trust=args.trust)
+            from inception_desktop.core.inception import import_weights
+
+            path = import_weights(args.file, trust=args.trust)
     except weights.WeightsError as exc:
         err(f"error: {exc}")
         return 1

@@ -30,6 +30,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from inception_desktop.core.errors import InceptionDesktopError, first_line
+
 try:  # POSIX: a held lock marks a temporary folder as in use by a live writer
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -43,16 +45,15 @@ MIN_STALE_AGE = 60.0
 UNLOCKED_STALE_AGE = 24 * 3600.0
 
 
-class WriteError(Exception):
+class WriteError(InceptionDesktopError):
     """A file or folder could not be written; ``str()`` is one line for a person.
 
     ``errno`` is the operating system's code when there was one (``errno.ENOSPC``...).
     """
 
     def __init__(self, path: str | Path, reason: str, errno_: int | None = None) -> None:
-        super().__init__(f"cannot write {_show(path)}: {reason}")
+        super().__init__(f"cannot write {_show(path)}: {reason}", reason)
         self.path = Path(path)
-        self.reason = reason
         self.errno = errno_
 
 
@@ -75,8 +76,7 @@ def describe_os_error(exc: OSError) -> str:
         return "a file with that name is in the way"
     if code == errno.ENOENT:
         return "its folder does not exist"
-    text = exc.strerror or str(exc) or type(exc).__name__
-    return text.splitlines()[0]
+    return first_line(exc.strerror or exc)
 
 
 def _error(path: str | Path, exc: OSError) -> WriteError:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-FIELD = 28
+from inception_desktop.core.mnist import contract
+
+FIELD = contract.SIDE
 FIT = 20
 #: Centre of mass of MNIST's training digits, in pixel-index coordinates (measured: 14.00, 14.01).
 CENTRE = (14.0, 14.0)

@@ -32,6 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inception_desktop.core.errors import InceptionDesktopError, first_line
+
 if TYPE_CHECKING:
     import urllib.request
 
@@ -71,13 +73,14 @@ class CancelToken:
         return self._event.is_set()
 
 
-class DownloadError(Exception):
-    """A download failed; ``reason`` is one of cancelled, timeout, offline, http, network
-    (the connection broke), size (more or fewer bytes than allowed), hash, io (writing)."""
+class DownloadError(InceptionDesktopError):
+    """A download failed; ``kind`` is one of cancelled, timeout, offline, http, network
+    (the connection broke), size (more or fewer bytes than allowed), hash, io (writing), for a
+    caller that gives advice per kind; ``reason`` (as for every project error) is for people."""
 
-    def __init__(self, message: str, reason: str) -> None:
+    def __init__(self, message: str, kind: str) -> None:
         super().__init__(message)
-        self.reason = reason
+        self.kind = kind
 
 
 def file_digest(path: str | Path, algorithm: str = "md5") -> str:
@@ -355,7 +358,7 @@ def _translate(
     if isinstance(exc, ValueError) and received == 0:
         return DownloadError(f"{url}: not a valid URL ({exc})", "http")
     if isinstance(exc, (http.client.HTTPException, ssl.SSLError, OSError, ValueError)):
-        detail = str(exc).splitlines()[0] if str(exc) else ""
+        detail = first_line(str(exc))
         name = type(exc).__name__
         return DownloadError(
             f"{url}: the connection broke{where} ({name}{': ' + detail if detail else ''})",

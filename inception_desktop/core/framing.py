@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-MODES = ("squash", "crop", "pad")
-DEFAULT_MODE = "pad"
+from inception_desktop.core.errors import InceptionDesktopError
+from inception_desktop.core.framing_modes import DEFAULT_MODE as DEFAULT_MODE  # re-exported
+from inception_desktop.core.framing_modes import MODES as MODES  # re-exported
+
 #: Mid grey becomes exactly 0 after Inception's [-1, 1] scaling: padding that says nothing.
 DEFAULT_PAD_COLOR = (128, 128, 128)
 RESAMPLE = Image.Resampling.LANCZOS
@@ -29,7 +31,7 @@ REDUCING_GAP: float | None = 2.0
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
-class FramingError(ValueError):
+class FramingError(InceptionDesktopError, ValueError):
     """A framing request that cannot be met (unknown mode, a box outside the image)."""
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from inception_desktop.core.errors import InceptionDesktopError
 from inception_desktop.core.regular_files import UnreadableFileError, read_regular_file, size_text
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,12 @@ DEFAULT_BACKGROUND = (255, 255, 255)
 _DAMAGE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
 
 
-class ImageLoadError(Exception):
+class ImageLoadError(InceptionDesktopError):
     """A picture could not be loaded; ``reason`` is the short cause, ``source`` the file."""
 
     def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"{source}: {reason}")
+        super().__init__(f"{source}: {reason}", reason)
         self.source = source
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from inception_desktop.core import weights as weights_module
+from inception_desktop.core.errors import first_line
 from inception_desktop.core.weights import WeightsError
 
 log = logging.getLogger(__name__)
@@ -49,15 +51,26 @@ def build_model(weights: str | Path | None = None) -> Any:
         try:
             model.load_weights(path)
         except Exception as exc:  # h5py/Keras raise many types; all mean "this file won't do"
-            text = (str(exc).strip() or type(exc).__name__).splitlines()[0][:300]
-            raise WeightsError(f"{path}: not usable as Inception v3 weights ({text})") from exc
+            raise WeightsError(
+                f"{path}: not usable as Inception v3 weights ({first_line(exc)})"
+            ) from exc
     return model
+
+
+def check_weights(path: Path) -> None:
+    """Raise :class:`WeightsError` unless ``path`` loads into Inception v3 (for a trusted import:
+    pass it as ``check`` to :func:`inception_desktop.core.weights.import_file`)."""
+    build_model(path)
+
+
+def import_weights(source: str | Path, trust: bool = False) -> Path:
+    """:func:`inception_desktop.core.weights.import_file` with the architecture check: a file
+    that is not the official one is installed only when trusted and loadable into Inception v3."""
+    return weights_module.import_file(source, trust=trust, check=check_weights)
 
 
 def tflite_path(md5: str) -> Path:
     """Where the LiteRT conversion of the weights with this md5 lives (beside the weights)."""
-    from inception_desktop.core import weights as weights_module
-
     return weights_module.weights_path().parent / f"{TFLITE_PREFIX}{md5}.tflite"
 
 
@@ -67,7 +80,6 @@ def ensure_tflite(weights: str | Path, md5: str | None = None, stage: Any = None
     ``md5`` is the weights file's (hashed here when not given). Conversions of other weights are
     removed, except the installed weights' own, so the cache holds one or two of them.
     """
-    from inception_desktop.core import weights as weights_module
     from inception_desktop.core.download import file_digest
     from inception_desktop.core.tflite_export import export_tflite, uint8_wrapper
 
@@ -105,7 +117,6 @@ def load_classifier(
     import numpy as np
 
     from inception_desktop.core import runtime as runtimes
-    from inception_desktop.core import weights as weights_module
     from inception_desktop.core.classifier import Classifier
     from inception_desktop.core.labels import imagenet_labels
 

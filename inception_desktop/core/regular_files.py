@@ -16,6 +16,8 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from inception_desktop.core.errors import InceptionDesktopError
+
 _OPEN_FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after stat() must not block open()
@@ -24,12 +26,11 @@ _OPEN_FLAGS = (
 )
 
 
-class UnreadableFileError(Exception):
+class UnreadableFileError(InceptionDesktopError):
     """The path is missing, not a regular file, too large or unreadable; ``reason`` says which."""
 
     def __init__(self, reason: str, *, missing: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
+        super().__init__(reason, reason)
         self.missing = missing
 
 

@@ -12,6 +12,8 @@ import ctypes.util
 import os
 from pathlib import Path
 
+from inception_desktop.core.errors import InceptionDesktopError
+
 AUTO, LITERT, TENSORFLOW = "auto", "litert", "tensorflow"
 CHOICES = (AUTO, LITERT, TENSORFLOW)
 ENV = "INCEPTION_DESKTOP_RUNTIME"
@@ -19,7 +21,7 @@ ENV = "INCEPTION_DESKTOP_RUNTIME"
 NAMES = {LITERT: "LiteRT", TENSORFLOW: "TensorFlow"}
 
 
-class RuntimeChoiceError(ValueError):
+class RuntimeChoiceError(InceptionDesktopError, ValueError):
     """An unknown runtime name."""
 
 

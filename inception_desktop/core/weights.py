@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from inception_desktop.core.download import (
     download_file,
     file_digest,
 )
+from inception_desktop.core.errors import InceptionDesktopError
 
 FILE_NAME = "inception_v3_weights_tf_dim_ordering_tf_kernels.h5"
 OFFICIAL_URL = (
@@ -42,7 +44,7 @@ URL_ENV = "INCEPTION_DESKTOP_WEIGHTS_URL"
 MD5_ENV = "INCEPTION_DESKTOP_WEIGHTS_MD5"
 
 
-class WeightsError(Exception):
+class WeightsError(InceptionDesktopError):
     """Weights are missing, wrong or unusable; the message says what to do next."""
 
 
@@ -187,15 +189,20 @@ def _advice(exc: DownloadError) -> str:
             "or import a file you have."
         ),
         "io": "Free some space or fix the cache folder's permissions, then try again.",
-    }.get(exc.reason, "Try again, or import a file you have.")
-    return f"{exc}\n{tail}" if exc.reason != "cancelled" else tail
+    }.get(exc.kind, "Try again, or import a file you have.")
+    return f"{exc}\n{tail}" if exc.kind != "cancelled" else tail
 
 
-def import_file(source: str | Path, trust: bool = False) -> Path:
+def import_file(
+    source: str | Path, trust: bool = False, check: Callable[[Path], object] | None = None
+) -> Path:
     """Copy a weights file the user has into the cache.
 
     The official file (by md5) is always accepted. Any other file is refused unless ``trust`` is
-    set, and even then it must load into the Inception v3 architecture.
+    set, and even then it must pass ``check`` — :func:`inception_desktop.core.inception.
+    check_weights`, which loads it into the Inception v3 architecture and raises
+    :class:`WeightsError` when it does not fit. The model module is passed in rather than
+    imported: it depends on this store (for where the weights live), not the reverse.
     """
     source = Path(source)
     if not source.is_file():
@@ -208,9 +215,9 @@ def import_file(source: str | Path, trust: bool = False) -> Path:
                 f"{source} is not the official Inception v3 weights file "
                 f"(md5 {md5}, expected {expected_md5()}). If you trust it, import it with --trust."
             )
-        from inception_desktop.core import inception
-
-        inception.build_model(source)  # raises WeightsError when it does not fit
+        if check is None:
+            raise ValueError("importing a file that is not the official one needs a check")
+        check(source)  # raises WeightsError when it does not fit
         origin = "trusted import"
     target = weights_path()
     try:

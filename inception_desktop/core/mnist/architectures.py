@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-INPUT_SHAPE = (28, 28, 1)
-NUM_CLASSES = 10
+from inception_desktop.core.mnist import contract
+
+INPUT_SHAPE = contract.MODEL_INPUT_SHAPE
+NUM_CLASSES = contract.NUM_CLASSES
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from inception_desktop.core.mnist import contract
 from inception_desktop.core.mnist.model_file import read_metadata
 from inception_desktop.core.resource_files import MNIST_MODEL, MNIST_TFLITE, resource_path
 
 SHIPPED = "mnist"
-#: The contract of every digit model here: uint8 (28, 28) pixels, ink bright on black.
-INPUT_SHAPE = (28, 28)
+#: What the classifier is called with: :data:`.contract.IMAGE_SHAPE` uint8 pixels.
+INPUT_SHAPE = contract.IMAGE_SHAPE
 
 
 def _preprocess_for(model: Any) -> Any:
@@ -27,7 +28,7 @@ def _preprocess_for(model: Any) -> Any:
     def preprocess(x: Any) -> Any:
         import tensorflow as tf
 
-        x = tf.cast(x, tf.float32) / 255.0
+        x = tf.cast(x, tf.float32) / contract.PIXEL_MAX
         return x[..., None] if takes_channel else x
 
     return preprocess
@@ -37,7 +38,7 @@ def serving_model(model: Any) -> Any:
     """``model`` behind a uint8 (28, 28) input, scaled to [0, 1] inside: for conversion."""
     from inception_desktop.core.tflite_export import uint8_wrapper
 
-    return uint8_wrapper(model, None, 1 / 255, 0.0, INPUT_SHAPE)
+    return uint8_wrapper(model, None, contract.SCALE, contract.OFFSET, INPUT_SHAPE)
 
 
 def converted_path(path: str | Path) -> Path:

@@ -26,15 +26,17 @@ from inception_desktop.core.download import (
     download_file,
     file_digest,
 )
+from inception_desktop.core.errors import InceptionDesktopError
+from inception_desktop.core.mnist import contract
 from inception_desktop.core.regular_files import UnreadableFileError, open_regular_file, size_text
 
 log = logging.getLogger(__name__)
 
 #: The four standard files, keyed by role: (file name, magic number, shape after the header).
 FILES: dict[str, tuple[str, int, tuple[int, ...]]] = {
-    "train_images": ("train-images-idx3-ubyte.gz", 2051, (60000, 28, 28)),
+    "train_images": ("train-images-idx3-ubyte.gz", 2051, (60000, *contract.IMAGE_SHAPE)),
     "train_labels": ("train-labels-idx1-ubyte.gz", 2049, (60000,)),
-    "test_images": ("t10k-images-idx3-ubyte.gz", 2051, (10000, 28, 28)),
+    "test_images": ("t10k-images-idx3-ubyte.gz", 2051, (10000, *contract.IMAGE_SHAPE)),
     "test_labels": ("t10k-labels-idx1-ubyte.gz", 2049, (10000,)),
 }
 
@@ -61,7 +63,7 @@ _CHUNK = 1 << 20
 VALIDATION_SIZE = 5000
 
 
-class MnistDataError(Exception):
+class MnistDataError(InceptionDesktopError):
     """A data file is missing, wrong or truncated; the message names the file and the reason."""
 
 
@@ -158,7 +160,7 @@ def _read_up_to(stream: BinaryIO, n: int) -> bytearray:
 
 def to_input(images: np.ndarray) -> np.ndarray:
     """uint8 (N, 28, 28) → float32 (N, 28, 28, 1) in [0, 1]: what every MNIST model here takes."""
-    return (images.astype(np.float32) / 255.0)[..., None]
+    return (images.astype(np.float32) / contract.PIXEL_MAX)[..., None]
 
 
 def _find_file(directory: Path, name: str) -> Path | None:

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from inception_desktop.core.mnist import contract
+
 BATCH = 1000
 
 
@@ -18,7 +20,7 @@ def predict_scores(model: Any, images: np.ndarray) -> np.ndarray:
         np.asarray(model(to_input(images[i : i + BATCH]), training=False))
         for i in range(0, len(images), BATCH)
     ]
-    return np.concatenate(outputs) if outputs else np.zeros((0, 10), np.float32)
+    return np.concatenate(outputs) if outputs else np.zeros((0, contract.NUM_CLASSES), np.float32)
 
 
 def accuracy(model: Any, images: np.ndarray, labels: np.ndarray) -> float:

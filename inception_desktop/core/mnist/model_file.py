@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from inception_desktop.core.errors import InceptionDesktopError, first_line
+from inception_desktop.core.mnist import contract
 from inception_desktop.core.regular_files import UnreadableFileError, open_regular_file, size_text
 
 METADATA_MEMBER = "inception_desktop.json"
@@ -43,7 +45,7 @@ _ZIP_ERRORS = (
 )
 
 
-class ModelFileError(Exception):
+class ModelFileError(InceptionDesktopError):
     """A model file is missing, corrupt or not an MNIST classifier; the message says which."""
 
 
@@ -160,7 +162,7 @@ def load_model(path: str | Path, *, max_bytes: int = MAX_MODEL_BYTES) -> Any:
     except MemoryError:
         raise ModelFileError(f"{path}: not enough memory to load the model") from None
     except Exception as exc:  # Keras raises many types for a bad file; all mean "unusable".
-        raise ModelFileError(f"{path}: cannot load the model: {_first_line(exc)}") from exc
+        raise ModelFileError(f"{path}: cannot load the model: {first_line(exc)}") from exc
     check_contract(model, path)
     return model
 
@@ -171,13 +173,13 @@ def check_contract(model: Any, path: str | Path = "model") -> None:
     if len(inputs) != 1:
         raise ModelFileError(f"{path}: expected one input, the model has {len(inputs)}")
     in_shape = tuple(inputs[0].shape[1:])
-    if in_shape not in {(28, 28, 1), (28, 28)}:
-        raise ModelFileError(f"{path}: input shape {in_shape}, an MNIST model takes (28, 28, 1)")
+    if in_shape not in contract.ACCEPTED_INPUT_SHAPES:
+        raise ModelFileError(
+            f"{path}: input shape {in_shape}, an MNIST model takes {contract.MODEL_INPUT_SHAPE}"
+        )
     out_shape = tuple(model.outputs[0].shape[1:])
-    if out_shape != (10,):
-        raise ModelFileError(f"{path}: output shape {out_shape}, an MNIST model gives 10 classes")
+    if out_shape != (contract.NUM_CLASSES,):
+        raise ModelFileError(
+            f"{path}: output shape {out_shape}, an MNIST model gives {contract.NUM_CLASSES} classes"
+        )
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:300]
