@@ -64,8 +64,14 @@ def test_ctrl_c_saves_and_resume_finishes(tiny, tmp_path: Path):
     config = training.TrainConfig("default", epochs=2, batch_size=64, out=out)
     first = training.train(config, tiny, interrupt_after_first_epoch)
     assert first.interrupted and not out.exists()
-    resume_model, resume_state, _ = training.checkpoint_paths(out)
+    resume_model, resume_state, best_weights = training.checkpoint_paths(out)
     assert json.loads(resume_state.read_text())["epoch"] == 1
+    # A checkpoint already at its last epoch whose best weights are gone: nothing to train and
+    # nothing to finish from. Said so, not reported as an interruption.
+    best_weights.rename(tmp_path / "aside.weights.h5")
+    with pytest.raises(training.TrainingError, match="nothing to finish from"):
+        training.train(replace(config, epochs=1, resume=resume_model), tiny, lambda line: None)
+    (tmp_path / "aside.weights.h5").rename(best_weights)
     lines: list[str] = []
     second = training.train(replace(config, resume=resume_model), tiny, lines.append)
     assert not second.interrupted and out.exists()
@@ -126,6 +132,40 @@ def test_unsafe_or_wrong_models_are_refused(tmp_path: Path):
 def test_train_command_reports_missing_data(tmp_path: Path, capsys):
     assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.keras")]) == 1
     assert "missing" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--epochs", "0"], "--epochs must be at least 1, got 0"),
+        (["--epochs", "-3"], "--epochs must be at least 1, got -3"),
+        (["--batch-size", "0"], "--batch-size must be at least 1"),
+        (["--learning-rate", "0"], "--learning-rate must be a positive number"),
+        (["--learning-rate", "nan"], "--learning-rate must be a positive number"),
+        (["--seed", "-1"], "--seed must be between 0 and"),
+        (["--resume", "missing.checkpoint.keras"], "no such checkpoint file"),
+        (["--resume", "."], "no such checkpoint file"),
+    ],
+)
+def test_bad_training_arguments_are_refused_before_any_work(
+    args: list[str], reason: str, tmp_path: Path, capsys
+):
+    """--data points at an empty folder: had train looked at the data first, it would say the
+    files are missing; --epochs 0 once silently trained the architecture's default epochs."""
+    out = tmp_path / "m.keras"
+    code = main(["train", "--arch", "nielsen", "--data", str(tmp_path), "--out", str(out), *args])
+    assert code == 1
+    line = _one_error_line(capsys.readouterr().err)
+    assert reason in line and "missing" not in line.replace("missing.checkpoint", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written, not even a folder
+
+
+def test_a_resume_file_that_is_not_a_checkpoint_is_one_line(tmp_path: Path, capsys):
+    junk = tmp_path / "junk.checkpoint.keras"
+    junk.write_bytes(b"PK\x03\x04 not really a zip archive")
+    out = tmp_path / "out" / "m.keras"
+    assert main(["train", "--data", str(tmp_path), "--out", str(out), "--resume", str(junk)]) == 1
+    assert "--resume: " in _one_error_line(capsys.readouterr().err)
 
 
 def _one_error_line(err: str) -> str:

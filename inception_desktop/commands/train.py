@@ -27,26 +27,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inception_desktop.core.atomic import WriteError, check_output_dir
-    from inception_desktop.core.download import DownloadError
+    from inception_desktop.core.atomic import check_output_dir
+    from inception_desktop.core.errors import InceptionDesktopError
     from inception_desktop.core.mnist import data, training
 
-    try:  # before the data and the first epoch: a bad --out must not cost a run
-        training.check_outputs(args.out)
-        if args.logdir is not None:
-            check_output_dir(args.logdir)
-    except WriteError as exc:
-        err(f"error: {exc}")
-        return 1
-    bar = ProgressLine("downloading MNIST", unit="B")
-    try:
-        splits = data.load(args.data, progress=lambda done, total: bar.update(done, total))
-    except DownloadError as exc:
-        err(f"error: {exc}")
-        return 1
-    except data.MnistDataError as exc:
-        err(f"error: {exc}")
-        return 1
     config = training.TrainConfig(
         arch=args.arch,
         epochs=args.epochs,
@@ -58,15 +42,25 @@ def run(args: argparse.Namespace) -> int:
         learning_rate=args.learning_rate,
         command="inception-desktop " + shlex.join(sys.argv[1:]),
     )
+    try:  # before the data and the first epoch: a bad argument or --out must not cost a run
+        training.check_config(config)
+        training.check_outputs(args.out)
+        if args.logdir is not None:
+            check_output_dir(args.logdir)
+    except InceptionDesktopError as exc:
+        err(f"error: {exc}")
+        return 1
+    bar = ProgressLine("downloading MNIST", unit="B")
     batches = ProgressLine("  batches", min_interval=30.0)
     try:
+        splits = data.load(args.data, progress=lambda done, total: bar.update(done, total))
         result = training.train(
             config,
             splits,
             report=err,
             batch_progress=lambda done, total, text: batches.update(done, total, text),
         )
-    except WriteError as exc:  # the files already written are whole: an earlier model stays
+    except InceptionDesktopError as exc:  # files already written are whole: an earlier model stays
         err(f"error: {exc}")
         return 1
     return 130 if result.interrupted else 0

@@ -225,6 +225,23 @@ def atomic_open(target: str | Path, mode: str = "wb", **kwargs: Any) -> Iterator
             os.fsync(stream.fileno())
 
 
+def commit(finished: str | Path, target: str | Path) -> Path:
+    """Move a file that another writer has finished (``finished``, beside ``target``) over
+    ``target`` atomically: fsync'ed before the rename, its folder after.
+
+    For writers that choose their own path (Keras' ``ModelCheckpoint``): a kill while they write
+    damages only ``finished``; ``target`` is the old file or the whole new one.
+    """
+    finished, target = Path(finished), Path(target)
+    try:
+        _fsync_file(finished)
+        os.replace(finished, target)
+    except OSError as exc:
+        raise _error(target, exc) from exc
+    _fsync_dir(target.parent)
+    return target
+
+
 def write_bytes(target: str | Path, data: bytes) -> Path:
     """Replace ``target`` with ``data`` atomically."""
     with atomic_open(target, "wb") as stream:

@@ -9,8 +9,17 @@ evaluated once, after training, for the model card. Three files come out of a ru
 * ``out.best.weights.h5`` — the best weights so far, kept until the run completes.
 
 Each file is written atomically (:mod:`inception_desktop.core.atomic`): a kill or a full disk
-mid-write leaves the previous version whole. :func:`check_outputs` proves the locations writable
-before any data is loaded, and a rough free-space check runs before the first epoch.
+mid-write leaves the previous version whole. :func:`check_config` refuses bad arguments and
+:func:`check_outputs` proves the locations writable before any data is loaded; a rough
+free-space check runs before the first epoch.
+
+Which epoch is best is Keras' own ``ModelCheckpoint`` (``save_best_only`` on ``val_accuracy``):
+it writes beside the target and :class:`_Progress` moves the finished file into place atomically.
+Keras' ``BackupAndRestore`` is not used for the resume checkpoint: it writes in place (a kill
+mid-write loses the only backup), keeps only the weights and the epoch (the run's history, best
+epoch and time, which the model card and the ETA need, would be lost), restores implicitly from
+a folder and deletes it when ``fit`` ends, where ``--resume FILE`` names an explicit ``.keras``
+file the user was told about.
 """
 
 from __future__ import annotations
@@ -27,9 +36,10 @@ from typing import Any
 import numpy as np
 
 from inception_desktop.core import atomic
+from inception_desktop.core.errors import InceptionDesktopError, first_line
 from inception_desktop.core.mnist import architectures
 from inception_desktop.core.mnist.data import MnistSplits, to_input
-from inception_desktop.core.mnist.model_file import write_metadata
+from inception_desktop.core.mnist.model_file import ModelFileError, check_archive, write_metadata
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +47,16 @@ log = logging.getLogger(__name__)
 Reporter = Callable[[str], None]
 #: Receives (batches done, batches in the epoch, text) during an epoch, for a live progress line.
 BatchProgress = Callable[[int, int, str], None]
+
+
+#: What ModelCheckpoint watches and keeps the best of: accuracy on the validation split.
+MONITOR = "val_accuracy"
+#: Seeds that every random generator involved (Python, numpy, TensorFlow) accepts.
+MAX_SEED = 2**32 - 1
+
+
+class TrainingError(InceptionDesktopError):
+    """Training cannot start or finish as asked (a bad argument, a missing checkpoint)."""
 
 
 @dataclass
@@ -60,6 +80,41 @@ class TrainResult:
     interrupted: bool = False
 
 
+def check_config(config: TrainConfig) -> int:
+    """The number of epochs to train, or :class:`TrainingError` for an argument that cannot work.
+
+    Cheap (no TensorFlow, no data): run it before anything slow, so that ``--epochs 0`` or a
+    ``--resume`` file that is not there is refused at once instead of after a download.
+    """
+    if config.arch not in architectures.ARCHITECTURES:
+        known = ", ".join(sorted(architectures.ARCHITECTURES))
+        raise TrainingError(f"unknown architecture {config.arch!r} (one of {known})")
+    if config.epochs is not None and config.epochs < 1:
+        raise TrainingError(f"--epochs must be at least 1, got {config.epochs}")
+    if config.batch_size < 1:
+        raise TrainingError(f"--batch-size must be at least 1, got {config.batch_size}")
+    lr = config.learning_rate
+    if lr is not None and not (0 < lr < float("inf")):
+        raise TrainingError(f"--learning-rate must be a positive number, got {lr}")
+    if not 0 <= config.seed <= MAX_SEED:
+        raise TrainingError(f"--seed must be between 0 and {MAX_SEED}, got {config.seed}")
+    if config.resume is not None:
+        resume = Path(config.resume)
+        if not resume.is_file():
+            raise TrainingError(f"--resume {resume}: no such checkpoint file")
+        try:
+            check_archive(resume)
+        except ModelFileError as exc:
+            raise TrainingError(f"--resume: {exc}") from None
+    epochs = config.epochs
+    return epochs if epochs is not None else architectures.get(config.arch).default_epochs
+
+
+def _candidate_path(best_weights: Path) -> Path:
+    """Where ModelCheckpoint writes a new best before it is moved over ``best_weights``."""
+    return best_weights.with_name(best_weights.name.removesuffix(".weights.h5") + ".new.weights.h5")
+
+
 def checkpoint_paths(out: Path) -> tuple[Path, Path, Path]:
     """(resume model, resume state JSON, best weights) for an output path."""
     stem = out.with_suffix("")
@@ -75,7 +130,8 @@ def check_outputs(out: str | Path) -> None:
     files can be written (folder writable, names short enough, no folder in the way); creates the
     folder when missing. Cheap: run it before loading data."""
     out = Path(out)
-    for path in (out, *checkpoint_paths(out)):
+    paths = checkpoint_paths(out)
+    for path in (out, *paths, _candidate_path(paths[2])):
         atomic.check_output_file(path)
     atomic.remove_stale_temps(out.parent)
 
@@ -133,26 +189,21 @@ def train(
     import keras
     import tensorflow as tf
 
+    epochs = check_config(config)
     arch = architectures.get(config.arch)
-    epochs = config.epochs or arch.default_epochs
-    if epochs < 1 or config.batch_size < 1:
-        raise ValueError(
-            f"epochs and batch size must be positive, got {epochs}, {config.batch_size}"
-        )
     out = Path(config.out)
     check_outputs(out)
     resume_model, resume_state, best_weights = checkpoint_paths(out)
+    candidate = _candidate_path(best_weights)
+    candidate.unlink(missing_ok=True)  # half-written by a run killed while saving a best
 
     keras.utils.set_random_seed(config.seed)
     tf.config.experimental.enable_op_determinism()
 
     steps_per_epoch = int(np.ceil(len(splits.x_train) / config.batch_size))
-    state: dict[str, Any] = {"epoch": 0, "best_val_accuracy": 0.0, "history": {}, "seconds": 0.0}
+    state: dict[str, Any] = {"epoch": 0, "best_val_accuracy": None, "history": {}, "seconds": 0.0}
     if config.resume is not None:
-        model = keras.saving.load_model(config.resume, safe_mode=True)
-        state_file = Path(config.resume).with_suffix(".json")
-        if state_file.is_file():
-            state = json.loads(state_file.read_text())
+        model, state = _load_resume(Path(config.resume), state)
         report(f"resuming {config.arch} after epoch {state['epoch']} from {config.resume}")
     else:
         model = arch.build()
@@ -179,10 +230,20 @@ def train(
         splits.x_train, splits.y_train, config.batch_size, config.seed, arch.augment
     )
     val = (to_input(splits.x_val), splits.y_val.astype(np.int32))
+    best = keras.callbacks.ModelCheckpoint(
+        str(candidate).replace("{", "{{").replace("}", "}}"),  # it formats the name per epoch
+        monitor=MONITOR,
+        mode="max",
+        save_best_only=True,
+        save_weights_only=True,
+        initial_value_threshold=state["best_val_accuracy"],
+    )
     progress = _Progress(epochs, state, resume_model, resume_state, best_weights, report)
     progress.batch_progress = batch_progress
     progress.steps = steps_per_epoch
-    callbacks: list[Any] = [progress]
+    progress.best = best
+    progress.candidate = candidate
+    callbacks: list[Any] = [best, progress]  # in this order: a new best is written, then moved
     if config.logdir is not None:
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(config.logdir)))
 
@@ -202,8 +263,14 @@ def train(
             interrupted = True
             progress.save_resume_state(model)
             report(f"interrupted after epoch {state['epoch']}; resume with --resume {resume_model}")
-    if interrupted or not best_weights.is_file():
+    candidate.unlink(missing_ok=True)
+    if interrupted:
         return TrainResult(resume_model, {}, state["history"], interrupted=True)
+    if not best_weights.is_file():  # a finished checkpoint resumed after its best was cleaned up
+        raise TrainingError(
+            f"nothing to finish from: {best_weights} is missing (the checkpoint is at epoch "
+            f"{state['epoch']} of {epochs}; train again, or resume with more --epochs)"
+        )
 
     final = arch.build()
     final.load_weights(best_weights)
@@ -218,6 +285,28 @@ def train(
         f"test {metadata['test_accuracy']:.4%}"
     )
     return TrainResult(out, metadata, state["history"])
+
+
+def _load_resume(path: Path, fresh: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The model (with its optimizer) and the run state saved by an earlier run's checkpoint."""
+    import keras
+
+    try:
+        model = keras.saving.load_model(path, safe_mode=True)
+    except Exception as exc:  # Keras raises many types for a bad file; all mean "unusable".
+        raise TrainingError(
+            f"--resume {path}: cannot load the checkpoint: {first_line(exc)}"
+        ) from exc
+    state_file = path.with_suffix(".json")
+    if not state_file.is_file():
+        return model, fresh
+    try:
+        state = json.loads(state_file.read_text())
+        if not isinstance(state, dict) or not isinstance(state.get("epoch"), int):
+            raise ValueError("no epoch number in it")
+    except (OSError, ValueError) as exc:
+        raise TrainingError(f"{state_file}: not a training state ({first_line(exc)})") from None
+    return model, {**fresh, **state}
 
 
 def _finish(
@@ -284,6 +373,10 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         self.report = report
         self.batch_progress: BatchProgress | None = None
         self.steps = 0
+        #: Keras' ModelCheckpoint, which runs just before this callback and writes a new best
+        #: to ``candidate``; this callback moves it over ``best_weights`` atomically.
+        self.best: Any = None
+        self.candidate: Path | None = None
         self._started = 0.0
         self._epoch = 0
 
@@ -314,13 +407,12 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         self.state["epoch"] = epoch + 1
         for key, value in logs.items():
             self.state["history"].setdefault(key, []).append(float(value))
-        val_acc = float(logs.get("val_accuracy", 0.0))
+        val_acc = float(logs.get(MONITOR, 0.0))
         marker = ""
-        if val_acc > self.state["best_val_accuracy"]:
-            self.state["best_val_accuracy"] = val_acc
+        if self.candidate is not None and self.candidate.is_file():  # ModelCheckpoint saved one
+            atomic.commit(self.candidate, self.best_weights)
+            self.state["best_val_accuracy"] = float(self.best.best)
             self.state["best_epoch"] = epoch + 1
-            with atomic.atomic_path(self.best_weights) as tmp:
-                self.model.save_weights(tmp)
             marker = " (best)"
         done = epoch + 1
         per_epoch = self.state["seconds"] / max(1, len(self.state["history"].get("loss", [1])))
