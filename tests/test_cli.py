@@ -158,17 +158,73 @@ def test_missing_weights_explain_what_to_do(photo_folder, capsys):
     assert "weights download" in err and "Traceback" not in err
 
 
-def test_the_installed_entry_point_answers_quickly(tmp_path):
+#: What makes a start slow: numpy and Pillow (~0.1 s), TensorFlow and Keras (seconds), Qt.
+HEAVY = ("numpy", "PIL", "tensorflow", "keras", "PySide6", "ai_edge_litert")
+
+
+def _imported_modules(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run the real entry point with ``-X importtime``; the top-level packages it imported."""
     result = subprocess.run(
-        [sys.executable, "-m", "inception_desktop", "--help"],
+        [sys.executable, "-X", "importtime", "-m", "inception_desktop", *args],
         capture_output=True,
         text=True,
-        timeout=60,
-        cwd=tmp_path,
+        timeout=120,
+        cwd=cwd,
     )
-    assert result.returncode == 0
-    for command in ("classify", "train", "evaluate", "weights", "gui"):
-        assert command in result.stdout
+    # Lines look like "import time:       123 |        456 |     numpy.core" (indented by depth).
+    names = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "inception_desktop" in names, result.stderr[-2000:]  # the parsing saw the imports
+    return result, names
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["classify", "--help"], ["train", "--help"], ["weights", "download", "-h"]]
+)
+def test_help_imports_nothing_heavy(args: list[str], tmp_path):
+    """--help answers at once because it imports neither numpy, Pillow, TensorFlow nor Qt."""
+    result, names = _imported_modules(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith("usage: inception-desktop")
+    assert sorted(names & set(HEAVY)) == []
+    if args == ["--help"]:
+        for command in ("classify", "train", "evaluate", "weights", "gui"):
+            assert command in result.stdout
+
+
+def test_a_usage_error_imports_nothing_heavy(tmp_path):
+    result, names = _imported_modules("classify", "x.jpg", "--framing", "stretch", cwd=tmp_path)
+    assert result.returncode == 2 and "invalid choice: 'stretch'" in result.stderr
+    assert sorted(names & set(HEAVY)) == []
+
+
+def test_a_project_error_no_command_caught_is_one_line(photo_folder, monkeypatch, capsys):
+    monkeypatch.setenv("INCEPTION_DESKTOP_RUNTIME", "abacus")
+    assert main(["classify", str(photo_folder / "a.jpg")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: runtime must be one of auto, litert, tensorflow, got 'abacus'")
+    assert "Traceback" not in err
+
+
+def test_a_bug_is_reported_as_a_bug(monkeypatch, capsys):
+    """Any exception that is not a project error is a bug: exit 70, one line asking for a
+    report; the traceback only with --verbose."""
+    from inception_desktop.commands import weights as weights_command
+
+    def broken(args) -> int:
+        raise KeyError("a key that should have been there")
+
+    monkeypatch.setattr(weights_command, "run", broken)
+    assert main(["weights", "path"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: KeyError: 'a key that should have been there'")
+    assert "please report" in err and "--verbose" in err and "Traceback" not in err
+    assert main(["--verbose", "weights", "path"]) == 70
+    err = capsys.readouterr().err
+    assert "internal error: KeyError" in err and "Traceback (most recent call last)" in err
 
 
 def test_importing_the_cli_does_not_import_tensorflow_or_qt(tmp_path):
@@ -184,10 +240,12 @@ def test_importing_the_cli_does_not_import_tensorflow_or_qt(tmp_path):
 
 
 def test_the_cli_framing_choices_are_the_cores():
-    from inception_desktop.commands import classify
+    from inception_desktop.cli import build_parser
     from inception_desktop.core import framing
 
-    assert classify.MODES == framing.MODES
+    classify = build_parser()._subparsers._group_actions[0].choices["classify"]
+    (action,) = [a for a in classify._actions if a.dest == "framing"]
+    assert tuple(action.choices) == framing.MODES and action.default == framing.DEFAULT_MODE
 
 
 def _digit(path: Path) -> Path:

@@ -20,6 +20,7 @@ from inception_desktop.core.framing_modes import DEFAULT_MODE, MODES
 if TYPE_CHECKING:
     import numpy as np
 
+    from inception_desktop.core.classifier import Classifier
     from inception_desktop.core.framing import Framing
 
 BATCH = 16
@@ -42,7 +43,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--model",
         default="inception",
-        help="'inception' (default), 'mnist' (the shipped digit model) or a .keras MNIST file",
+        help="'inception' (default), 'mnist' (the shipped digit model), a .keras MNIST file, "
+        "or a model made by 'retrain' (its own class names)",
     )
     p.add_argument(
         "--framing", choices=MODES, default=DEFAULT_MODE, help="how a photo becomes square"
@@ -54,6 +56,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=5, help="how many classes to show (5)")
     p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
     p.add_argument("--weights", type=Path, help="Inception v3 weights file to use instead")
+    p.add_argument(
+        "--force", action="store_true", help="use a retrained model on other weights than its own"
+    )
     add_runtime_argument(p)
     p.add_argument("--save-input", type=Path, metavar="DIR", help="save each network input as PNG")
     p.set_defaults(run=run)
@@ -72,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return _usage(str(exc))
     if args.top < 1:
         return _usage(f"--top must be at least 1, got {args.top}")
-    is_photo = args.model == "inception"
+    is_photo = args.model == "inception" or _is_retrained(args.model)
     items = _expand(args.paths)
     classifier = _load_model(args)
     if classifier is None:
@@ -125,8 +130,16 @@ def _expand(paths: list[Path]) -> list[Item]:
     return items
 
 
-def _load_model(args: argparse.Namespace) -> Any:
+def _load_model(args: argparse.Namespace) -> Classifier | None:
+    """The classifier ``--model`` names, or None after one line saying why it cannot be had
+    (a project error: missing weights, a bad model file); anything else is a bug and propagates."""
+    from inception_desktop.core.errors import InceptionDesktopError
+
     try:
+        if _is_retrained(args.model):  # a model made by 'retrain': see commands/retrain.py
+            from inception_desktop.commands.retrain import load_for_classify
+
+            return load_for_classify(args)
         if args.model == "inception":
             from inception_desktop.core import inception
 
@@ -136,9 +149,15 @@ def _load_model(args: argparse.Namespace) -> Any:
         from inception_desktop.core.mnist.classifier import load_classifier
 
         return load_classifier(args.model, args.runtime)
-    except Exception as exc:
+    except InceptionDesktopError as exc:
         err(f"error: {exc}")
         return None
+
+
+def _is_retrained(model: str) -> bool:
+    from inception_desktop.commands.retrain import is_retrained_model
+
+    return is_retrained_model(model)
 
 
 def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:

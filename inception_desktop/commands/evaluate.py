@@ -11,7 +11,9 @@ from inception_desktop.commands.common import ProgressLine, err
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "evaluate", help="evaluate an MNIST model on the test split", description=__doc__
+        "evaluate",
+        help="evaluate an MNIST model on the test split, or a retrained one on class folders",
+        description=__doc__,
     )
     p.add_argument("model", help="'mnist' (the shipped model) or a .keras file")
     p.add_argument("--data", type=Path, help="directory with the four MNIST IDX files")
@@ -22,21 +24,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="write confusion_matrix.png, misclassified.png and summary.json here",
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    # A retrained model (made by 'retrain') is evaluated on --data DIR, one folder per class:
+    p.add_argument("--weights", type=Path, help="retrained models: Inception v3 weights to use")
+    p.add_argument("--force", action="store_true", help="retrained models: allow other weights")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from inception_desktop.core.atomic import WriteError, check_output_dir
-    from inception_desktop.core.download import DownloadError
+    from inception_desktop.commands.retrain import evaluate_retrained, wants_retrained_evaluation
+
+    if wants_retrained_evaluation(args):
+        return evaluate_retrained(args)
+    return _run_mnist(args)
+
+
+def _run_mnist(args: argparse.Namespace) -> int:
+    from inception_desktop.core.atomic import check_output_dir
+    from inception_desktop.core.errors import InceptionDesktopError
     from inception_desktop.core.mnist import data
     from inception_desktop.core.mnist.evaluation import evaluate
-    from inception_desktop.core.mnist.model_file import ModelFileError, load_model
+    from inception_desktop.core.mnist.model_file import load_model
     from inception_desktop.core.resource_files import MNIST_MODEL, resource_path
 
     if args.report is not None:
         try:  # before any work: a report that cannot be written is known at once
             check_output_dir(args.report)
-        except WriteError as exc:
+        except InceptionDesktopError as exc:
             err(f"error: {exc}")
             return 1
     bar = ProgressLine("downloading MNIST", unit="B")
@@ -47,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
                 model = load_model(shipped)
         else:
             model = load_model(args.model)
-    except (data.MnistDataError, ModelFileError, DownloadError) as exc:
+    except InceptionDesktopError as exc:  # missing data, a bad model file, no network
         err(f"error: {exc}")
         return 1
     summary = evaluate(model, splits.x_test, splits.y_test, args.report, model_name=args.model)

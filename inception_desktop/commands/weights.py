@@ -40,6 +40,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from inception_desktop.core import weights
+    from inception_desktop.core.errors import InceptionDesktopError
 
     if args.action == "path":
         print(weights.weights_path())
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             from inception_desktop.core.inception import import_weights
 
             path = import_weights(args.file, trust=args.trust)
-    except weights.WeightsError as exc:
+    except InceptionDesktopError as exc:  # WeightsError with advice; RuntimeChoiceError...
         err(f"error: {exc}")
         return 1
     print(f"installed: {path}")
@@ -86,10 +87,11 @@ def run(args: argparse.Namespace) -> int:
 def _convert(path: Path, md5: str) -> int:
     """Convert freshly installed weights for LiteRT now, so the next start takes a second."""
     from inception_desktop.core import inception
+    from inception_desktop.core.errors import InceptionDesktopError
 
     try:
         converted = inception.ensure_tflite(path, md5 or None, stage=lambda text: err(f"{text}…"))
-    except Exception as exc:  # the weights are installed; the next start tries again
+    except InceptionDesktopError as exc:  # the weights are installed; the next start tries again
         err(f"error: could not convert the weights for LiteRT ({exc}); the next start retries")
         return 1
     print(f"converted for LiteRT: {converted}")

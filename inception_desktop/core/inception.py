@@ -36,6 +36,17 @@ def preprocess(x: Any) -> Any:
     return tf.cast(x, tf.float32) / 127.5 - 1.0
 
 
+def check_weights_file(weights: str | Path) -> Path:
+    """``weights`` as a path, or :class:`WeightsError` when it is not an existing ``.h5`` file
+    (cheap: before a conversion hashes it or Keras opens it)."""
+    path = Path(weights)
+    if path.suffix.lower() not in (".h5", ".hdf5"):
+        raise WeightsError(f"{path}: weights must be an HDF5 file (.h5)")
+    if not path.is_file():
+        raise WeightsError(f"{path}: no such weights file")
+    return path
+
+
 def build_model(weights: str | Path | None = None) -> Any:
     """Keras' InceptionV3 with 1000-class softmax top, loaded from a legacy-H5 weights file."""
     from inception_desktop.core.quiet import import_tensorflow
@@ -45,9 +56,7 @@ def build_model(weights: str | Path | None = None) -> Any:
 
     model = keras.applications.InceptionV3(weights=None, include_top=True, classes=1000)
     if weights is not None:
-        path = Path(weights)
-        if path.suffix.lower() not in (".h5", ".hdf5", ".weights.h5"):
-            raise WeightsError(f"{path}: weights must be an HDF5 file (.h5)")
+        path = check_weights_file(weights)
         try:
             model.load_weights(path)
         except Exception as exc:  # h5py/Keras raise many types; all mean "this file won't do"
@@ -124,7 +133,7 @@ def load_classifier(
     if weights is None:
         path, md5 = weights_module.require(), weights_module.status().md5 or None
     else:
-        path, md5 = Path(weights), None
+        path, md5 = check_weights_file(weights), None
     if chosen == runtimes.LITERT:
         from inception_desktop.core.litert import LiteRTModel
 
