@@ -1,0 +1,173 @@
+"""The classifier head on Inception's 2048 pooled features: trained in Keras, served in numpy.
+
+Features from some weights are tiny (random weights: std ≈ 0.002), so the head standardises them
+itself with a ``Normalization`` layer adapted on the training features: the saved head needs no
+outside statistics. Then an optional hidden layer with dropout, and a softmax. Training uses class
+weights (imbalance), early stopping on validation loss (best weights restored) and a fixed seed.
+
+Serving needs no TensorFlow: :class:`HeadWeights` holds the few arrays and computes the same
+scores with numpy (a test holds the two equal), so ``classify --model`` starts in a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+#: Keras' ``backend.epsilon()``: the Normalization layer's floor on the standard deviation.
+EPSILON = 1e-7
+#: Receives one line per epoch.
+EpochCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    model: Any
+    epochs_run: int
+    best_epoch: int
+    history: dict[str, list[float]]
+
+
+def build(train_features: np.ndarray, classes: int, hidden: int = 0, dropout: float = 0.3) -> Any:
+    """The head, its ``Normalization`` adapted on ``train_features``."""
+    import keras
+
+    inputs = keras.Input((train_features.shape[1],), name="features")
+    norm = keras.layers.Normalization(name="standardise")
+    norm.adapt(train_features)
+    x = norm(inputs)
+    if hidden:
+        x = keras.layers.Dense(hidden, activation="relu", name="hidden")(x)
+        x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(classes, activation="softmax", name="scores")(x)
+    return keras.Model(inputs, outputs, name="retrained_head")
+
+
+def class_weights(labels: np.ndarray, classes: int) -> dict[int, float]:
+    """``n / (classes * count)`` per class ("balanced"): each class weighs the same in the loss."""
+    counts = np.bincount(labels, minlength=classes).astype(np.float64)
+    return {c: float(len(labels) / (classes * max(1.0, counts[c]))) for c in range(classes)}
+
+
+def train(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    classes: int,
+    *,
+    epochs: int = 100,
+    seed: int = 0,
+    hidden: int = 0,
+    dropout: float = 0.3,
+    patience: int = 8,
+    learning_rate: float = 1e-3,
+    on_epoch: EpochCallback | None = None,
+) -> TrainingResult:
+    """Train a head; the same data and seed give the same head (on the same machine)."""
+    from inception_desktop.core.quiet import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = build(x_train, classes, hidden, dropout)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
+    callbacks: list[Any] = [stop]
+    if on_epoch:
+        callbacks.append(_EpochLines(on_epoch, epochs))
+    history = model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=epochs,
+        batch_size=32,
+        class_weight=class_weights(y_train, classes),
+        callbacks=callbacks,
+        shuffle=True,
+        verbose=0,
+    )
+    run = len(history.history["loss"])
+    best = int(np.argmin(history.history["val_loss"])) + 1
+    return TrainingResult(
+        model, run, best, {k: list(map(float, v)) for k, v in history.history.items()}
+    )
+
+
+def _EpochLines(on_epoch: EpochCallback, epochs: int) -> Any:  # noqa: N802 - a class factory
+    import keras
+
+    class EpochLines(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            logs = logs or {}
+            on_epoch(
+                f"epoch {epoch + 1}/{epochs}: loss {logs.get('loss', 0):.4f} "
+                f"accuracy {logs.get('accuracy', 0):.2%} · validation loss "
+                f"{logs.get('val_loss', 0):.4f} accuracy {logs.get('val_accuracy', 0):.2%}"
+            )
+
+    return EpochLines()
+
+
+@dataclass(frozen=True)
+class HeadWeights:
+    """The head as arrays: standardisation, then dense layers (ReLU between, softmax last)."""
+
+    mean: np.ndarray
+    variance: np.ndarray
+    kernels: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+
+    @classmethod
+    def from_model(cls, model: Any) -> HeadWeights:
+        norm = model.get_layer("standardise")
+        dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
+        return cls(
+            np.asarray(norm.mean, np.float32).reshape(-1),
+            np.asarray(norm.variance, np.float32).reshape(-1),
+            tuple(np.asarray(d.kernel, np.float32) for d in dense),
+            tuple(np.asarray(d.bias, np.float32) for d in dense),
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        out = {"mean": self.mean, "variance": self.variance}
+        for n, (k, b) in enumerate(zip(self.kernels, self.biases, strict=True)):
+            out[f"kernel_{n}"], out[f"bias_{n}"] = k, b
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> HeadWeights:
+        layers = sum(1 for name in arrays if name.startswith("kernel_"))
+        return cls(
+            arrays["mean"],
+            arrays["variance"],
+            tuple(arrays[f"kernel_{n}"] for n in range(layers)),
+            tuple(arrays[f"bias_{n}"] for n in range(layers)),
+        )
+
+    @property
+    def classes(self) -> int:
+        return int(self.kernels[-1].shape[1])
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """Softmax scores (N, classes) for features (N, 2048), as the Keras head computes them."""
+        x = (np.asarray(features, np.float32) - self.mean) / np.maximum(
+            np.sqrt(self.variance), EPSILON
+        )
+        for n, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
+            x = x @ kernel + bias
+            if n < len(self.kernels) - 1:
+                x = np.maximum(x, 0.0)
+        x = x - x.max(axis=1, keepdims=True)
+        e = np.exp(x)
+        return e / e.sum(axis=1, keepdims=True)
