@@ -26,6 +26,7 @@ run: $(VENV)/.run-stamp
 test: $(VENV)/.test-stamp
 	$(BIN)/ruff check inception_desktop tests benchmarks packaging
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest
 
 screenshots: $(VENV)/.run-stamp

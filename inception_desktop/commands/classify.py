@@ -12,7 +12,7 @@ import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from inception_desktop.commands.common import ProgressLine, add_runtime_argument, err
 from inception_desktop.core.framing_modes import DEFAULT_MODE, MODES
@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
                 future.result()
             pending = submit(chunks[n + 1]) if n + 1 < len(chunks) else []
             ready = [i for i in chunk if i.error is None and i.array is not None]
-            predictions = classifier.classify_batch([i.array for i in ready], k=args.top)
+            arrays = [i.array for i in ready if i.array is not None]  # the same, narrowed
+            predictions = classifier.classify_batch(arrays, k=args.top)
             for item, prediction in zip(ready, predictions, strict=True):
                 item.result = prediction.as_dict()
             done += len(chunk)
@@ -214,7 +215,7 @@ def _save_inputs(items: list[Item], directory: Path) -> bool:
         used.add(name)
         try:
             with atomic_path(directory / f"{name}.png") as tmp:
-                Image.fromarray(item.array).save(tmp)
+                Image.fromarray(cast("np.ndarray", item.array)).save(tmp)  # wanted: not None
         except WriteError as exc:
             err(f"error: {exc} ({saved} of {len(wanted)} network inputs saved)")
             return False

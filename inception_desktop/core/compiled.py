@@ -72,7 +72,7 @@ class CompiledModel:
     def predict(self, array: np.ndarray) -> np.ndarray:
         """Scores for one input of ``input_shape``."""
         x = self._check(array, batched=False)[None]
-        return self._single(x).numpy()[0]
+        return np.asarray(self._single(x).numpy()[0])
 
     def predict_batch(self, arrays: np.ndarray, batch_size: int = 32) -> np.ndarray:
         """Scores for a stack of inputs, ``batch_size`` at a time."""

@@ -79,7 +79,8 @@ def ink_of(image: np.ndarray | Image.Image) -> np.ndarray:
         ink = (background - grey) / max(background, 1e-6)
     else:
         ink = (grey - background) / max(1.0 - background, 1e-6)
-    return np.clip(ink, 0.0, 1.0).astype(np.float32)
+    clipped: np.ndarray = np.clip(ink, 0.0, 1.0).astype(np.float32)
+    return clipped
 
 
 def normalize_digit(image: np.ndarray | Image.Image) -> DigitSteps | None:

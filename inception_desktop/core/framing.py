@@ -151,7 +151,7 @@ def parse_color(text: str) -> tuple[int, int, int]:
         except ValueError:
             values = ()
         if len(values) == 3 and all(0 <= v <= 255 for v in values):
-            return values  # type: ignore[return-value]
+            return values
         raise FramingError(f"a colour as R,G,B takes three numbers 0-255, got {text!r}")
     try:
         rgb = ImageColor.getrgb(text)

@@ -10,12 +10,17 @@ different weights file can never be served by a stale conversion), with two outp
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inception_desktop.core import weights as weights_module
 from inception_desktop.core.errors import first_line
 from inception_desktop.core.weights import WeightsError
+
+if TYPE_CHECKING:
+    from inception_desktop.core.classifier import Classifier, Predictor
+    from inception_desktop.core.tflite_export import StageCallback
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +88,9 @@ def tflite_path(md5: str) -> Path:
     return weights_module.weights_path().parent / f"{TFLITE_PREFIX}{md5}.tflite"
 
 
-def ensure_tflite(weights: str | Path, md5: str | None = None, stage: Any = None) -> Path:
+def ensure_tflite(
+    weights: str | Path, md5: str | None = None, stage: StageCallback | None = None
+) -> Path:
     """The ``.tflite`` for ``weights``, converting it first when missing (about half a minute).
 
     ``md5`` is the weights file's (hashed here when not given). Conversions of other weights are
@@ -115,8 +122,10 @@ def ensure_tflite(weights: str | Path, md5: str | None = None, stage: Any = None
 
 
 def load_classifier(
-    weights: str | Path | None = None, runtime: str | None = None, stage: Any = None
-) -> Any:
+    weights: str | Path | None = None,
+    runtime: str | None = None,
+    stage: StageCallback | None = None,
+) -> Classifier:
     """The ready-to-call Inception v3 classifier (warmed up) on the chosen runtime.
 
     ``weights`` defaults to the installed file; :class:`WeightsError` says how to get one.
@@ -137,7 +146,7 @@ def load_classifier(
     if chosen == runtimes.LITERT:
         from inception_desktop.core.litert import LiteRTModel
 
-        predictor = _litert_model(path, md5, stage, LiteRTModel)
+        predictor: Predictor = _litert_model(path, md5, stage, LiteRTModel)
     else:
         from inception_desktop.core.compiled import CompiledModel
 
@@ -145,7 +154,12 @@ def load_classifier(
     return Classifier(NAME, predictor, imagenet_labels(), predictor.runtime)
 
 
-def _litert_model(path: Path, md5: str | None, stage: Any, factory: Any) -> Any:
+def _litert_model(
+    path: Path,
+    md5: str | None,
+    stage: StageCallback | None,
+    factory: Callable[[Path], Predictor],
+) -> Predictor:
     converted = ensure_tflite(path, md5, stage)
     try:
         return factory(converted)

@@ -75,7 +75,7 @@ class LiteRTModel:
 
     def predict(self, array: np.ndarray) -> np.ndarray:
         """Scores for one input of ``input_shape``."""
-        return self.run(np.asarray(array)[None])[SCORES][0]
+        return np.asarray(self.run(np.asarray(array)[None])[SCORES][0])
 
     def predict_batch(self, arrays: np.ndarray, batch_size: int = 16) -> np.ndarray:
         """Scores for a stack of inputs, ``batch_size`` at a time."""

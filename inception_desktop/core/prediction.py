@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class Prediction:
     def best(self) -> Scored:
         return self.top[0]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,
             "top": [{"index": s.index, "label": s.label, "score": s.score} for s in self.top],

@@ -21,6 +21,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from types import ModuleType
+from typing import cast
 
 VERBOSE_ENV = "INCEPTION_DESKTOP_VERBOSE"
 
@@ -92,4 +93,4 @@ def import_tensorflow() -> ModuleType:
             from absl import logging as absl_logging
 
             absl_logging.set_verbosity(absl_logging.ERROR)
-    return tf
+    return cast(ModuleType, tf)

@@ -9,13 +9,16 @@ Keras (``safe_mode``), then converted once into the cache, keyed by the file's c
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from inception_desktop.core.mnist import contract
 from inception_desktop.core.mnist.model_file import read_metadata
 from inception_desktop.core.resource_files import MNIST_MODEL, MNIST_TFLITE, resource_path
+
+if TYPE_CHECKING:
+    from inception_desktop.core.classifier import Classifier, Predictor
 
 SHIPPED = "mnist"
 #: What the classifier is called with: :data:`.contract.IMAGE_SHAPE` uint8 pixels.
@@ -49,7 +52,7 @@ def converted_path(path: str | Path) -> Path:
     return paths.cache_dir() / "models" / f"mnist-{file_digest(path, 'sha256')[:20]}.tflite"
 
 
-def load_classifier(path: str | Path | None = None, runtime: str | None = None) -> Any:
+def load_classifier(path: str | Path | None = None, runtime: str | None = None) -> Classifier:
     """A warmed-up classifier of uint8 (28, 28) inputs (ink bright on black).
 
     ``path`` None or ``"mnist"`` means the model shipped in ``resources/``; any other file is
@@ -70,7 +73,7 @@ def load_classifier(path: str | Path | None = None, runtime: str | None = None) 
     return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime)
 
 
-def _predictor(path: str | Path | None, chosen: str) -> Any:
+def _predictor(path: str | Path | None, chosen: str) -> Predictor:
     from inception_desktop.core import runtime as runtimes
     from inception_desktop.core.mnist.model_file import load_model
     from inception_desktop.core.quiet import import_tensorflow

@@ -15,7 +15,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 import numpy as np
 
@@ -61,6 +61,13 @@ _CHUNK = 1 << 20
 
 #: The seeds hold out the last 5,000 training images for validation.
 VALIDATION_SIZE = 5000
+
+
+
+class _Readable(Protocol):
+    """What the IDX reader needs of a stream: a plain file or a gzip stream over one."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class MnistDataError(InceptionDesktopError):
@@ -114,11 +121,12 @@ def read_idx(
         except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
             if gzipped:
                 raise MnistDataError(f"{path}: corrupt or truncated gzip data ({exc})") from None
-            raise MnistDataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+            cause = getattr(exc, "strerror", None) or exc
+            raise MnistDataError(f"{path}: cannot read ({cause})") from None
 
 
 def _parse_idx(
-    stream: BinaryIO, path: Path, expected_magic: int | None, max_bytes: int
+    stream: _Readable, path: Path, expected_magic: int | None, max_bytes: int
 ) -> np.ndarray:
     head = _read_up_to(stream, 4)
     if len(head) < 4:
@@ -147,7 +155,7 @@ def _parse_idx(
     return np.frombuffer(body, dtype=np.uint8).reshape(shape)
 
 
-def _read_up_to(stream: BinaryIO, n: int) -> bytearray:
+def _read_up_to(stream: _Readable, n: int) -> bytearray:
     """At most ``n`` bytes, read in chunks (never more than one chunk past what arrived)."""
     buffer = bytearray()
     while len(buffer) < n:

@@ -346,10 +346,11 @@ def _finish(
     }
 
 
-def _keras_callback_base() -> type:
+def _keras_callback_base() -> type[Any]:
     import keras
 
-    return keras.callbacks.Callback
+    base: type[Any] = keras.callbacks.Callback
+    return base
 
 
 class _Progress(_keras_callback_base()):  # type: ignore[misc]
@@ -380,11 +381,11 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         self._started = 0.0
         self._epoch = 0
 
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._started = time.perf_counter()
         self._epoch = epoch
 
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         if self.batch_progress is None or not self.steps:
             return
         done = batch + 1
@@ -400,7 +401,7 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         )
         self.batch_progress(done, self.steps, text)
 
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
         elapsed = time.perf_counter() - self._started
         self.state["seconds"] = self.state.get("seconds", 0.0) + elapsed
