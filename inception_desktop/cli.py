@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Sequence
 
 from inception_desktop import __version__
-from inception_desktop.commands import classify, evaluate, gui, retrain, train, weights
+from inception_desktop.commands import classify, evaluate, explain, gui, retrain, train, weights
 from inception_desktop.core.errors import InceptionDesktopError, first_line
 
 #: Exit status after the reader of stdout went away: 128 + SIGPIPE, as a shell reports it.
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (gui, classify, train, evaluate, retrain, weights):
+    for module in (gui, classify, explain, train, evaluate, retrain, weights):
         module.add_parser(sub)
     return parser
 

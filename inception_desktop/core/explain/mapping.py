@@ -99,3 +99,16 @@ def to_photo(
     rows, cols = np.flatnonzero(inside_y), np.flatnonzero(inside_x)
     out[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = sample(heat, vs, us)
     return out
+
+
+def digit_rects(steps: object) -> tuple[Rect, Rect, Rect]:
+    """(source, content, visible) for a digit's :class:`~inception_desktop.core.digits.DigitSteps`:
+    the ink's box in the drawing became ``fitted`` at ``offset`` in the field; the whole field
+    (black margin included) shows the drawing, so all of it may carry heat."""
+    x0, y0, x1, y1 = steps.box  # type: ignore[attr-defined]
+    fit_h, fit_w = steps.fitted.shape  # type: ignore[attr-defined]
+    ox, oy = steps.offset  # type: ignore[attr-defined]
+    side_h, side_w = steps.input.shape[:2]  # type: ignore[attr-defined]
+    source = (float(x0), float(y0), float(x1), float(y1))
+    content = (float(ox), float(oy), float(ox + fit_w), float(oy + fit_h))
+    return source, content, (0.0, 0.0, float(side_w), float(side_h))
