@@ -1,0 +1,106 @@
+"""Explanations against plain inference, measured in the same run (issue 13's targets).
+
+* Grad-CAM of one photo at ``mixed10`` against one plain TensorFlow call on the same input
+  (target: at most 3x);
+* occlusion at 8x8 positions (64 occluded inputs + the original, batched) on LiteRT
+  (target: at most 2 s);
+* Grad-CAM of a digit with the shipped MNIST model, including the upsampling to 28x28 and the
+  mapping onto a 280x280 canvas — what the window pays per stroke (target: at most 30 ms).
+
+Inception v3 runs with fixed random weights (same network, same cost), installed and converted in
+the benchmarks' own cache (see ``benchmarks/runtimes.py``).
+
+Run: ``.venv/bin/python benchmarks/explain.py [--repeats N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=10)
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+    from _common import median_ms
+    from runtimes import CACHE, install_weights, photo_file
+
+    from inception_desktop.core import inception
+    from inception_desktop.core.explain.explainer import Explainer
+    from inception_desktop.core.explain.mapping import digit_rects
+    from inception_desktop.core.framing import Framing
+    from inception_desktop.core.photo_input import load_photo, network_input
+
+    print(f"cores: {len(os.sched_getaffinity(0))}; cache: {CACHE}")
+    weights = install_weights()
+    photo = photo_file(CACHE / "explain-photo.jpg")
+    loaded = load_photo(photo)
+    framed = network_input(loaded, Framing("crop"), inception.INPUT_SIZE)
+    x = framed.array
+
+    started = time.perf_counter()
+    tf_classifier = inception.load_classifier(weights, "tensorflow")
+    gradcam = Explainer(tf_classifier, "gradcam")
+    print(f"TensorFlow Inception v3 + Grad-CAM ready in {time.perf_counter() - started:.1f} s")
+    first = time.perf_counter()
+    gradcam.explain(x)
+    print(f"first Grad-CAM (traces the gradient function): {(time.perf_counter() - first):.2f} s")
+    plain = median_ms(lambda: tf_classifier.scores(x), args.repeats)
+    cam = median_ms(
+        lambda: gradcam.explain(x, None, framed.source_rect, framed.content_rect).on_photo(
+            loaded.original_size, loaded.scale
+        ),
+        args.repeats,
+    )
+    cam_only = median_ms(lambda: gradcam.explain(x), args.repeats)
+    print(f"photo, TensorFlow runtime: plain inference {plain:.0f} ms")
+    print(
+        f"  Grad-CAM at mixed10 {cam_only:.0f} ms = {cam_only / plain:.2f}x inference "
+        f"(target <= 3x); with the map onto the {loaded.original_size[0]}x"
+        f"{loaded.original_size[1]} photo {cam:.0f} ms = {cam / plain:.2f}x"
+    )
+
+    litert = inception.load_classifier(weights, "litert")
+    occlusion = Explainer(litert, "occlusion")
+    litert.scores(x)  # the first call packs the weights
+    one = median_ms(lambda: litert.scores(x), args.repeats)
+    occ = median_ms(lambda: occlusion.explain(x), max(3, args.repeats // 3), warmup=1)
+    print(f"photo, LiteRT: plain inference {one:.0f} ms")
+    print(f"  occlusion 8x8 (65 inputs, batched) {occ / 1000:.2f} s (target <= 2 s)")
+
+    from PIL import Image, ImageDraw
+
+    from inception_desktop.core.digits import normalize_digit
+    from inception_desktop.core.mnist.classifier import load_classifier
+
+    canvas = Image.new("L", (280, 280), 0)
+    ImageDraw.Draw(canvas).line([(60, 50), (210, 50), (120, 240)], fill=255, width=22)
+    steps = normalize_digit(canvas)
+    assert steps is not None
+    digit = Explainer(load_classifier(None, "tensorflow"), "gradcam")
+    source, content, field = digit_rects(steps)
+
+    def update() -> None:
+        explanation = digit.explain(steps.input, None, source, content, field)
+        explanation.on_photo(canvas.size)
+
+    update()
+    ms = median_ms(update, args.repeats * 3)
+    print(
+        f"digit, shipped MNIST model ({digit.layer}): Grad-CAM per update {ms:.1f} ms "
+        "(target <= 30 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
