@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from inception_desktop.core.atomic import atomic_path
+from inception_desktop.core.mnist import contract
 
 CELL = 44
 MARGIN = 60
@@ -89,7 +90,7 @@ def draw_gallery(
     scale: int = 3,
 ) -> Path:
     """Save the misclassified digits (uint8 (N, 28, 28)) with "true as predicted" captions."""
-    tile = 28 * scale
+    tile = contract.SIDE * scale
     caption = 16
     rows = max(1, int(np.ceil(len(images) / columns)))
     sheet = Image.new("RGB", (columns * (tile + 6) + 6, rows * (tile + caption + 8) + 6), "white")
