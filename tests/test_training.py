@@ -32,7 +32,7 @@ def tiny(mnist_splits):
 def test_train_writes_a_model_with_its_metadata(tiny, tmp_path: Path):
     lines: list[str] = []
     batches: list[tuple[int, int, str]] = []
-    out = tmp_path / "m.keras"
+    out = tmp_path / "m{epoch}.keras"  # braces: Keras' ModelCheckpoint formats its file name
     result = training.train(
         training.TrainConfig(
             "nielsen", epochs=2, batch_size=64, out=out, command="inception-desktop train"
@@ -47,9 +47,12 @@ def test_train_writes_a_model_with_its_metadata(tiny, tmp_path: Path):
     assert batches[-1][2].startswith("epoch 2/2") and "run ETA" in batches[-1][2]
     meta = read_metadata(out)
     assert meta["architecture"] == "nielsen" and meta["epochs"] == 2
+    best_lines = [line[:9] for line in lines if "(best)" in line]
+    assert best_lines[0] == "epoch 1/2"  # the first epoch is the best so far, whatever its score
+    assert f"epoch {meta['best_epoch']}/2" == best_lines[-1]
     assert 0.5 < meta["val_accuracy"] <= 1 and 0.5 < meta["test_accuracy"] <= 1
     assert meta["data_digest"] == tiny.digest and meta["command"] == "inception-desktop train"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.keras"]  # checkpoints cleaned up
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # checkpoints cleaned up
     model = load_model(out)
     assert model.count_params() == meta["parameters"]
 
