@@ -13,10 +13,17 @@ from inception_desktop.core.prediction import Prediction, top_k
 
 class Predictor(Protocol):
     """What a runtime offers: TensorFlow's :class:`~.compiled.CompiledModel` or
-    :class:`~.litert.LiteRTModel`. Inputs are uint8 pixels; preprocessing is in the graph."""
+    :class:`~.litert.LiteRTModel`. Inputs are uint8 pixels; preprocessing is in the graph.
 
-    input_shape: tuple[int, ...]
-    runtime: str
+    ``input_shape`` and ``runtime`` are only read (properties here, so a plain attribute or a
+    property of a narrower type, such as ``tuple[int, int, int]``, satisfies them).
+    """
+
+    @property
+    def input_shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def runtime(self) -> str: ...
 
     def predict(self, array: np.ndarray) -> np.ndarray: ...
 
