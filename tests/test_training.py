@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -161,6 +163,20 @@ def test_bad_training_arguments_are_refused_before_any_work(
     line = _one_error_line(capsys.readouterr().err)
     assert reason in line and "missing" not in line.replace("missing.checkpoint", "")
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written, not even a folder
+
+
+def test_a_bad_argument_is_refused_without_importing_tensorflow(tmp_path: Path):
+    """"Before any work" includes the seconds TensorFlow takes to import."""
+    code = (
+        "import sys; from inception_desktop.cli import main; "
+        "code = main(['train', '--epochs', '0', '--out', 'm.keras']); "
+        "print(code, sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert result.stdout.split() == ["1", "[]"], result.stderr[-2000:]
+    assert "error: --epochs must be at least 1, got 0" in result.stderr
 
 
 def test_a_resume_file_that_is_not_a_checkpoint_is_one_line(tmp_path: Path, capsys):

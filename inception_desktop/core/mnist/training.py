@@ -238,7 +238,7 @@ def train(
         save_weights_only=True,
         initial_value_threshold=state["best_val_accuracy"],
     )
-    progress = _Progress(epochs, state, resume_model, resume_state, best_weights, report)
+    progress = _progress_callback(epochs, state, resume_model, resume_state, best_weights, report)
     progress.batch_progress = batch_progress
     progress.steps = steps_per_epoch
     progress.best = best
@@ -346,15 +346,16 @@ def _finish(
     }
 
 
-def _keras_callback_base() -> type[Any]:
-    import keras
+class _Progress:
+    """Epoch lines with ETA, best-weights tracking and resumable state after every epoch.
 
-    base: type[Any] = keras.callbacks.Callback
-    return base
+    The hooks of a Keras callback, without Keras: :func:`_progress_callback` mixes it with
+    ``keras.callbacks.Callback`` when a run starts, so importing this module (and checking a
+    command's arguments) does not import Keras.
+    """
 
-
-class _Progress(_keras_callback_base()):  # type: ignore[misc]
-    """Epoch lines with ETA, best-weights tracking and resumable state after every epoch."""
+    #: Set by Keras (``Callback.set_model``) on the callback made by :func:`_progress_callback`.
+    model: Any
 
     def __init__(
         self,
@@ -431,6 +432,21 @@ class _Progress(_keras_callback_base()):  # type: ignore[misc]
         with atomic.atomic_path(self.resume_model) as tmp:
             model.save(tmp)
         atomic.write_json(self.resume_state, self.state)
+
+
+def _progress_callback(
+    epochs: int,
+    state: dict[str, Any],
+    resume_model: Path,
+    resume_state: Path,
+    best_weights: Path,
+    report: Reporter,
+) -> _Progress:
+    """A :class:`_Progress` that is also a ``keras.callbacks.Callback``."""
+    import keras
+
+    callback: type[_Progress] = type("_ProgressCallback", (_Progress, keras.callbacks.Callback), {})
+    return callback(epochs, state, resume_model, resume_state, best_weights, report)
 
 
 def _duration(seconds: float) -> str:
