@@ -118,7 +118,7 @@ def main() -> None:
     window.resize(1280, 760)
     window.show()
     window.start_models()
-    spin_until(lambda: {"photo", "digit"} <= set(window._names))
+    spin_until(lambda: window.photo.model.state.ready and window.digit.model.state.ready)
 
     # Heartbeat: worst lateness of a 5 ms timer, with and without inference running.
     lateness: list[float] = []

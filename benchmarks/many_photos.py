@@ -93,7 +93,7 @@ def main() -> None:
     before = rss_bytes()
     window.open_paths([str(camera[0].parent)])
     spin_until(lambda: count(window) == n_camera, timeout=600)
-    window.loader.wait()
+    window.photo.loader.wait()
     settle()
     gc.collect()
     after = rss_bytes()

@@ -52,12 +52,11 @@ def rss_mb():
             return int(line.split()[1]) / 1024
 
 class Probe(QObject):
-    @Slot(object)
-    def photo(self, result):
-        self.mark("photo")
-    @Slot(object)
-    def digit(self, result):
-        if result.prediction is not None:
+    @Slot(int, object)
+    def answer(self, request_id, result):
+        if hasattr(result, "framed"):
+            self.mark("photo")
+        elif getattr(result, "prediction", None) is not None:
             self.mark("digit")
     def mark(self, what):
         if what in seen:
@@ -69,8 +68,7 @@ class Probe(QObject):
             app.quit()
 
 probe = Probe()
-window.worker.photoResult.connect(probe.photo)
-window.worker.digitResult.connect(probe.digit)
+window.worker.finished.connect(probe.answer)
 
 def draw():  # a stroke on the canvas, as a person draws a 1
     canvas = window.digit.canvas

@@ -169,7 +169,7 @@ def window_with_fakes(settings_path: str):
     window.show()
     window.start_models()
     window.worker.load("photo")  # as if the weights were installed
-    spin_until(lambda: {"photo", "digit"} <= set(window._names))
+    spin_until(lambda: window.photo.model.state.ready and window.digit.model.state.ready)
     return window
 
 

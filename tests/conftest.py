@@ -154,17 +154,43 @@ def fakes():
     }
 
 
+def wait_until_ready(qtbot, win, timeout: int = 10000) -> None:
+    """Until both workspaces' models are ready."""
+    qtbot.waitUntil(
+        lambda: win.photo.model.state.ready and win.digit.model.state.ready, timeout=timeout
+    )
+
+
 @pytest.fixture
-def window(qtbot, settings, fakes):
-    """The real main window with fake models, started as the app starts it."""
+def make_window(qtbot, settings, fakes):
+    """Makes the real main window, shown and started as the app starts it (closed at the end).
+
+    ``factories`` default to the fakes (``fakes`` fixture: "photo" and "digit"); ``installed``
+    loads the photo model as if its weights were installed; ``ready`` waits for both models."""
     from inception_desktop.gui.main_window import MainWindow
 
-    factories = {kind: (lambda path, m=model: m) for kind, model in fakes.items()}
-    win = MainWindow(settings, factories)
-    qtbot.addWidget(win)
-    win.show()
-    win.start_models()
-    win.worker.load("photo")  # as if the weights were installed
-    qtbot.waitUntil(lambda: {"digit", "photo"} <= set(win._names), timeout=10000)
-    yield win
-    win.close()
+    made = []
+
+    def make(factories=None, runtime=None, installed=True, ready=True, settings=settings):
+        if factories is None:
+            factories = {kind: (lambda path, m=model: m) for kind, model in fakes.items()}
+        win = MainWindow(settings, factories, runtime=runtime)
+        qtbot.addWidget(win)
+        made.append(win)
+        win.show()
+        win.start_models()
+        if installed:
+            win.worker.load("photo")
+        if ready:
+            wait_until_ready(qtbot, win, timeout=120000)
+        return win
+
+    yield make
+    for win in made:
+        win.close()
+
+
+@pytest.fixture
+def window(make_window):
+    """The real main window with fake models, both ready."""
+    return make_window()

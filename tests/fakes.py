@@ -23,6 +23,8 @@ class FakeClassifier:
         self.seen: list[np.ndarray] = []
         self.fail_next = False
         self.gate: threading.Event | None = None
+        #: Set when a classification starts (a test holding ``gate`` knows the worker is inside).
+        self.entered = threading.Event()
 
     def scores(self, array: np.ndarray) -> np.ndarray:
         array = np.asarray(array, np.float64)
@@ -35,6 +37,7 @@ class FakeClassifier:
         return e / e.sum()
 
     def classify(self, array: np.ndarray, k: int = 10) -> Prediction:
+        self.entered.set()
         if self.gate is not None:
             self.gate.wait(10)
         if self.fail_next:
@@ -60,11 +63,15 @@ def fake_factories(photo: FakeClassifier | None = None, digit: FakeClassifier | 
     return {"photo": lambda path: photo, "digit": lambda path: digit}
 
 
-from PySide6.QtCore import QObject, Slot  # noqa: E402
+from PySide6.QtCore import QObject, Signal, Slot  # noqa: E402
 
 
 class Recorder(QObject):
-    """Records a cross-thread signal on the GUI thread (a QObject slot makes it queued)."""
+    """Records signals from any thread on the GUI thread (a QObject slot makes them queued), and
+    says so with ``recorded``: a GUI-thread signal that ``qtbot.waitSignal`` can wait for (pytest-qt
+    waiting on a worker's own signal stops its timer from the worker thread: a Qt warning)."""
+
+    recorded = Signal()
 
     def __init__(self, *signals) -> None:
         super().__init__()
@@ -72,11 +79,14 @@ class Recorder(QObject):
         for signal in signals:
             signal.connect(self.record)
 
-    @Slot(object)
+    @Slot(int)
+    @Slot(int, object)
+    @Slot(int, str)
     @Slot(str, str)
     @Slot(str, str, str)
     def record(self, *args) -> None:
         self.calls.append(args)
+        self.recorded.emit()
 
     def first_args(self) -> list:
         return [c[0] for c in self.calls]

@@ -57,22 +57,38 @@ def test_array_to_qimage_copies():
 
 
 def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    """Cycles dropped on another thread are not collected there (automatic collection is off)
+    but by the collector's check, on the GUI thread. The session's collector already switched
+    automatic collection off: it is switched back on here, so the collector must switch it off."""
     import gc
+    import threading
 
     from inception_desktop.gui.garbage_collector import GarbageCollector
 
-    before = gc.isenabled()
+    finalised_on: list[int] = []
+
+    class Cycle:
+        def __del__(self) -> None:
+            finalised_on.append(threading.get_ident())
+
+    gc.collect()
+    gc.enable()
     collector = GarbageCollector()
     try:
         assert not gc.isenabled()
 
-        class Cycle:
-            pass
+        def make_garbage() -> None:
+            for _ in range(collector.threshold[0] + 10):
+                a, b = Cycle(), Cycle()
+                a.other, b.other = b, a
 
-        for _ in range(collector.threshold[0] + 10):
-            a, b = Cycle(), Cycle()
-            a.other, b.other = b, a
+        worker = threading.Thread(target=make_garbage)
+        worker.start()
+        worker.join()
+        assert finalised_on == [], "collected on the thread that made the garbage"
         assert collector.check() > 0
+        assert finalised_on and set(finalised_on) == {threading.get_ident()}
     finally:
         collector.stop()
-    assert gc.isenabled() == before
+        assert gc.isenabled()  # it gives back what it found
+        gc.disable()  # as the session's collector keeps it

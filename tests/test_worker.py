@@ -1,4 +1,4 @@
-"""The inference worker: ids, latest wins, errors as signals, clean shutdown."""
+"""The inference worker: ids, latest wins (and its notice), errors as signals, clean shutdown."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PIL import Image
 
 from inception_desktop.core.framing import Framing
 from inception_desktop.core.images import LoadedImage
+from inception_desktop.gui.channel import Channel
 from inception_desktop.gui.requests import DigitRequest, PhotoRequest
 from inception_desktop.gui.worker import DIGIT, PHOTO, WorkerThread
 from tests.fakes import FakeClassifier, Recorder, fake_factories
@@ -46,37 +47,39 @@ def _canvas(value: int = 0) -> np.ndarray:
 def test_results_carry_the_request_id(qtbot, running):
     thread, _, _ = running
     request = PhotoRequest(_loaded(Image.new("RGB", (400, 300), (10, 200, 30))), Framing("pad"))
-    results = Recorder(thread.worker.photoResult)
-    thread.worker.submit(request)
-    qtbot.waitUntil(lambda: bool(results.calls), timeout=5000)
-    result = results.calls[0][0]
-    assert result.request_id == request.id
+    answers = Recorder(thread.worker.finished)
+    with qtbot.waitSignal(answers.recorded, timeout=5000):
+        thread.worker.submit(request)
+    request_id, result = answers.calls[0]
+    assert request_id == result.request_id == request.id
     assert result.framed.array.shape == (299, 299, 3)
     assert len(result.prediction.top) == 10
 
 
-def test_latest_request_wins(qtbot, running):
+def test_latest_request_wins_and_the_replaced_ones_are_announced(qtbot, running):
     thread, _, digit = running
     digit.gate = threading.Event()  # hold the worker inside the first request
-    results = Recorder(thread.worker.digitResult)
+    finished = Recorder(thread.worker.finished)
+    superseded = Recorder(thread.worker.superseded)
     requests = [DigitRequest(_canvas()) for _ in range(6)]
     thread.worker.submit(requests[0])
-    qtbot.wait(200)  # the worker is now blocked inside request 0
+    assert digit.entered.wait(5), "the worker never started the first request"
     for request in requests[1:]:
         thread.worker.submit(request)
     digit.gate.set()
-    qtbot.waitUntil(lambda: len(results.calls) >= 2, timeout=5000)
-    qtbot.wait(200)
-    ids = [r.request_id for r in results.first_args()]
-    assert ids == [requests[0].id, requests[-1].id], "the four stale drawings were skipped"
+    qtbot.waitUntil(lambda: len(finished.calls) == 2, timeout=5000)
+    assert finished.first_args() == [requests[0].id, requests[-1].id]
+    # Every request ended once: the four stale drawings were announced, not served.
+    assert superseded.first_args() == [r.id for r in requests[1:5]]
 
 
 def test_an_empty_canvas_answers_without_a_guess(qtbot, running):
     thread, _, digit = running
-    results = Recorder(thread.worker.digitResult)
-    thread.worker.submit(DigitRequest(np.full((50, 50), 255, np.uint8)))
-    qtbot.waitUntil(lambda: bool(results.calls), timeout=5000)
-    assert results.calls[0][0].prediction is None and results.calls[0][0].steps is None
+    answers = Recorder(thread.worker.finished)
+    with qtbot.waitSignal(answers.recorded, timeout=5000):
+        thread.worker.submit(DigitRequest(np.full((50, 50), 255, np.uint8)))
+    result = answers.calls[0][1]
+    assert result.prediction is None and result.steps is None
     assert digit.seen == []
 
 
@@ -84,16 +87,36 @@ def test_a_failure_is_a_signal_and_the_worker_keeps_serving(qtbot, running):
     thread, photo, _ = running
     photo.fail_next = True
     bad = PhotoRequest(_loaded(Image.new("RGB", (10, 10))), Framing("crop"))
-    failures = Recorder(thread.worker.failed)
-    results = Recorder(thread.worker.photoResult)
-    thread.worker.submit(bad)
-    qtbot.waitUntil(lambda: bool(failures.calls), timeout=5000)
-    failure = failures.calls[0][0]
-    assert failure.request_id == bad.id and "refused" in failure.message
+    failures, answers = Recorder(thread.worker.failed), Recorder(thread.worker.finished)
+    with qtbot.waitSignal(failures.recorded, timeout=5000):
+        thread.worker.submit(bad)
+    assert failures.calls[0][0] == bad.id and "refused" in failures.calls[0][1]
     good = PhotoRequest(_loaded(Image.new("RGB", (10, 10))), Framing("crop"))
-    thread.worker.submit(good)
-    qtbot.waitUntil(lambda: bool(results.calls), timeout=5000)
-    assert results.calls[0][0].request_id == good.id
+    with qtbot.waitSignal(answers.recorded, timeout=5000):
+        thread.worker.submit(good)
+    assert answers.first_args() == [good.id]
+
+
+def test_a_view_hears_only_its_own_answers_and_forgets_each(qtbot, running):
+    """Two channels on one worker: each callback gets its own request's answer; superseded and
+    answered requests are forgotten (nothing waits forever)."""
+    thread, _, digit = running
+    mine, theirs = Channel(thread.worker), Channel(thread.worker)
+    got: dict[str, list] = {"mine": [], "theirs": [], "dropped": []}
+    digit.gate = threading.Event()
+    first = DigitRequest(_canvas(), source="mine")
+    mine.send(first, got["mine"].append)
+    assert digit.entered.wait(5)
+    stale = DigitRequest(_canvas(), source="mine")
+    latest = DigitRequest(_canvas(), source="mine")
+    mine.send(stale, got["mine"].append, on_dropped=lambda: got["dropped"].append(stale.id))
+    mine.send(latest, got["mine"].append)
+    theirs.send(DigitRequest(_canvas(), source="theirs"), got["theirs"].append)
+    assert got["dropped"] == [stale.id] and mine.waiting() == 2
+    digit.gate.set()
+    qtbot.waitUntil(lambda: mine.waiting() == 0 and theirs.waiting() == 0, timeout=5000)
+    assert [r.request_id for r in got["mine"]] == [first.id, latest.id]
+    assert len(got["theirs"]) == 1 and got["theirs"][0].request_id not in (first.id, latest.id)
 
 
 def test_a_model_that_cannot_load_is_reported(qtbot):
@@ -111,14 +134,13 @@ def test_a_model_that_cannot_load_is_reported(qtbot):
 def test_requests_before_the_model_is_ready_are_served_when_it_is(qtbot):
     digit = FakeClassifier("Fake MNIST", (28, 28), 10)
     thread = WorkerThread(fake_factories(digit=digit))
-    results = Recorder(thread.worker.digitResult)
+    events = Recorder(thread.worker.modelReady, thread.worker.finished)
     request = DigitRequest(_canvas())
     thread.worker.submit(request)  # nothing loaded yet: it waits, it is not lost
-    qtbot.wait(100)
-    assert results.calls == []
     thread.worker.load(DIGIT)
-    qtbot.waitUntil(lambda: bool(results.calls), timeout=5000)
-    assert results.calls[0][0].request_id == request.id
+    qtbot.waitUntil(lambda: len(events.calls) == 2, timeout=5000)
+    assert events.calls[0] == (DIGIT, "Fake MNIST", "FakeDevice")  # the model first, then
+    assert events.calls[1][0] == request.id  # the answer to the request that waited for it
     assert thread.stop(5000)
 
 

@@ -1,9 +1,10 @@
-"""The Digit workspace: draw, and watch the MNIST model read it while you draw."""
+"""The Digit workspace: draw, and watch the MNIST model read it while you draw.
+
+It sends its own requests to the inference worker through its :class:`Channel`, shows their
+answers itself, and follows its own model (the MNIST one) through its :class:`ModelWatch`.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,23 +17,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inception_desktop.gui.channel import Channel, ModelWatch
 from inception_desktop.gui.digit_canvas import DigitCanvas
 from inception_desktop.gui.digit_steps import DigitStepsView
-from inception_desktop.gui.requests import DigitRequest, DigitResult, Failure
+from inception_desktop.gui.requests import DigitRequest, DigitResult, ModelKind
 from inception_desktop.gui.score_bars import ScoreBars
+from inception_desktop.gui.worker import InferenceWorker
 
 #: Live recognition runs at most this often while drawing (the worker also keeps only the latest).
 THROTTLE_MS = 40
 
 
 class DigitWorkspace(QWidget):
+    TITLE = "&Digit"
     openModelRequested = Signal()
-    shippedModelRequested = Signal()
     penWidthChanged = Signal(int)
+    message = Signal(str)  # something the person should read (a model that cannot be used)
 
-    def __init__(self, submit: Callable[[Any], None], parent: QWidget | None = None) -> None:
+    def __init__(self, worker: InferenceWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._submit = submit
+        self._worker = worker
+        self.channel = Channel(worker, self)
+        self.model = ModelWatch(worker, ModelKind.DIGIT, self)
+        self.model.ready.connect(self.set_model)
+        self.model.unavailable.connect(
+            lambda why: self.message.emit(f"Cannot use the model: {why}")
+        )
         self._last_id = 0
         self.result: DigitResult | None = None
         self.canvas = DigitCanvas()
@@ -64,7 +74,7 @@ class DigitWorkspace(QWidget):
         open_model.setToolTip("Use an MNIST .keras model of your own")
         open_model.clicked.connect(self.openModelRequested)
         shipped = QPushButton("Shipped model")
-        shipped.clicked.connect(self.shippedModelRequested)
+        shipped.clicked.connect(self.use_shipped_model)
 
         tools = QHBoxLayout()
         tools.addWidget(QLabel("Pen"))
@@ -128,26 +138,38 @@ class DigitWorkspace(QWidget):
             return
         request = DigitRequest(self.canvas.to_array())
         self._last_id = request.id
-        self._submit(request)
+        rid = request.id
+        self.channel.send(request, self._show, lambda message: self._failed(rid, message))
 
-    def show_result(self, result: DigitResult) -> bool:
-        """Show ``result`` if it answers the latest drawing; True when it was shown."""
+    def _show(self, result: DigitResult) -> None:
         if result.request_id != self._last_id:
-            return False  # stale: a newer drawing is on its way
+            return  # stale: a newer drawing is on its way
         self.result = result
         self.steps.show_steps(result.steps)
         if result.prediction is None:
             self.bars.clear("Draw a digit")
             self.answer.setText("")
-            return True
+            return
         self.bars.set_scores([(s.label, s.score) for s in result.prediction.top])
         best = result.prediction.best
         self.answer.setText(f"{best.label}  ({best.score:.0%})")
-        return True
+        self.model.update(ms=result.prediction.ms)
 
-    def show_failure(self, failure: Failure) -> None:
-        if failure.request_id == self._last_id:
-            self.bars.clear(failure.message)
+    def _failed(self, request_id: int, message: str) -> None:
+        if request_id == self._last_id:
+            self.bars.clear(message)
+        self.message.emit(message)
+
+    def start_model(self) -> None:
+        self._worker.load(ModelKind.DIGIT)
+
+    def load_model(self, path: str | None) -> None:
+        """Use the MNIST model in ``path`` (None: the shipped one); until it is ready, and if it
+        cannot be used, the model before it keeps serving."""
+        self._worker.load(ModelKind.DIGIT, path)
+
+    def use_shipped_model(self) -> None:
+        self.load_model(None)
 
     def set_model(self, name: str) -> None:
         self.model_label.setText(f"Model: {name}")

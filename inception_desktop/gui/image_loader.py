@@ -1,12 +1,14 @@
 """Decoding dropped, pasted, opened and web images off the GUI thread.
 
-Work runs on Qt's global thread pool; the results come back to the GUI thread as signals. A
-dropped folder expands to its images here, never on the GUI thread. Everything slow about a photo
-happens here too: decoding, its thumbnail, and (for a photo without a file) its downscaled copy,
-so the GUI thread only inserts finished results.
+Each opening is one background :class:`~inception_desktop.gui.background.Job` that yields its
+photos one by one (a dropped folder expands to its images there, never on the GUI thread), so
+photos come back to the GUI thread as signals, and a failure of any kind, expected or not, reaches
+the person as ``failed(source, message)``. Everything slow about a photo happens in the job:
+decoding, its thumbnail, and (for a photo without a file) its downscaled copy, so the GUI thread
+only inserts finished results. ``cancel`` stops every job at its next photo.
 
 Each result carries an ``order`` (where the person put it: the n-th file given, the k-th image of
-a folder) so the window can show photos in the order given whatever order the pool finishes them,
+a folder) so the window can show photos in the order given whatever order the jobs finish them,
 and a ``key`` that names the photo (its resolved path, or a unique name for a photo without a
 file) so the same file opened twice is one photo and a photo dropped from memory can be reloaded.
 """
@@ -15,12 +17,13 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage
 
 from inception_desktop.core.images import (
@@ -31,6 +34,7 @@ from inception_desktop.core.images import (
     to_rgb,
 )
 from inception_desktop.core.photo_input import PHOTO_DRAFT
+from inception_desktop.gui.background import Job
 from inception_desktop.gui.input_view import array_to_qimage
 from inception_desktop.gui.thumbnail_strip import THUMB
 
@@ -68,6 +72,17 @@ def file_key(path: str | Path) -> str:
         return str(Path(path).absolute())
 
 
+@dataclass(frozen=True)
+class _Problem:
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
+class _EmptyFolder:
+    folder: str
+
+
 class ImageLoader(QObject):
     loaded = Signal(object)  # Photo
     failed = Signal(str, str)  # source, message
@@ -76,81 +91,137 @@ class ImageLoader(QObject):
     def __init__(self, pool: QThreadPool | None = None) -> None:
         super().__init__()
         self._pool = pool or QThreadPool.globalInstance()
+        self._jobs: set[Job] = set()
 
     def load_path(self, path: str, order: tuple[int, ...] = ()) -> None:
         """Load a file, or every image of a folder (ordered by name after ``order``)."""
-        self._start(lambda: self._from_path(path, order))
+        self._start(lambda job: _from_path(job, path, order), path)
 
     def load_qimage(
         self, image: QImage, source: str = "clipboard", order: tuple[int, ...] = ()
     ) -> None:
         copy = image.copy()  # the clipboard's image may change under us
-        self._start(lambda: self._from_qimage(copy, source, order))
+        self._start(lambda job: _from_qimage(copy, source, order), source)
 
     def load_url(self, url: str, order: tuple[int, ...] = ()) -> None:
-        self._start(lambda: self._from_url(url, order))
+        self._start(lambda job: _from_url(url, order), url)
+
+    def cancel(self) -> None:
+        """Stop every opening under way at its next photo (what was sent still arrives)."""
+        for job in self._jobs:
+            job.cancel()
+
+    def busy(self) -> bool:
+        return bool(self._jobs)
 
     def wait(self, ms: int = 10000) -> bool:
         return self._pool.waitForDone(ms)
 
-    # --- on pool threads -------------------------------------------------------------------
-    def _start(self, work) -> None:
-        self._pool.start(_Task(work))
+    def _start(self, work, source: str) -> None:
+        job = Job(work, source)
+        job.yielded.connect(self._arrived)
+        job.errored.connect(self._errored)
+        job.finished.connect(self._finished)
+        self._jobs.add(job)
+        job.start(self._pool)
 
-    def _emit(self, loaded: LoadedImage, key: str, path: str | None, order) -> None:
-        if path is None:
-            loaded = downscaled(loaded, KEPT_SIDE)
-        array = np.asarray(loaded.image)
-        thumb = loaded.image.copy()
-        thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
-        self.loaded.emit(
-            Photo(
-                loaded,
-                array_to_qimage(array),
-                array_to_qimage(np.asarray(thumb)),
-                key,
-                path,
-                tuple(order),
-            )
-        )
+    # Job signals come from pool threads: they are connected to slots of this QObject (never to
+    # lambdas, which would run on the pool thread), so Qt queues them onto the GUI thread.
+    @Slot(object)
+    def _arrived(self, item: object) -> None:
+        if isinstance(item, Photo):
+            self.loaded.emit(item)
+        elif isinstance(item, _Problem):
+            self.failed.emit(item.source, item.message)
+        elif isinstance(item, _EmptyFolder):
+            self.empty.emit(item.folder)
 
-    def _from_path(self, path: str, order: tuple[int, ...]) -> None:
-        p = Path(path)
-        try:
-            if p.is_dir():
-                found = list_images(p)
-                if not found:
-                    self.empty.emit(path)
-                for i, child in enumerate(found):
-                    self._start(lambda child=child, i=i: self._from_path(str(child), (*order, i)))
-                return
-            self._emit(load_image(p, draft_to=DISPLAY_DRAFT), file_key(p), str(p), order)
-        except ImageLoadError as exc:
-            self.failed.emit(exc.source, exc.reason)
-        except OSError as exc:
-            self.failed.emit(path, str(exc))
+    @Slot(object)
+    def _errored(self, exc: BaseException) -> None:
+        job = self.sender()
+        self.failed.emit(job.name if isinstance(job, Job) else "a photo", _unexpected(exc))
 
-    def _from_qimage(self, image: QImage, source: str, order: tuple[int, ...]) -> None:
-        rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
-        w, h = rgba.width(), rgba.height()
-        if w * h == 0:
-            self.failed.emit(source, "the clipboard image is empty")
-            return
-        buffer = np.frombuffer(rgba.constBits(), np.uint8, count=rgba.bytesPerLine() * h)
-        array = buffer.reshape(h, rgba.bytesPerLine())[:, : 4 * w].reshape(h, w, 4)
-        rgb = to_rgb(Image.fromarray(array.copy(), "RGBA"))
-        loaded = LoadedImage(rgb, source, "clipboard", (w, h))
-        self._emit(loaded, f"{source}#{next(_serial)}", None, order)
+    @Slot()
+    def _finished(self) -> None:
+        job = self.sender()
+        if isinstance(job, Job):
+            self._jobs.discard(job)
 
-    def _from_url(self, url: str, order: tuple[int, ...]) -> None:
-        from inception_desktop.core.web_image import fetch_image
 
-        try:
-            loaded = fetch_image(url, draft_to=DISPLAY_DRAFT)
-        except ImageLoadError as exc:
-            self.failed.emit(exc.source, exc.reason)
-            return
-        self._emit(loaded, f"{url}#{next(_serial)}", None, order)
+# --- on pool threads -------------------------------------------------------------------------
+
+
+def _unexpected(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    return f"could not be opened ({type(exc).__name__}{': ' + text if text else ''})"
+
+
+def _photo(loaded: LoadedImage, key: str, path: str | None, order) -> Photo:
+    if path is None:
+        loaded = downscaled(loaded, KEPT_SIDE)
+    array = np.asarray(loaded.image)
+    thumb = loaded.image.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return Photo(
+        loaded,
+        array_to_qimage(array),
+        array_to_qimage(np.asarray(thumb)),
+        key,
+        path,
+        tuple(order),
+    )
+
+
+def _from_file(path: Path, order: tuple[int, ...]) -> Photo | _Problem:
+    try:
+        return _photo(load_image(path, draft_to=DISPLAY_DRAFT), file_key(path), str(path), order)
+    except ImageLoadError as exc:
+        return _Problem(exc.source, exc.reason)
+    except OSError as exc:
+        return _Problem(str(path), str(exc))
+    except Exception as exc:  # a decoder's bug: the person hears of it, the log keeps the trace
+        log.warning("unexpected error loading %s", path, exc_info=True)
+        return _Problem(str(path), _unexpected(exc))
+
+
+def _from_path(job: Job, path: str, order: tuple[int, ...]) -> Iterator[object]:
+    p = Path(path)
+    if not p.is_dir():
+        yield _from_file(p, order)
+        return
+    try:
+        found = list_images(p)
+    except OSError as exc:
+        yield _Problem(path, str(exc))
+        return
+    if not found:
+        yield _EmptyFolder(path)
+    for i, child in enumerate(found):
+        yield _from_file(child, (*order, i))
+
+
+def _from_qimage(image: QImage, source: str, order: tuple[int, ...]) -> Iterator[object]:
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    w, h = rgba.width(), rgba.height()
+    if w * h == 0:
+        yield _Problem(source, "the clipboard image is empty")
+        return
+    buffer = np.frombuffer(rgba.constBits(), np.uint8, count=rgba.bytesPerLine() * h)
+    array = buffer.reshape(h, rgba.bytesPerLine())[:, : 4 * w].reshape(h, w, 4)
+    rgb = to_rgb(Image.fromarray(array.copy(), "RGBA"))
+    loaded = LoadedImage(rgb, source, "clipboard", (w, h))
+    yield _photo(loaded, f"{source}#{next(_serial)}", None, order)
+
+
+def _from_url(url: str, order: tuple[int, ...]) -> Iterator[object]:
+    from inception_desktop.core.web_image import fetch_image
+
+    try:
+        loaded = fetch_image(url, draft_to=DISPLAY_DRAFT)
+    except ImageLoadError as exc:
+        yield _Problem(exc.source, exc.reason)
+        return
+    yield _photo(loaded, f"{url}#{next(_serial)}", None, order)
 
 
 def downscaled(loaded: LoadedImage, side: int) -> LoadedImage:
@@ -163,15 +234,3 @@ def downscaled(loaded: LoadedImage, side: int) -> LoadedImage:
     image = loaded.image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     scale = loaded.scale * size[0] / w
     return LoadedImage(image, loaded.source, loaded.format, loaded.original_size, scale)
-
-
-class _Task(QRunnable):
-    def __init__(self, work) -> None:
-        super().__init__()
-        self._work = work
-
-    def run(self) -> None:
-        try:
-            self._work()
-        except Exception:
-            log.exception("image loading failed")

@@ -1,14 +1,15 @@
-"""The main window: two workspaces, menus and shortcuts, the status bar, and the wiring between
-the views, the image loader and the inference worker. It builds no model itself."""
+"""The main window: it builds the window (the workspaces as tabs, a banner, the status bar), the
+menus and shortcuts, and takes drops and pastes. It routes no result: each workspace sends its own
+requests to the inference worker and shows its own answers and its own model's state, which the
+status bar shows for the workspace in front. Adding a workspace is one line in ``__init__``."""
 
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -20,17 +21,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from inception_desktop.core import weights
 from inception_desktop.core.images import IMAGE_SUFFIXES
-from inception_desktop.gui.compare_dialog import CompareDialog
 from inception_desktop.gui.digit_workspace import DigitWorkspace
-from inception_desktop.gui.image_loader import ImageLoader, Photo
 from inception_desktop.gui.messages import Banner
 from inception_desktop.gui.mime import Inputs, inputs_from_mime
 from inception_desktop.gui.photo_workspace import PhotoWorkspace
 from inception_desktop.gui.settings import Settings
 from inception_desktop.gui.status_bar import StatusBar
-from inception_desktop.gui.worker import DIGIT, PHOTO, Factory, WorkerThread
+from inception_desktop.gui.worker import Factory, WorkerThread
 
 log = logging.getLogger(__name__)
 
@@ -57,21 +55,11 @@ class MainWindow(QMainWindow):
             self.settings.runtime = runtime
         self.worker_thread = WorkerThread(factories, self.settings.runtime)
         self.worker = self.worker_thread.worker
-        self.loader = ImageLoader()
-        self.compare_dialog: CompareDialog | None = None
-        self._loading: set[str] = set()
-        self._names: dict[str, str] = {}
-        self._devices: dict[str, str] = {}
-        self._unavailable: dict[str, str] = {}  # kind → what the status bar says instead
-        self._batch = 0  # inputs opened together (a drop, a paste, a dialog) share a batch
-
-        self.photo = PhotoWorkspace(self.worker.submit)
-        self.digit = DigitWorkspace(self.worker.submit)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.photo, "&Photo")
-        self.tabs.addTab(self.digit, "&Digit")
-        self.tabs.currentChanged.connect(self._tab_changed)
         self.banner = Banner()
+        self.tabs = QTabWidget()
+        self.photo = self._add(PhotoWorkspace(self.worker))
+        self.digit = self._add(DigitWorkspace(self.worker))
+        self.tabs.currentChanged.connect(self._tab_changed)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.banner)
@@ -84,6 +72,13 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # --- construction ----------------------------------------------------------------------
+    def _add(self, workspace):
+        """A workspace as a tab: its messages go to the banner, its model to the status bar."""
+        self.tabs.addTab(workspace, workspace.TITLE)
+        workspace.message.connect(self.banner.show_message)
+        workspace.model.changed.connect(self._update_status)
+        return workspace
+
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -144,26 +139,13 @@ class MainWindow(QMainWindow):
         self._action(
             photo, "&Download Inception v3 weights", self.photo.weights_panel.start_download
         )
-        self._action(photo, "&Import weights file…", self.photo.weights_panel._choose_file)
+        self._action(photo, "&Import weights file…", self.photo.weights_panel.choose_file)
         digit = bar.addMenu("Di&git")
         self._action(digit, "&Open MNIST model…", self.open_digit_model)
-        self._action(digit, "Use the &shipped model", self.use_shipped_digit_model)
+        self._action(digit, "Use the &shipped model", self.digit.use_shipped_model)
         self._action(digit, "&Clear canvas", self.digit.canvas.clear)
 
     def _connect(self) -> None:
-        w = self.worker
-        w.loading.connect(self._on_loading)
-        w.modelReady.connect(self._on_model_ready)
-        w.modelUnavailable.connect(self._on_model_unavailable)
-        w.photoResult.connect(self._on_photo_result)
-        w.digitResult.connect(self._on_digit_result)
-        w.compareResult.connect(self._on_compare_result)
-        w.failed.connect(self._on_failed)
-        self.loader.loaded.connect(self._on_photo_loaded)
-        self.loader.failed.connect(self._on_load_failed)
-        self.loader.empty.connect(self._on_empty_folder)
-        self.photo.reloadRequested.connect(self.loader.load_path)
-        self.photo.weights_panel.installed.connect(lambda _path: self.worker.load(PHOTO))
         self.photo.framingChanged.connect(lambda m: setattr(self.settings, "framing", m))
         self.photo.padColorChanged.connect(lambda c: setattr(self.settings, "pad_color", c))
         self.digit.penWidthChanged.connect(lambda v: setattr(self.settings, "pen_width", v))
@@ -171,7 +153,6 @@ class MainWindow(QMainWindow):
             lambda: self.status.showMessage("Comparing framings…", 5000)
         )
         self.digit.openModelRequested.connect(self.open_digit_model)
-        self.digit.shippedModelRequested.connect(self.use_shipped_digit_model)
 
     def _restore(self) -> None:
         s = self.settings
@@ -191,17 +172,11 @@ class MainWindow(QMainWindow):
     def start_models(self) -> None:
         """Ask the worker to load the models, after the window is on screen: first the one
         the visible workspace needs, so its first answer does not wait behind the other."""
-        photo_first = self.tabs.currentIndex() == PHOTO_TAB
-        if not photo_first:
-            self.worker.load(DIGIT)
-        if weights.status().present:
-            self.worker.load(PHOTO)
-        else:
-            self._unavailable[PHOTO] = "Inception v3 (weights missing)"
-            self.photo.set_weights_missing(True)
-            self._update_status()
-        if photo_first:
-            self.worker.load(DIGIT)
+        current = self.tabs.currentWidget()
+        others = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        for workspace in [current, *(w for w in others if w is not current)]:
+            workspace.start_model()
+        self._update_status()
 
     # --- inputs ----------------------------------------------------------------------------
     def open_inputs(self, inputs: Inputs) -> None:
@@ -212,20 +187,12 @@ class MainWindow(QMainWindow):
             )
             return
         self.tabs.setCurrentIndex(PHOTO_TAB)
-        # Each input gets its place in this batch: photos show in the order given, whatever
-        # order they finish decoding in, and the batch's first photo is the one selected.
-        self._batch += 1
-        self.photo.begin_batch(self._batch)
-        place = itertools.count()
         for path in inputs.paths:
             if Path(path).is_file():
                 self._refresh_recent(self.settings.add_recent(path))
-            self.loader.load_path(path, (self._batch, next(place)))
         for url in inputs.urls:
             self.status.showMessage(f"Fetching {url}…", 5000)
-            self.loader.load_url(url, (self._batch, next(place)))
-        if inputs.image is not None:
-            self.loader.load_qimage(inputs.image, order=(self._batch, next(place)))
+        self.photo.open(inputs)
 
     def open_paths(self, paths: list[str]) -> None:
         self.open_inputs(Inputs(paths=list(paths)))
@@ -272,7 +239,7 @@ class MainWindow(QMainWindow):
             self, "Open an MNIST model", "", "Keras models (*.keras)"
         )
         if path:
-            self.worker.load(DIGIT, path)
+            self.digit.load_model(path)
 
     def set_runtime(self, runtime: str) -> None:
         """Run the models on ``runtime`` from now on (and at the next start)."""
@@ -281,103 +248,18 @@ class MainWindow(QMainWindow):
             action.setChecked(action.data() == runtime)
         self.worker.set_runtime(runtime)
 
-    def use_shipped_digit_model(self) -> None:
-        self.worker.load(DIGIT, None)
-
-    # --- worker signals --------------------------------------------------------------------
-    @Slot(str, str)
-    def _on_loading(self, kind: str, message: str) -> None:
-        self._loading.add(kind)
-        self.status.set_loading(message)
-
-    def _done_loading(self, kind: str) -> None:
-        self._loading.discard(kind)
-        if not self._loading:
-            self.status.set_loading(None)
-
-    @Slot(str, str, str)
-    def _on_model_ready(self, kind: str, name: str, device: str) -> None:
-        self._done_loading(kind)
-        self._names[kind] = name
-        self._devices[kind] = device
-        if kind == PHOTO:
-            self.photo.set_weights_missing(False)
-        else:
-            self.digit.set_model(name)
-        self._update_status()
-
-    @Slot(str, str)
-    def _on_model_unavailable(self, kind: str, message: str) -> None:
-        self._done_loading(kind)
-        if kind == PHOTO:
-            self._unavailable.setdefault(PHOTO, "Inception v3 (unavailable)")
-            self.photo.set_weights_missing(True)
-            self.photo.weights_panel.status.setText(message)
-        self._update_status()
-        self.banner.show_message(f"Cannot use the model: {message}")
-
-    # Loader and worker signals arrive from other threads: they are connected to methods of this
-    # QObject (never to lambdas), so Qt queues them onto the GUI thread.
-    @Slot(object)
-    def _on_photo_loaded(self, photo: Photo) -> None:
-        self.photo.receive(photo)
-
-    @Slot(str, str)
-    def _on_load_failed(self, source: str, why: str) -> None:
-        self.banner.show_message(f"{source}: {why}")
-
-    @Slot(str)
-    def _on_empty_folder(self, folder: str) -> None:
-        self.banner.show_message(
-            f"{folder}: no images in this folder (looked for {', '.join(IMAGE_SUFFIXES)})"
-        )
-
-    @Slot(object)
-    def _on_photo_result(self, result) -> None:
-        if self.photo.show_result(result):
-            self.status.set_timing(result.prediction.ms)
-
-    @Slot(object)
-    def _on_digit_result(self, result) -> None:
-        if self.digit.show_result(result) and result.prediction is not None:
-            self.status.set_timing(result.prediction.ms)
-
-    @Slot(object)
-    def _on_compare_result(self, result) -> None:
-        if not self.photo.is_current_compare(result.request_id):
-            return
-        if self.compare_dialog is not None:
-            self.compare_dialog.close()
-        self.compare_dialog = CompareDialog(result, self.photo.framing.mode, self)
-        self.compare_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.compare_dialog.destroyed.connect(lambda: setattr(self, "compare_dialog", None))
-        self.compare_dialog.show()
-
-    @Slot(object)
-    def _on_failed(self, failure) -> None:
-        if failure.source == "digit":
-            self.digit.show_failure(failure)
-        else:
-            self.photo.show_failure(failure)
-        self.banner.show_message(failure.message)
-
     def _tab_changed(self, index: int) -> None:
         self.settings.workspace = index
         self._update_status()
 
     def _update_status(self) -> None:
-        kind = PHOTO if self.tabs.currentIndex() == PHOTO_TAB else DIGIT
-        name = self._names.get(kind) or self._unavailable.get(kind, "not loaded")
-        device = self._devices.get(kind) or next(iter(self._devices.values()), "starting…")
-        self.status.set_model(name, device)
+        self.status.show_state(self.tabs.currentWidget().model.state)
 
     # --- shutdown --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
-        if self.photo.weights_panel.busy():
-            self.photo.weights_panel.cancel()
-        self.loader.wait(5000)
+        self.photo.shutdown()
         if not self.worker_thread.stop():
             log.warning("the inference thread did not stop in time")
         super().closeEvent(event)

@@ -1,7 +1,11 @@
 """The Photo workspace: photos in, Inception v3's top-10 out, with crop-and-pad experiments.
 
-Every change (another photo, framing, pad colour, crop rectangle) sends a new request; the worker
-keeps only the newest per source and this view shows only the answer to the request it sent last.
+It opens what it is given (files, folders, web images, a pasted image) with its own image
+loader, sends its own requests to the inference worker through its :class:`Channel` and shows their
+answers itself; the window only hands it drops. Every change (another photo, framing, pad colour,
+crop rectangle) sends a new request; the worker keeps only the newest per source (the replaced one
+is announced as superseded, so nothing waits for it) and this view shows only the answer to the
+request it sent last.
 
 Memory stays bounded however many photos are open: the strip keeps thumbnails, and only the
 :data:`CACHED` most recently shown decoded photos are kept (a photo dropped from that cache is
@@ -14,13 +18,13 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -33,14 +37,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inception_desktop.core import weights
 from inception_desktop.core.framing import DEFAULT_MODE, MODES, Framing, parse_color
-from inception_desktop.gui.image_loader import Photo
+from inception_desktop.core.images import IMAGE_SUFFIXES
+from inception_desktop.gui.channel import Channel, ModelWatch
+from inception_desktop.gui.compare_dialog import CompareDialog
+from inception_desktop.gui.image_loader import ImageLoader, Photo
 from inception_desktop.gui.input_view import InputView
+from inception_desktop.gui.mime import Inputs
 from inception_desktop.gui.photo_view import PhotoView
-from inception_desktop.gui.requests import CompareRequest, Failure, PhotoRequest, PhotoResult
+from inception_desktop.gui.requests import (
+    CompareRequest,
+    CompareResult,
+    ModelKind,
+    PhotoRequest,
+    PhotoResult,
+)
 from inception_desktop.gui.score_bars import ScoreBars
 from inception_desktop.gui.thumbnail_strip import PENDING, ThumbnailStrip
 from inception_desktop.gui.weights_panel import WeightsPanel
+from inception_desktop.gui.worker import InferenceWorker
 
 #: Decoded photos kept in memory (a 12-megapixel JPEG decoded at half size costs about 18 MB).
 CACHED = 8
@@ -105,14 +121,26 @@ class _PhotoCache:
 
 
 class PhotoWorkspace(QWidget):
+    TITLE = "&Photo"
     framingChanged = Signal(str)
     padColorChanged = Signal(str)
     compareRequested = Signal()
-    reloadRequested = Signal(str)  # the path of a photo dropped from memory, to decode again
+    message = Signal(str)  # something the person should read (a photo that cannot be opened)
 
-    def __init__(self, submit: Callable[[Any], None], parent: QWidget | None = None) -> None:
+    def __init__(self, worker: InferenceWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._submit = submit
+        self._worker = worker
+        self.channel = Channel(worker, self)
+        self.model = ModelWatch(worker, ModelKind.PHOTO, self)
+        self.model.ready.connect(self._model_ready)
+        self.model.unavailable.connect(self._model_unavailable)
+        self._has_model = False
+        self.loader = ImageLoader()
+        self.loader.loaded.connect(self.receive)
+        self.loader.failed.connect(lambda source, why: self.message.emit(f"{source}: {why}"))
+        self.loader.empty.connect(self._empty_folder)
+        self._batches = itertools.count(1)
+        self.compare_dialog: CompareDialog | None = None
         self.entries: list[_Entry] = []
         self._orders: list[tuple[int, ...]] = []  # each entry's place in the order given
         self._keys: dict[str, int] | None = None  # key → row, rebuilt after changes
@@ -131,12 +159,12 @@ class PhotoWorkspace(QWidget):
         self.current = -1
         self._last_id = 0
         self._compare_id = 0
-        self._request_keys: dict[int, str] = {}  # request id → photo key, for captions
         self.framing = Framing(DEFAULT_MODE)
         self.result: PhotoResult | None = None
 
         self.weights_panel = WeightsPanel()
         self.weights_panel.hide()
+        self.weights_panel.installed.connect(lambda _path: self._worker.load(ModelKind.PHOTO))
         self.view = PhotoView()
         self.view.boxChanged.connect(self._box_changed)
         self.strip = ThumbnailStrip()
@@ -196,7 +224,45 @@ class PhotoWorkspace(QWidget):
         layout.addLayout(framing_row)
         layout.addLayout(panes, 1)
 
+    # --- the model ---------------------------------------------------------------------------
+    def start_model(self) -> None:
+        """Load Inception v3, or offer its weights when they are missing."""
+        if weights.status().present:
+            self._worker.load(ModelKind.PHOTO)
+        else:
+            self.model.update(name="Inception v3 (weights missing)")
+            self.set_weights_missing(True)
+
+    def _model_ready(self, _name: str) -> None:
+        self._has_model = True
+        self.set_weights_missing(False)
+
+    def _model_unavailable(self, message: str) -> None:
+        if not self._has_model:  # (a failed reload leaves the model loaded before serving)
+            self.model.update(name="Inception v3 (unavailable)")
+            self.set_weights_missing(True)
+        self.weights_panel.status.setText(message)
+        self.message.emit(f"Cannot use the model: {message}")
+
     # --- photos ----------------------------------------------------------------------------
+    def open(self, inputs: Inputs) -> None:
+        """Open files, folders, web images and a pasted image together, as one batch: they show
+        in the order given, whatever order they finish decoding in, and the first is selected."""
+        batch = next(self._batches)
+        self.begin_batch(batch)
+        place = itertools.count()
+        for path in inputs.paths:
+            self.loader.load_path(path, (batch, next(place)))
+        for url in inputs.urls:
+            self.loader.load_url(url, (batch, next(place)))
+        if inputs.image is not None:
+            self.loader.load_qimage(inputs.image, order=(batch, next(place)))
+
+    def _empty_folder(self, folder: str) -> None:
+        self.message.emit(
+            f"{folder}: no images in this folder (looked for {', '.join(IMAGE_SUFFIXES)})"
+        )
+
     def receive(self, photo: Photo) -> None:
         """A photo decoded by the loader: a reload of one we dropped from memory, a second opening
         of one we have, or a new one (inserted with the others that arrive within a frame)."""
@@ -297,7 +363,8 @@ class PhotoWorkspace(QWidget):
             self._waiting = entry.key
             self.view.set_image(None)
             self.title.setText(f"<b>{entry.source}</b><br>loading…")
-            self.reloadRequested.emit(entry.path)
+            if entry.path is not None:
+                self.loader.load_path(entry.path)
             return
         self._show(photo)
 
@@ -349,6 +416,7 @@ class PhotoWorkspace(QWidget):
         self.strip.setVisible(len(self.entries) > 1)
 
     def remove_all(self) -> None:
+        self.loader.cancel()  # a folder still being opened stops at its next photo
         self.entries.clear()
         self._orders.clear()
         self._incoming.clear()
@@ -426,16 +494,24 @@ class PhotoWorkspace(QWidget):
             return
         request = PhotoRequest(photo.loaded, self.framing)
         self._last_id = request.id
-        self._request_keys[request.id] = photo.key
-        self._submit(request)
+        self._send(request, photo.key)
 
     def _classify_thumbnail(self, key: str, photo: Photo) -> int:
         request = PhotoRequest(
             photo.loaded, replace(self.framing, box=None), source=f"thumbnail-{key}"
         )
-        self._request_keys[request.id] = key
-        self._submit(request)
+        self._send(request, key)
         return request.id
+
+    def _send(self, request: PhotoRequest, key: str) -> None:
+        """Send ``request`` for the photo ``key``; its answer captions that photo's thumbnail."""
+        rid = request.id
+        self.channel.send(
+            request,
+            lambda result: self._answered(key, result),
+            lambda message: self._failed(key, rid, message),
+            lambda: self._request_done(rid),
+        )
 
     def _next_caption(self) -> None:
         """Caption one more photo in the background: one request at a time, and only photos
@@ -449,15 +525,36 @@ class PhotoWorkspace(QWidget):
             if photo is not None:
                 self._caption_id = self._classify_thumbnail(key, photo)
 
-    def _answered(self, request_id: int, caption: str | None) -> None:
-        key = self._request_keys.pop(request_id, None)
-        if caption is not None and key is not None:
-            row = self._index_of(key)
-            if row >= 0:
-                self.strip.set_caption(row, caption)
+    def _caption(self, key: str, caption: str) -> None:
+        row = self._index_of(key)
+        if row >= 0:
+            self.strip.set_caption(row, caption)
+
+    def _request_done(self, request_id: int) -> None:
+        """Any request's end (answered, failed or superseded): the next caption may go."""
         if request_id == self._caption_id:
             self._caption_id = None
             self._next_caption()
+
+    def _answered(self, key: str, result: PhotoResult) -> None:
+        current = self.entries[self.current].key if 0 <= self.current < len(self.entries) else None
+        if result.framed.framing.box is None or key == current:
+            self._caption(key, result.prediction.best.label)
+        self._request_done(result.request_id)
+        if result.request_id != self._last_id:
+            return  # stale, or a thumbnail's
+        self.result = result
+        self.input_view.set_array(result.framed.array, result.framed.content_rect)
+        self.view.set_seen(result.framed.source_rect)
+        self.bars.set_scores([(s.label, s.score) for s in result.prediction.top])
+        self.model.update(ms=result.prediction.ms)
+
+    def _failed(self, key: str, request_id: int, message: str) -> None:
+        self._caption(key, "error")
+        self._request_done(request_id)
+        if request_id == self._last_id:
+            self.bars.clear(message)
+        self.message.emit(message)
 
     def compare(self) -> None:
         photo = self.current_photo()
@@ -466,31 +563,29 @@ class PhotoWorkspace(QWidget):
         request = CompareRequest(photo.loaded, self.framing)
         self._compare_id = request.id
         self.compareRequested.emit()
-        self._submit(request)
+        self.channel.send(request, self._compared, self.message.emit)
 
-    def is_current_compare(self, request_id: int) -> bool:
-        return request_id == self._compare_id
+    def _compared(self, result: CompareResult) -> None:
+        if result.request_id != self._compare_id:
+            return
+        if self.compare_dialog is not None:
+            self.compare_dialog.close()
+        self.compare_dialog = CompareDialog(result, self.framing.mode, self)
+        self.compare_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.compare_dialog.destroyed.connect(self._compare_closed)
+        self.compare_dialog.show()
 
-    def show_result(self, result: PhotoResult) -> bool:
-        """Show ``result`` if it answers the latest request; True when it was shown."""
-        key = self._request_keys.get(result.request_id)
-        current = self.entries[self.current].key if 0 <= self.current < len(self.entries) else None
-        captions = result.framed.framing.box is None or key == current
-        self._answered(result.request_id, result.prediction.best.label if captions else None)
-        if result.request_id != self._last_id:
-            return False  # stale, or a thumbnail's
-        self.result = result
-        self.input_view.set_array(result.framed.array, result.framed.content_rect)
-        self.view.set_seen(result.framed.source_rect)
-        self.bars.set_scores([(s.label, s.score) for s in result.prediction.top])
-        return True
-
-    def show_failure(self, failure: Failure) -> None:
-        self._answered(failure.request_id, "error")
-        if failure.request_id == self._last_id:
-            self.bars.clear(failure.message)
+    def _compare_closed(self) -> None:
+        self.compare_dialog = None
 
     def set_weights_missing(self, missing: bool) -> None:
         self.weights_panel.setVisible(missing)
         if missing and self.result is None:
             self.bars.clear("Inception v3 weights are needed (see above)")
+
+    def shutdown(self, ms: int = 5000) -> None:
+        """Stop the background work this view started (a download, photos being opened)."""
+        if self.weights_panel.busy():
+            self.weights_panel.cancel()
+        self.loader.cancel()
+        self.loader.wait(ms)

@@ -1,14 +1,17 @@
-"""The small immutable messages between the views and the inference worker.
+"""The small immutable requests a view sends to the inference worker, and their results.
 
-Each request carries an id; each result carries the id of the request it answers, so a view can
-ignore a result for anything but the request it sent last.
+A request carries everything needed to serve it: ``kind`` (which model it needs), ``source``
+(latest wins among pending requests of one source), an ``id`` (its answer carries it back), and
+``serve(model)``, which the worker calls on its own thread with the loaded model of ``kind``. The
+worker knows no request type: adding one is a class here (or beside its view) with these four.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -24,33 +27,21 @@ def next_id() -> int:
     return next(_ids)
 
 
-@dataclass(frozen=True)
-class PhotoRequest:
-    """Frame ``loaded`` (box in original pixels) and classify it with Inception v3."""
+class ModelKind(StrEnum):
+    """The models the worker loads; a request names the one that serves it."""
 
-    loaded: LoadedImage = field(repr=False)
-    framing: Framing
-    source: str = "photo"
-    id: int = field(default_factory=next_id)
+    PHOTO = "photo"  # Inception v3 (or a retrained head)
+    DIGIT = "digit"  # an MNIST model
 
 
-@dataclass(frozen=True)
-class CompareRequest:
-    """Classify ``loaded`` under every framing mode in one batch."""
+class Request(Protocol):
+    """What the worker needs of a request (see the module docstring)."""
 
-    loaded: LoadedImage = field(repr=False)
-    framing: Framing
-    source: str = "compare"
-    id: int = field(default_factory=next_id)
+    kind: ClassVar[ModelKind]
+    source: str
+    id: int
 
-
-@dataclass(frozen=True)
-class DigitRequest:
-    """Normalise a canvas (uint8 grey, dark ink on white) and classify it with the MNIST model."""
-
-    canvas: np.ndarray = field(repr=False)
-    source: str = "digit"
-    id: int = field(default_factory=next_id)
+    def serve(self, model: Any) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -76,8 +67,57 @@ class DigitResult:
 
 
 @dataclass(frozen=True)
-class Failure:
-    request_id: int
-    source: str
-    message: str
-    detail: Any = None
+class PhotoRequest:
+    """Frame ``loaded`` (box in original pixels) and classify it with Inception v3."""
+
+    kind: ClassVar[ModelKind] = ModelKind.PHOTO
+    loaded: LoadedImage = field(repr=False)
+    framing: Framing
+    source: str = "photo"
+    id: int = field(default_factory=next_id)
+
+    def serve(self, model: Any) -> PhotoResult:
+        from inception_desktop.core.photo_input import network_input
+
+        framed = network_input(self.loaded, self.framing, model.input_shape[0])
+        return PhotoResult(self.id, framed, model.classify(framed.array, k=10))
+
+
+@dataclass(frozen=True)
+class CompareRequest:
+    """Classify ``loaded`` under every framing mode in one batch."""
+
+    kind: ClassVar[ModelKind] = ModelKind.PHOTO
+    loaded: LoadedImage = field(repr=False)
+    framing: Framing
+    source: str = "compare"
+    id: int = field(default_factory=next_id)
+
+    def serve(self, model: Any) -> CompareResult:
+        from inception_desktop.core.framing import MODES
+        from inception_desktop.core.photo_input import network_input
+
+        side = model.input_shape[0]
+        framed = [
+            network_input(self.loaded, replace(self.framing, mode=mode), side) for mode in MODES
+        ]
+        predictions = model.classify_batch([f.array for f in framed], k=1000)
+        return CompareResult(self.id, tuple(zip(framed, predictions, strict=True)))
+
+
+@dataclass(frozen=True)
+class DigitRequest:
+    """Normalise a canvas (uint8 grey, dark ink on white) and classify it with the MNIST model."""
+
+    kind: ClassVar[ModelKind] = ModelKind.DIGIT
+    canvas: np.ndarray = field(repr=False)
+    source: str = "digit"
+    id: int = field(default_factory=next_id)
+
+    def serve(self, model: Any) -> DigitResult:
+        from inception_desktop.core.digits import normalize_digit
+
+        steps = normalize_digit(self.canvas)
+        if steps is None:
+            return DigitResult(self.id, None, None)
+        return DigitResult(self.id, steps, model.classify(steps.input, k=10))

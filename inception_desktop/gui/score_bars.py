@@ -43,6 +43,10 @@ class ScoreBars(QWidget):
     def rows(self) -> list[tuple[str, float]]:
         return list(self._rows)
 
+    def moves(self) -> list[int | None]:
+        """The rank moves shown beside the rows (empty when none are)."""
+        return list(self._moves)
+
     def placeholder(self) -> str:
         return "" if self._rows else self._placeholder
 

@@ -1,8 +1,11 @@
-"""The status bar: model, device, last inference time, and a loading state."""
+"""The status bar: the current workspace's model, its runtime and device, its last inference time,
+and whether it is loading."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from inception_desktop.gui.channel import ModelState
 
 
 class StatusBar(QStatusBar):
@@ -20,17 +23,25 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.timing)
         self.addPermanentWidget(self.device)
         self.addPermanentWidget(self.busy)
+        self.busy.hide()
+        self._loading: str | None = None
+
+    def show_state(self, state: ModelState) -> None:
+        """Show a workspace's model (called when it changes, and when the workspace does)."""
+        self.set_model(state.name, state.device)
+        self.timing.setText(f"Inference: {state.ms:.1f} ms" if state.ms is not None else "")
+        self.set_loading(state.loading)
 
     def set_loading(self, message: str | None) -> None:
+        if message == self._loading:
+            return  # (another message shown meanwhile stays)
+        was_loading, self._loading = self._loading, message
         self.busy.setVisible(bool(message))
         if message:
             self.showMessage(message)
-        else:
+        elif was_loading:
             self.clearMessage()
 
     def set_model(self, name: str, device: str) -> None:
         self.model.setText(f"Model: {name}")
         self.device.setText(device)
-
-    def set_timing(self, ms: float) -> None:
-        self.timing.setText(f"Inference: {ms:.1f} ms")

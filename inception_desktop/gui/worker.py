@@ -1,10 +1,15 @@
 """The one inference worker: a QObject living on its own QThread that owns every model.
 
-The GUI thread calls :meth:`InferenceWorker.submit` (cheap, thread-safe): the request replaces
-any pending one from the same source ("latest wins") and the worker is woken through a queued
-signal. TensorFlow is imported and models are loaded here, on the worker thread, lazily. Every
-exception becomes a ``failed`` signal with a sentence a person understands; the worker keeps
-serving.
+A view calls :meth:`InferenceWorker.submit` (cheap, thread-safe, from the GUI thread): the request
+replaces any pending one from the same source ("latest wins"), the replaced one is announced by
+``superseded(id)`` so its sender can forget it, and the worker is woken through a queued signal.
+On the worker thread a request is served by its own ``serve(model)`` with the loaded model of its
+``kind``; the answer is ``finished(id, result)`` or ``failed(id, message)``. The worker knows no
+request type and routes nothing: each view listens for the ids it sent (see ``gui.channel``).
+
+TensorFlow is imported and models are loaded here, on the worker thread, lazily; readiness is
+reported per kind (``loading``, ``modelReady``, ``modelUnavailable``). Every exception becomes a
+sentence a person understands; the worker keeps serving.
 """
 
 from __future__ import annotations
@@ -17,39 +22,40 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from inception_desktop.gui.requests import (
-    CompareRequest,
-    CompareResult,
-    DigitRequest,
-    DigitResult,
-    Failure,
-    PhotoRequest,
-    PhotoResult,
-)
+from inception_desktop.gui.requests import ModelKind, Request
 
 log = logging.getLogger(__name__)
 
-PHOTO, DIGIT = "photo", "digit"
+PHOTO, DIGIT = ModelKind.PHOTO, ModelKind.DIGIT
 
 #: A model factory: called on the worker thread, returns an object with ``classify``,
 #: ``classify_batch``, ``name``, ``device`` and ``input_shape`` (a core Classifier, or a fake).
 Factory = Callable[[Any], Any]
 
+#: What the progress message calls each model while it loads.
+MODEL_NAMES = {PHOTO: "Inception v3", DIGIT: "MNIST model"}
 
-def default_factories(worker: InferenceWorker) -> dict[str, Factory]:
-    """The real models, on the worker's current runtime; slow steps are reported as loading."""
+
+def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factory]:
+    """The real models, on the worker's current runtime (TensorFlow's default without a worker);
+    slow steps are reported as loading."""
+
+    def runtime() -> str | None:
+        return worker.runtime if worker is not None else None
+
+    def stage(text: str) -> None:
+        if worker is not None:
+            worker.loading.emit(PHOTO, f"{text}…")
 
     def photo(path: Any) -> Any:
         from inception_desktop.core import inception
 
-        return inception.load_classifier(
-            path, worker.runtime, stage=lambda text: worker.loading.emit(PHOTO, f"{text}…")
-        )
+        return inception.load_classifier(path, runtime(), stage=stage)
 
     def digit(path: Any) -> Any:
         from inception_desktop.core.mnist.classifier import load_classifier
 
-        return load_classifier(path, worker.runtime)
+        return load_classifier(path, runtime())
 
     return {PHOTO: photo, DIGIT: digit}
 
@@ -59,14 +65,16 @@ class InferenceWorker(QObject):
 
     # kind, message: progress while TensorFlow and models load
     loading = Signal(str, str)
-    # kind, model name, device
+    # kind, model name, runtime and device
     modelReady = Signal(str, str, str)
     # kind, message (e.g. weights missing): the model is not available
     modelUnavailable = Signal(str, str)
-    photoResult = Signal(object)
-    digitResult = Signal(object)
-    compareResult = Signal(object)
-    failed = Signal(object)
+    # request id, result (whatever the request's serve returned)
+    finished = Signal(int, object)
+    # request id, a sentence for a person
+    failed = Signal(int, str)
+    # request id of a pending request replaced by a newer one from the same source
+    superseded = Signal(int)
     _wake = Signal()
     _load = Signal(str, object)
     _switch_runtime = Signal(str)
@@ -81,16 +89,19 @@ class InferenceWorker(QObject):
         self._models: dict[str, Any] = {}
         self._paths: dict[str, Any] = {}  # kind → the file its model was loaded from
         self._lock = threading.Lock()
-        self._pending: dict[str, Any] = {}
+        self._pending: dict[str, Request] = {}
         self._wake.connect(self._drain)
         self._load.connect(self._load_model)
         self._switch_runtime.connect(self._set_runtime)
 
     # --- called from the GUI thread -------------------------------------------------------
-    def submit(self, request: Any) -> None:
-        """Queue ``request``, replacing a pending one from the same source."""
+    def submit(self, request: Request) -> None:
+        """Queue ``request``, replacing (and announcing) a pending one from the same source."""
         with self._lock:
+            replaced = self._pending.get(request.source)
             self._pending[request.source] = request
+        if replaced is not None:
+            self.superseded.emit(replaced.id)
         self._wake.emit()
 
     def load(self, kind: str, path: Any = None) -> None:
@@ -113,14 +124,13 @@ class InferenceWorker(QObject):
 
     @Slot(str, object)
     def _load_model(self, kind: str, path: Any) -> None:
-        what = "Inception v3" if kind == PHOTO else "MNIST model"
-        self.loading.emit(kind, f"Loading {what}…")
+        self.loading.emit(kind, f"Loading {MODEL_NAMES.get(kind, kind)}…")
         started = time.perf_counter()
         try:
             model = self._factories[kind](path)
         except Exception as exc:
             log.info("loading %s failed: %s", kind, exc)
-            self.modelUnavailable.emit(kind, str(exc))
+            self.modelUnavailable.emit(kind, _sentence(exc))
             return
         self._models[kind] = model
         self._paths[kind] = path
@@ -134,56 +144,20 @@ class InferenceWorker(QObject):
     def _drain(self) -> None:
         while True:
             with self._lock:
-                ready = [s for s, r in self._pending.items() if self._kind_of(r) in self._models]
+                ready = [s for s, r in self._pending.items() if r.kind in self._models]
                 if not ready:
                     return
                 request = self._pending.pop(ready[0])
-            self._handle(request)
+            self._serve(request)
 
-    @staticmethod
-    def _kind_of(request: Any) -> str:
-        return DIGIT if isinstance(request, DigitRequest) else PHOTO
-
-    def _handle(self, request: Any) -> None:
+    def _serve(self, request: Request) -> None:
         try:
-            if isinstance(request, PhotoRequest):
-                self.photoResult.emit(self._photo(request))
-            elif isinstance(request, CompareRequest):
-                self.compareResult.emit(self._compare(request))
-            elif isinstance(request, DigitRequest):
-                self.digitResult.emit(self._digit(request))
+            result = request.serve(self._models[request.kind])
         except Exception as exc:
             log.warning("request %s failed: %s", request.id, exc, exc_info=True)
-            self.failed.emit(Failure(request.id, request.source, _sentence(exc)))
-
-    def _photo(self, request: PhotoRequest) -> PhotoResult:
-        from inception_desktop.core.photo_input import network_input
-
-        model = self._models[PHOTO]
-        framed = network_input(request.loaded, request.framing, model.input_shape[0])
-        return PhotoResult(request.id, framed, model.classify(framed.array, k=10))
-
-    def _compare(self, request: CompareRequest) -> CompareResult:
-        from dataclasses import replace
-
-        from inception_desktop.core.framing import MODES
-        from inception_desktop.core.photo_input import network_input
-
-        model = self._models[PHOTO]
-        framed = [
-            network_input(request.loaded, replace(request.framing, mode=mode), model.input_shape[0])
-            for mode in MODES
-        ]
-        predictions = model.classify_batch([f.array for f in framed], k=1000)
-        return CompareResult(request.id, tuple(zip(framed, predictions, strict=True)))
-
-    def _digit(self, request: DigitRequest) -> DigitResult:
-        from inception_desktop.core.digits import normalize_digit
-
-        steps = normalize_digit(request.canvas)
-        if steps is None:
-            return DigitResult(request.id, None, None)
-        return DigitResult(request.id, steps, self._models[DIGIT].classify(steps.input, k=10))
+            self.failed.emit(request.id, _sentence(exc))
+        else:
+            self.finished.emit(request.id, result)
 
 
 def _sentence(exc: BaseException) -> str:
