@@ -14,7 +14,7 @@ import numpy as np
 
 from inception_desktop.core.explain import ExplainError
 from inception_desktop.core.explain.mapping import Rect, to_photo, upsample
-from inception_desktop.core.explain.occlusion import DEFAULT_GRID, FILL, occlusion
+from inception_desktop.core.explain.occlusion import BATCH, DEFAULT_GRID, FILL, occlusion
 
 GRADCAM, OCCLUSION = "gradcam", "occlusion"
 METHODS = (GRADCAM, OCCLUSION)
@@ -52,7 +52,8 @@ class Explainer:
     """Explains a classifier's answers with one method.
 
     Grad-CAM needs a TensorFlow-runtime classifier (its Keras model); occlusion runs on any
-    runtime. ``fill`` is the occluding colour: pad grey for photos, black (0) for digits.
+    runtime. ``fill`` is the occluding colour: pad grey for photos, black (0) for digits;
+    ``batch_size`` trades occlusion's speed for memory (see :data:`.occlusion.BATCH`).
     """
 
     def __init__(
@@ -62,12 +63,14 @@ class Explainer:
         layer: str | None = None,
         grid: int = DEFAULT_GRID,
         fill: int | None = None,
+        batch_size: int = BATCH,
     ) -> None:
         if method not in METHODS:
             raise ExplainError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
         self.classifier = classifier
         self.method = method
         self.grid = grid
+        self.batch_size = batch_size
         self.fill = fill if fill is not None else (FILL if len(classifier.input_shape) == 3 else 0)
         self._cam = None
         if method == GRADCAM:
@@ -99,7 +102,7 @@ class Explainer:
             grid, index, score = result.cam, result.class_index, result.score
         else:
             occluded = occlusion(
-                self.classifier.predictor, array, class_index, self.grid, self.fill
+                self.classifier.predictor, array, class_index, self.grid, self.fill, self.batch_size
             )
             grid, index, score = occluded.heat, occluded.class_index, occluded.score
         content = content_rect or whole

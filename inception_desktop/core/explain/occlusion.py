@@ -18,6 +18,9 @@ from inception_desktop.core.explain import ExplainError
 DEFAULT_GRID = 8
 #: Pad grey: zero after Inception's [-1, 1] scaling, "nothing here".
 FILL = 128
+#: Inputs per runtime call. LiteRT on Inception v3 (2 cores): 65 inputs in one call take about
+#: 60% of the time of batches of 16, but hold ~600 MB more; 32 is the middle (~+290 MB).
+BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def occlusion(
     class_index: int | None = None,
     grid: int = DEFAULT_GRID,
     fill: int = FILL,
-    batch_size: int = 16,
+    batch_size: int = BATCH,
 ) -> OcclusionResult:
     """Occlusion sensitivity of ``predictor`` (anything with ``predict_batch``) on ``array``.
 
