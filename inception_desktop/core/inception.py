@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from inception_desktop.core import weights as weights_module
 from inception_desktop.core.errors import first_line
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from inception_desktop.core.tflite_export import StageCallback
 
 log = logging.getLogger(__name__)
+#: A runtime's model class (LiteRTModel): callers keep its own type, with its extra methods.
+_P = TypeVar("_P", bound="Predictor")
 
 INPUT_SIZE = 299
 INPUT_SHAPE = (INPUT_SIZE, INPUT_SIZE, 3)
@@ -158,8 +160,8 @@ def _litert_model(
     path: Path,
     md5: str | None,
     stage: StageCallback | None,
-    factory: Callable[[Path], Predictor],
-) -> Predictor:
+    factory: Callable[[Path], _P],
+) -> _P:
     converted = ensure_tflite(path, md5, stage)
     try:
         return factory(converted)
