@@ -444,6 +444,18 @@ def test_corrupt_idx_files_name_the_file_and_the_reason(tmp_path: Path, content,
     assert reason in str(info.value)
 
 
+def test_fuzz_finding_an_empty_dimension_beside_huge_ones(tmp_path: Path):
+    # Found by fuzz/fuzz_idx.py: 0 x 4294508549 x ... is 0 bytes, and numpy's reshape raised
+    # ValueError ("array is too big") for it instead of an empty array.
+    found = bytes.fromhex("000008050000000000fff9000500000000000000000501a5")
+    path = tmp_path / "found.idx"
+    path.write_bytes(found)
+    with pytest.raises(MnistDataError) as info:
+        read_idx(path)
+    assert str(info.value).startswith(f"{path}: header says 0x")
+    assert str(info.value).endswith(": an empty dimension, no data")
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
 def test_idx_reader_reads_regular_files_only(tmp_path: Path):
     fifo = tmp_path / "train-images-idx3-ubyte.gz"

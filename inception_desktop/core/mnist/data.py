@@ -63,7 +63,6 @@ _CHUNK = 1 << 20
 VALIDATION_SIZE = 5000
 
 
-
 class _Readable(Protocol):
     """What the IDX reader needs of a stream: a plain file or a gzip stream over one."""
 
@@ -141,8 +140,11 @@ def _parse_idx(
     if ndim == 0 or len(dims) < 4 * ndim:
         raise MnistDataError(f"{path}: truncated header")
     shape = struct.unpack(f">{ndim}I", dims)
+    dims_text = "x".join(map(str, shape))
+    if 0 in shape:  # numpy refuses such a shape when the other dimensions overflow its index
+        raise MnistDataError(f"{path}: header says {dims_text}: an empty dimension, no data")
     expected = math.prod(shape)  # exact: Python integers do not overflow
-    described = f"{'x'.join(map(str, shape))} = {expected} bytes of data"
+    described = f"{dims_text} = {expected} bytes of data"
     if 4 + 4 * ndim + expected > max_bytes:
         raise MnistDataError(
             f"{path}: header says {described}, more than the limit of {size_text(max_bytes)}"
