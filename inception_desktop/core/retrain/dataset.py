@@ -94,8 +94,11 @@ def scan(root: str | Path, classes: tuple[str, ...] | None = None) -> Dataset:
     """
     root = Path(root)
     if not root.is_dir():
-        raise RetrainError(f"{root}: not a folder (expected one subfolder per class)")
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        raise RetrainError(f"{_show(root)}: not a folder (expected one subfolder per class)")
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError as exc:
+        raise RetrainError(f"{_show(root)}: cannot be read ({exc.strerror or exc})") from None
     if classes is None and len(folders) < 2:
         found = ", ".join(p.name for p in folders) or "none"
         raise RetrainError(
@@ -115,7 +118,10 @@ def scan(root: str | Path, classes: tuple[str, ...] | None = None) -> Dataset:
     owner: dict[str, Sample] = {}
     for folder in folders:
         label = names.index(folder.name)
-        files = list_images(folder)
+        try:
+            files = list_images(folder)
+        except OSError as exc:
+            raise RetrainError(f"{_show(folder)}: cannot be read ({exc.strerror or exc})") from None
         if not files and classes is None:
             raise RetrainError(f"{_show(folder)}: the class '{folder.name}' has no images")
         for path in files:

@@ -61,7 +61,11 @@ def resolve_weights(weights: str | Path | None) -> tuple[Path, str]:
     if weights is None:
         path = weights_module.require()
         return path, weights_module.status().md5 or file_digest(path, "md5")
-    return Path(weights), file_digest(weights, "md5")
+    try:
+        return Path(weights), file_digest(weights, "md5")
+    except OSError as exc:
+        reason = "no such weights file" if not Path(weights).exists() else exc.strerror or str(exc)
+        raise weights_module.WeightsError(f"{weights}: {reason}") from None
 
 
 def load_feature_model(
@@ -79,13 +83,14 @@ def feature_model_for(path: Path, md5: str, runtime: str | None, stage: Any = No
     if runtimes.resolve(runtime) == runtimes.LITERT:
         from inception_desktop.core.litert import FEATURES, LiteRTModel
 
-        model = LiteRTModel(inception.ensure_tflite(path, md5, stage))
+        # The classifier's own loading: converted once per weights, a damaged conversion redone.
+        model = inception._litert_model(path, md5, stage, LiteRTModel)
         return FeatureModel(lambda b: model.run(b)[FEATURES], md5, model.runtime)
-    import keras
-
     from inception_desktop.core.compiled import CompiledModel
 
-    full = inception.build_model(path)
+    full = inception.build_model(path)  # imports TensorFlow quietly, then Keras
+    import keras
+
     pooled = keras.Model(full.inputs, full.get_layer(inception.FEATURES_LAYER).output)
     compiled = CompiledModel(pooled, inception.INPUT_SHAPE, np.uint8, inception.preprocess)
     return FeatureModel(lambda b: compiled.predict_batch(b, BATCH), md5, compiled.runtime)
