@@ -88,8 +88,11 @@ class GradCam:
             cam = tf.nn.relu(tf.reduce_sum(features * weights[:, None, None, :], axis=-1))[0]
             return cam, chosen, logits[0]
 
+        # No AutoGraph: ``explain`` has no Python control flow on tensors, and converting the
+        # model's code only costs tracing time (and warnings when a source file changed).
         self._explain = tf.function(
             explain,
+            autograph=False,
             input_signature=[
                 tf.TensorSpec((1, *self.input_shape), tf.as_dtype(self.dtype)),
                 tf.TensorSpec((), tf.int32),
