@@ -130,7 +130,7 @@ def test_retrain_learns_colour_and_texture_classes(trained):
     assert out["computed"] == 3 * PER_CLASS and out["cache_hits"] == 0
     err = trained["err"]
     assert "epoch 1/" in err and "validation loss" in err
-    assert "warning" not in err  # 12 photos a class, balanced: nothing to say
+    assert "warning" not in err and out["warnings"] == []  # 15 a class, balanced: no warning
 
 
 def test_model_card_and_report(trained, inception_weights):
@@ -232,6 +232,23 @@ def test_unreadable_photos_are_listed_and_skipped(
     assert result["skipped"][0]["error"]
     assert result["computed"] == 0 and result["train"] + result["validation"] == 3 * PER_CLASS
     assert "skipped" in err and "broken.png" in err
+
+
+def test_a_separate_validation_tree_replaces_the_split(
+    trained, shared_cache, inception_weights, tmp_path, capsys
+):
+    held = tmp_path / "held"
+    for kind in CLASSES:  # a subset of the same photos: their features are in the cache
+        (held / kind).mkdir(parents=True)
+        shutil.copyfile(trained["data"] / kind / "00.png", held / kind / "00.png")
+    code, out, err = run_cli(
+        capsys, "retrain", trained["data"], "--out", tmp_path / "m.keras",
+        "--weights", inception_weights, "--validation-dir", held, "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["train"] == 3 * PER_CLASS and result["validation"] == 3
+    assert result["computed"] == 0 and result["val_accuracy"] == 1.0
 
 
 def test_a_model_trained_on_other_weights_is_refused(trained, tmp_path, capsys):

@@ -85,7 +85,8 @@ def _retrain(args: argparse.Namespace) -> int:
         atomic.check_output_file(labels_path(args.export_tflite))
     data = dataset.scan(args.data_dir)
     held = dataset.scan(args.validation_dir, data.classes) if args.validation_dir else None
-    for line in data.warnings():
+    warnings = data.warnings()
+    for line in warnings:
         err(f"warning: {line}")
     weights_path, md5 = resolve_weights(args.weights)
     model = feature_model_for(weights_path, md5, args.runtime, stage=lambda t: err(f"{t}…"))
@@ -159,6 +160,7 @@ def _retrain(args: argparse.Namespace) -> int:
         "per_class": summary["per_class"],
         "skipped": [{**json_path(e["path"]), "error": e["error"]} for e in skipped],
         "model": str(args.out),
+        "warnings": warnings,
         **counts,
     }
     if exported:

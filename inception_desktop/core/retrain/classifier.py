@@ -34,7 +34,8 @@ class RetrainedPredictor:
         self.runtime = features.runtime
 
     def predict(self, array: np.ndarray) -> np.ndarray:
-        return self.predict_batch(np.asarray(array)[None])[0]
+        scores: np.ndarray = self.predict_batch(np.asarray(array)[None])[0]
+        return scores
 
     def predict_batch(self, arrays: np.ndarray, batch_size: int = 16) -> np.ndarray:
         arrays = np.asarray(arrays)

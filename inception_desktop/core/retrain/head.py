@@ -92,7 +92,7 @@ def train(
     )
     callbacks: list[Any] = [stop]
     if on_epoch:
-        callbacks.append(_EpochLines(on_epoch, epochs))
+        callbacks.append(_epoch_lines(on_epoch, epochs))
     history = model.fit(
         x_train,
         y_train,
@@ -111,19 +111,29 @@ def train(
     )
 
 
-def _EpochLines(on_epoch: EpochCallback, epochs: int) -> Any:  # noqa: N802 - a class factory
+class _EpochLines:
+    """One line per epoch; made a ``keras.callbacks.Callback`` by :func:`_epoch_lines` when a
+    run starts, so that importing this module imports no Keras."""
+
+    def __init__(self, on_epoch: EpochCallback, epochs: int) -> None:
+        super().__init__()
+        self.on_epoch = on_epoch
+        self.epochs = epochs
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        logs = logs or {}
+        self.on_epoch(
+            f"epoch {epoch + 1}/{self.epochs}: loss {logs.get('loss', 0):.4f} "
+            f"accuracy {logs.get('accuracy', 0):.2%} · validation loss "
+            f"{logs.get('val_loss', 0):.4f} accuracy {logs.get('val_accuracy', 0):.2%}"
+        )
+
+
+def _epoch_lines(on_epoch: EpochCallback, epochs: int) -> Any:
     import keras
 
-    class EpochLines(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            logs = logs or {}
-            on_epoch(
-                f"epoch {epoch + 1}/{epochs}: loss {logs.get('loss', 0):.4f} "
-                f"accuracy {logs.get('accuracy', 0):.2%} · validation loss "
-                f"{logs.get('val_loss', 0):.4f} accuracy {logs.get('val_accuracy', 0):.2%}"
-            )
-
-    return EpochLines()
+    callback = type("EpochLines", (_EpochLines, keras.callbacks.Callback), {})
+    return callback(on_epoch, epochs)
 
 
 @dataclass(frozen=True)
@@ -177,4 +187,5 @@ class HeadWeights:
                 x = np.maximum(x, 0.0)
         x = x - x.max(axis=1, keepdims=True)
         e = np.exp(x)
-        return e / e.sum(axis=1, keepdims=True)
+        scores: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        return scores

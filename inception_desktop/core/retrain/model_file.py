@@ -67,7 +67,7 @@ def save(model: Any, path: str | Path, metadata: dict[str, Any]) -> Path:
     from inception_desktop.core.mnist.model_file import METADATA_MEMBER
 
     arrays = io.BytesIO()
-    np.savez(arrays, **HeadWeights.from_model(model).arrays())
+    np.savez(arrays, **HeadWeights.from_model(model).arrays())  # type: ignore[arg-type]
     card = json.dumps({**metadata, "kind": KIND, "format": FORMAT}, indent=2, sort_keys=True)
     path = Path(path)
     with atomic_path(path) as tmp:

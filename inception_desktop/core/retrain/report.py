@@ -43,11 +43,11 @@ def summarise(
         "misclassified": [
             {
                 "path": str(paths[i]),
-                "true": classes[labels[i]],
-                "predicted": classes[predicted[i]],
+                "true": classes[int(labels[i])],
+                "predicted": classes[int(predicted[i])],
                 "score": float(scores[i, predicted[i]]),
             }
-            for i in wrong
+            for i in map(int, wrong)
         ],
     }
 
