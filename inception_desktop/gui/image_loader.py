@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ DISPLAY_DRAFT = PHOTO_DRAFT
 KEPT_SIDE = 2048
 #: Thumbnails are made at the strip's size on the pool thread: the GUI thread only shows them.
 THUMB_SIDE = THUMB
+
+#: A folder's photos are sent to the GUI thread together, at most this often.
+BATCH_MS = 15
 
 _serial = itertools.count(1)
 
@@ -129,7 +133,10 @@ class ImageLoader(QObject):
     # lambdas, which would run on the pool thread), so Qt queues them onto the GUI thread.
     @Slot(object)
     def _arrived(self, item: object) -> None:
-        if isinstance(item, Photo):
+        if isinstance(item, list):  # a folder's batch
+            for each in item:
+                self._arrived(each)
+        elif isinstance(item, Photo):
             self.loaded.emit(item)
         elif isinstance(item, _Problem):
             self.failed.emit(item.source, item.message)
@@ -196,8 +203,22 @@ def _from_path(job: Job, path: str, order: tuple[int, ...]) -> Iterator[object]:
         return
     if not found:
         yield _EmptyFolder(path)
-    for i, child in enumerate(found):
-        yield _from_file(child, (*order, i))
+    yield from _batches(_from_file(child, (*order, i)) for i, child in enumerate(found))
+
+
+def _batches(items: Iterator[object]) -> Iterator[list[object]]:
+    """``items`` in lists, one every :data:`BATCH_MS`: one signal and one turn of the GUI
+    thread's loop per batch, not per photo (cancelling waits for the batch under way)."""
+    batch: list[object] = []
+    due = time.perf_counter() + BATCH_MS / 1000
+    for item in items:
+        batch.append(item)
+        if time.perf_counter() >= due:
+            yield batch
+            batch = []
+            due = time.perf_counter() + BATCH_MS / 1000
+    if batch:
+        yield batch
 
 
 def _from_qimage(image: QImage, source: str, order: tuple[int, ...]) -> Iterator[object]:

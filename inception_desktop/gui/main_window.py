@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import (
@@ -31,6 +32,9 @@ from inception_desktop.gui.status_bar import StatusBar
 from inception_desktop.gui.worker import Factory, WorkerThread
 
 log = logging.getLogger(__name__)
+
+#: A workspace: a widget with ``TITLE``, ``message``, ``model`` (a ModelWatch), ``start_model``.
+W = TypeVar("W", PhotoWorkspace, DigitWorkspace)
 
 PHOTO_TAB, DIGIT_TAB = 0, 1
 RUNTIME_CHOICES = (
@@ -72,7 +76,7 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # --- construction ----------------------------------------------------------------------
-    def _add(self, workspace):
+    def _add(self, workspace: W) -> W:
         """A workspace as a tab: its messages go to the banner, its model to the status bar."""
         self.tabs.addTab(workspace, workspace.TITLE)
         workspace.message.connect(self.banner.show_message)
