@@ -448,6 +448,7 @@ def test_explain_command_on_a_photo(tmp_path: Path, capsys, monkeypatch, incepti
             "200,0,200,240",
             "--class",
             "tabby",
+            "--sweep",
             "--out",
             str(out),
             "--json",
@@ -461,5 +462,11 @@ def test_explain_command_on_a_photo(tmp_path: Path, capsys, monkeypatch, incepti
     assert Image.open(entry["files"]["input"]).size == (299, 299)
     overlay = np.asarray(Image.open(entry["files"]["overlay"]))
     assert overlay.shape == (PHOTO_H, PHOTO_W, 3)
+    sweep = entry["sweep"]
+    assert len(sweep["framings"]) >= 20
+    reference = sweep["class"]["index"]
+    for framing in sweep["framings"]:
+        assert framing["flips"] == (framing["top"]["index"] != reference)
+        assert 0.0 <= framing["score"] <= framing["top"]["score"] + 1e-6
     code, _ = _cli(["explain", str(photo), "--class", "no such thing", "--out", str(out)], capsys)
     assert code == 2

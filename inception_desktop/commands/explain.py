@@ -228,7 +228,7 @@ def _explain_one(
 def _sweep(classifier: Any, loaded: Any, framing: Any) -> dict[str, Any]:
     from inception_desktop.core.explain.sweep import sweep
 
-    result = sweep(classifier, loaded, framing)
+    result = sweep(classifier, loaded, framing, classifier.input_shape[0])
     labels = classifier.labels
     return {
         "class": {"index": result.reference_index, "label": labels[result.reference_index]},

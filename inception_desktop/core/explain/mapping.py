@@ -42,7 +42,8 @@ def sample(grid: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
     fx_row = fx[None, :]
     upper = top[:, x0] * (1 - fx_row) + top[:, x1] * fx_row
     lower = bottom[:, x0] * (1 - fx_row) + bottom[:, x1] * fx_row
-    return upper * (1 - fy[:, None]) + lower * fy[:, None]
+    out: np.ndarray = upper * (1 - fy[:, None]) + lower * fy[:, None]
+    return out
 
 
 def upsample(grid: np.ndarray, height: int, width: int | None = None) -> np.ndarray:
