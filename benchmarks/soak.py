@@ -261,6 +261,17 @@ def forget_fake_inputs(window) -> None:
             seen.clear()
 
 
+def quiet(window=None) -> None:
+    """Events delivered, every request sent answered (nothing in flight holds references), and
+    garbage collected: the state two measurements of ``None``'s count are compared between."""
+    settle()
+    if window is not None:
+        views = (window.photo, window.digit)
+        spin_until(lambda: all(view.channel.waiting() == 0 for view in views))
+        settle()
+    gc.collect()
+
+
 def phase(
     name: str, count: int, step: Callable[[int], None], beat: Heartbeat, window=None
 ) -> Phase:
@@ -269,8 +280,7 @@ def phase(
         step(i)
     if window is not None:
         forget_fake_inputs(window)
-    settle()
-    gc.collect()
+    quiet(window)
     refs, rss = sys.getrefcount(None), rss_bytes()
     beat.start()
     started = time.perf_counter()
@@ -281,8 +291,7 @@ def phase(
             forget_fake_inputs(window)
     seconds = time.perf_counter() - started
     worst = beat.stop()
-    settle()
-    gc.collect()
+    quiet(window)
     return Phase(name, count, refs, sys.getrefcount(None), rss, rss_bytes(), worst, seconds)
 
 
