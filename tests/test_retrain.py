@@ -153,16 +153,38 @@ def test_model_card_and_report(trained, inception_weights):
             assert picture.width > 100 and picture.height > 50
 
 
-def test_numpy_head_computes_what_the_keras_head_computes(trained):
+def _near_training(head, rng: np.random.Generator, n: int = 6) -> np.ndarray:
+    """Features spread like the training features (random ones would saturate the softmax)."""
+    spread = np.sqrt(head.variance) * rng.normal(0, 1.5, (n, head.mean.size))
+    return (head.mean + spread).astype(np.float32)
+
+
+def _assert_same_scores(path: Path, rng: np.random.Generator) -> None:
     import keras
 
     from inception_desktop.core.retrain.model_file import load
 
-    served = load(trained["model"])
-    keras_head = keras.saving.load_model(trained["model"], compile=False, safe_mode=True)
-    features = np.random.default_rng(0).normal(0, 0.002, (5, 2048)).astype(np.float32)
+    served = load(path)
+    keras_head = keras.saving.load_model(path, compile=False, safe_mode=True)
+    features = _near_training(served.head, rng)
     expected = np.asarray(keras_head(features, training=False))
+    assert 0.01 < expected.max(axis=1).min() < 0.999  # not all saturated: a real comparison
     np.testing.assert_allclose(served.head.scores(features), expected, rtol=1e-4, atol=1e-6)
+
+
+def test_numpy_head_computes_what_the_keras_head_computes(trained, tmp_path):
+    from inception_desktop.core.retrain import head, model_file
+
+    rng = np.random.default_rng(0)
+    _assert_same_scores(trained["model"], rng)
+    labels = np.arange(60) % 3
+    features = (rng.normal(0, 0.002, (3, 2048))[labels] + rng.normal(0, 0.002, (60, 2048))).astype(
+        np.float32
+    )
+    hidden = head.train(features, labels, features[:9], labels[:9], 3, epochs=3, hidden=16)
+    model_file.save(hidden.model, tmp_path / "hidden.keras", {"classes": ["a", "b", "c"]})
+    assert len(model_file.load(tmp_path / "hidden.keras").head.kernels) == 2
+    _assert_same_scores(tmp_path / "hidden.keras", rng)
 
 
 def test_second_run_reads_the_cache_and_recomputes_a_corrupt_entry(
