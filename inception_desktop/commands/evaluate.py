@@ -16,7 +16,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description=__doc__,
     )
     p.add_argument("model", help="'mnist' (the shipped model) or a .keras file")
-    p.add_argument("--data", type=Path, help="directory with the four MNIST IDX files")
+    p.add_argument(
+        "--data",
+        type=Path,
+        help="directory with the four MNIST IDX files; for a retrained model, one folder per class",
+    )
     p.add_argument(
         "--report",
         type=Path,
