@@ -148,7 +148,7 @@ def load_classifier(
     if chosen == runtimes.LITERT:
         from inception_desktop.core.litert import LiteRTModel
 
-        predictor: Predictor = _litert_model(path, md5, stage, LiteRTModel)
+        predictor: Predictor = litert_model(path, md5, stage, LiteRTModel)
     else:
         from inception_desktop.core.compiled import CompiledModel
 
@@ -156,12 +156,14 @@ def load_classifier(
     return Classifier(NAME, predictor, imagenet_labels(), predictor.runtime)
 
 
-def _litert_model(
+def litert_model(
     path: Path,
     md5: str | None,
     stage: StageCallback | None,
     factory: Callable[[Path], _P],
 ) -> _P:
+    """``factory`` (e.g. :class:`~.litert.LiteRTModel`) on the weights' conversion, converting
+    first when missing; a conversion the runtime refuses as damaged is made again, once."""
     converted = ensure_tflite(path, md5, stage)
     try:
         return factory(converted)

@@ -84,7 +84,7 @@ def feature_model_for(path: Path, md5: str, runtime: str | None, stage: Any = No
         from inception_desktop.core.litert import FEATURES, LiteRTModel
 
         # The classifier's own loading: converted once per weights, a damaged conversion redone.
-        model = inception._litert_model(path, md5, stage, LiteRTModel)
+        model = inception.litert_model(path, md5, stage, LiteRTModel)
         return FeatureModel(lambda b: model.run(b)[FEATURES], md5, model.runtime)
     from inception_desktop.core.compiled import CompiledModel
 
