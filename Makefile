@@ -24,7 +24,7 @@ run: $(VENV)/.run-stamp
 	$(BIN)/inception-desktop
 
 test: $(VENV)/.test-stamp
-	$(BIN)/ruff check inception_desktop tests benchmarks packaging
+	$(BIN)/ruff check inception_desktop tests benchmarks packaging fuzz
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest
