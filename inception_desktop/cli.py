@@ -1,4 +1,5 @@
-"""Command line: ``classify``, ``train``, ``evaluate``, ``weights`` and ``gui`` (the default).
+"""Command line: ``classify``, ``explain``, ``retrain``, ``train``, ``evaluate``, ``weights`` and
+``gui`` (the default).
 
 Each command lives in ``inception_desktop.commands`` and imports TensorFlow only when it runs, so
 ``--help`` and argument errors answer at once.
