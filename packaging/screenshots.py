@@ -64,7 +64,7 @@ def main(out: Path) -> int:
     window.resize(1280, 760)
     window.show()
     window.start_models()
-    wait(lambda: "digit" in window._names)
+    wait(lambda: window.digit.model.state.ready)
     window.grab().save(str(out / "weights-missing.png"))
 
     random_weights = not weights.status().present
@@ -86,7 +86,7 @@ def main(out: Path) -> int:
         os.environ[weights.MD5_ENV] = file_digest(random_file)
         weights.import_file(random_file)
         window.worker.load("photo")
-    wait(lambda: "photo" in window._names)
+    wait(lambda: window.photo.model.state.ready)
     if random_weights:
         window.setWindowTitle(
             "Inception Desktop — test weights (random values, labels meaningless)"
@@ -105,11 +105,11 @@ def main(out: Path) -> int:
     window.grab().save(str(out / "photo.png"))
 
     window.photo.compare()
-    wait(lambda: window.compare_dialog is not None)
-    window.compare_dialog.resize(1100, 560)
+    wait(lambda: window.photo.compare_dialog is not None)
+    window.photo.compare_dialog.resize(1100, 560)
     wait(lambda: True)
-    window.compare_dialog.grab().save(str(out / "compare.png"))
-    window.compare_dialog.close()
+    window.photo.compare_dialog.grab().save(str(out / "compare.png"))
+    window.photo.compare_dialog.close()
 
     window.tabs.setCurrentIndex(1)
     from tests.gui_helpers import drag, polyline

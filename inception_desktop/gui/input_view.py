@@ -40,7 +40,7 @@ class InputView(QWidget):
     ) -> None:
         """Show ``array``; ``content`` marks the image part (the rest is padding)."""
         self._array = None if array is None else np.array(array, dtype=np.uint8)
-        self._image = None if array is None else array_to_qimage(self._array)
+        self._image = None if self._array is None else array_to_qimage(self._array)
         self._content = content
         self.update()
 

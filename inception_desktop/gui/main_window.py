@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.worker = self.worker_thread.worker
         self.banner = Banner()
         self.tabs = QTabWidget()
+        self._workspaces: list[PhotoWorkspace | DigitWorkspace] = []  # in tab order
         self.photo = self._add(PhotoWorkspace(self.worker))
         self.digit = self._add(DigitWorkspace(self.worker))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
     def _add(self, workspace: W) -> W:
         """A workspace as a tab: its messages go to the banner, its model to the status bar."""
         self.tabs.addTab(workspace, workspace.TITLE)
+        self._workspaces.append(workspace)
         workspace.message.connect(self.banner.show_message)
         workspace.model.changed.connect(self._update_status)
         return workspace
@@ -257,7 +259,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        self.status.show_state(self.tabs.currentWidget().model.state)
+        self.status.show_state(self._workspaces[self.tabs.currentIndex()].model.state)
 
     # --- shutdown --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

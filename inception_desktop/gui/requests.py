@@ -38,8 +38,12 @@ class Request(Protocol):
     """What the worker needs of a request (see the module docstring)."""
 
     kind: ClassVar[ModelKind]
-    source: str
-    id: int
+
+    @property
+    def source(self) -> str: ...  # latest wins among pending requests of one source
+
+    @property
+    def id(self) -> int: ...
 
     def serve(self, model: Any) -> Any: ...
 

@@ -47,7 +47,9 @@ class Settings:
         value = self.qs.value("photo/recent", [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in value or []]
+        if not isinstance(value, list):
+            return []  # QSettings gives back whatever a damaged file holds
+        return [str(v) for v in value]
 
     def add_recent(self, path: str) -> list[str]:
         recent = [path] + [p for p in self.recent_files() if p != path]

@@ -33,7 +33,7 @@ PHOTO, DIGIT = ModelKind.PHOTO, ModelKind.DIGIT
 Factory = Callable[[Any], Any]
 
 #: What the progress message calls each model while it loads.
-MODEL_NAMES = {PHOTO: "Inception v3", DIGIT: "MNIST model"}
+MODEL_NAMES: dict[str, str] = {PHOTO: "Inception v3", DIGIT: "MNIST model"}
 
 
 def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factory]:
