@@ -22,12 +22,12 @@ def median_ms(fn: Callable[[], object], repeats: int = 20, warmup: int = 3) -> f
 
 def inception_weights() -> tuple[Path, str]:
     """The installed official weights, or weights with fixed random values (same cost)."""
-    from inception_desktop.core import weights
+    from inception_desktop.core.store import weights
 
     status = weights.status()
     if status.present:
         return status.path, "installed weights"
-    from inception_desktop.core.inception import make_random_weights
+    from inception_desktop.core.models.inception import make_random_weights
 
     path = Path(tempfile.mkdtemp(prefix="bench-")) / "random.h5"
     return make_random_weights(path), "random test weights (same network, same cost)"

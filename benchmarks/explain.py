@@ -52,12 +52,12 @@ def main() -> None:
     from _common import median_ms
     from runtimes import CACHE, install_weights, photo_file
 
-    from inception_desktop.core import inception
     from inception_desktop.core.explain import occlusion as occlusion_module
     from inception_desktop.core.explain.explainer import Explainer
     from inception_desktop.core.explain.mapping import digit_rects
-    from inception_desktop.core.framing import Framing
-    from inception_desktop.core.photo_input import load_photo, network_input
+    from inception_desktop.core.models import inception
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.photo.prepare import load_photo, network_input
 
     print(f"cores: {len(os.sched_getaffinity(0))}; cache: {CACHE}")
     weights = install_weights()
@@ -106,8 +106,8 @@ def main() -> None:
 
     from PIL import Image, ImageDraw
 
-    from inception_desktop.core.digits import normalize_digit
-    from inception_desktop.core.mnist.classifier import load_classifier
+    from inception_desktop.core.digit.normalize import normalize_digit
+    from inception_desktop.core.models.mnist import load_classifier
 
     canvas = Image.new("L", (280, 280), 0)
     ImageDraw.Draw(canvas).line([(60, 50), (210, 50), (120, 240)], fill=255, width=22)

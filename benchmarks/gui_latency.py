@@ -86,8 +86,8 @@ def main() -> None:
     from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from inception_desktop.core import weights
-    from inception_desktop.core.download import file_digest
+    from inception_desktop.core.store import weights
+    from inception_desktop.core.store.download import file_digest
 
     path, what = inception_weights()
     os.environ["INCEPTION_DESKTOP_CACHE"] = tempfile.mkdtemp()

@@ -26,8 +26,8 @@ def compare(name: str, classifier, x: np.ndarray, model_input: np.ndarray) -> No
 
 
 def main() -> None:
-    from inception_desktop.core import inception
-    from inception_desktop.core.mnist.classifier import load_classifier
+    from inception_desktop.core.models import inception
+    from inception_desktop.core.models.mnist import load_classifier
 
     path, what = inception_weights()
     rng = np.random.default_rng(0)

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inception_desktop.core.mnist.architectures import ARCHITECTURES  # noqa: E402
-from inception_desktop.core.mnist.model_file import read_metadata  # noqa: E402
+from inception_desktop.core.models.mnist_file import read_metadata  # noqa: E402
+from inception_desktop.core.training.mnist.architectures import ARCHITECTURES  # noqa: E402
 
 DEFAULT_EPOCHS = {"nielsen": 3, "inception_modules": 2, "vgg32": 1}
 

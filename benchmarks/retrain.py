@@ -45,12 +45,12 @@ def _photos(folder: Path, count: int) -> list[Path]:
 def extraction(weights: Path, count: int) -> None:
     import numpy as np
 
-    from inception_desktop.core.download import file_digest
-    from inception_desktop.core.framing import Framing
-    from inception_desktop.core.photo_input import load_photo, network_input
-    from inception_desktop.core.retrain.cache import FeatureCache
-    from inception_desktop.core.retrain.dataset import Sample
-    from inception_desktop.core.retrain.features import BATCH, extract, feature_model_for
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.photo.prepare import load_photo, network_input
+    from inception_desktop.core.store.download import file_digest
+    from inception_desktop.core.training.retrain.cache import FeatureCache
+    from inception_desktop.core.training.retrain.dataset import Sample
+    from inception_desktop.core.training.retrain.features import BATCH, extract, feature_model_for
 
     md5 = file_digest(weights, "md5")
     model = feature_model_for(weights, md5, "litert")
@@ -84,8 +84,8 @@ def extraction(weights: Path, count: int) -> None:
 def head_training(n: int = 1000, classes: int = 5) -> None:
     import numpy as np
 
-    from inception_desktop.core.retrain.dataset import split
-    from inception_desktop.core.retrain.head import train
+    from inception_desktop.core.training.retrain.dataset import split
+    from inception_desktop.core.training.retrain.head import train
 
     rng = np.random.default_rng(0)
     labels = rng.integers(0, classes, n)

@@ -95,8 +95,9 @@ def bench_env() -> dict[str, str]:
 def install_weights() -> Path:
     """Random weights installed (and converted) in the benchmark's cache, once."""
     os.environ["INCEPTION_DESKTOP_CACHE"] = str(CACHE)
-    from inception_desktop.core import inception, weights
-    from inception_desktop.core.download import file_digest
+    from inception_desktop.core.models import inception
+    from inception_desktop.core.store import weights
+    from inception_desktop.core.store.download import file_digest
 
     if not weights.status().present:
         source = inception.make_random_weights(Path(tempfile.mkdtemp()) / "random.h5")
@@ -161,7 +162,7 @@ def warm_and_folder(folder: Path, repeats: int) -> None:
     from _common import median_ms
 
     from inception_desktop.cli import main as cli_main
-    from inception_desktop.core import inception
+    from inception_desktop.core.models import inception
 
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (299, 299, 3), dtype=np.uint8)

@@ -22,7 +22,7 @@ with HookManager({"inception_desktop"}, set(), True, trace_dataflow=False):
     import numpy as np
     from PIL import Image
 
-    from inception_desktop.core.digits import FIELD, normalize_digit
+    from inception_desktop.core.digit.normalize import FIELD, normalize_digit
 
 LAYOUTS = ("L", "RGB", "RGBA", "image-L", "image-RGBA", "image-P")
 

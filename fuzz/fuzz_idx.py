@@ -15,7 +15,7 @@ import tempfile
 import atheris
 
 with atheris.instrument_imports(include=["inception_desktop"]):
-    from inception_desktop.core.mnist.data import MnistDataError, read_idx
+    from inception_desktop.core.training.mnist.data import MnistDataError, read_idx
 
 MAX_BYTES = 1_000_000
 _SCRATCH = os.path.join(tempfile.mkdtemp(prefix="fuzz-idx-"), "input.idx")

@@ -28,8 +28,8 @@ with atheris.instrument_imports(include=["inception_desktop", "PIL"]):
         WebPImagePlugin,
     )
 
-    from inception_desktop.core.framing import MODES, Box, Framing, FramingError, frame
-    from inception_desktop.core.images import ImageLoadError, load_image_bytes
+    from inception_desktop.core.photo.framing import MODES, Box, Framing, FramingError, frame
+    from inception_desktop.core.photo.images import ImageLoadError, load_image_bytes
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from _common import note_wrapped

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inception_desktop.core.mnist.classifier import INPUT_SHAPE, serving_model
-from inception_desktop.core.mnist.model_file import load_model
+from inception_desktop.core.models.mnist import INPUT_SHAPE, serving_model
+from inception_desktop.core.models.mnist_file import load_model
+from inception_desktop.core.models.tflite_export import export_tflite
 from inception_desktop.core.quiet import import_tensorflow
-from inception_desktop.core.tflite_export import export_tflite
 
 MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
 

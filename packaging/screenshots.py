@@ -34,8 +34,8 @@ def main(out: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="inception-desktop-shots-"))
-    from inception_desktop.core import weights
-    from inception_desktop.core.download import file_digest
+    from inception_desktop.core.store import weights
+    from inception_desktop.core.store.download import file_digest
 
     if not weights.status().present:
         os.environ["INCEPTION_DESKTOP_CACHE"] = str(tmp / "cache")
@@ -77,7 +77,7 @@ def main(out: Path) -> int:
             [
                 sys.executable,
                 "-c",
-                "import sys; from inception_desktop.core.inception "
+                "import sys; from inception_desktop.core.models.inception "
                 "import make_random_weights as m; m(sys.argv[1])",
                 str(random_file),
             ],
@@ -96,7 +96,7 @@ def main(out: Path) -> int:
     window.photo.view.set_box(None)
     window.photo.set_mode("pad")
     wait(lambda: window.photo.result.framed.framing.mode == "pad")
-    from inception_desktop.core.framing import Box
+    from inception_desktop.core.photo.framing import Box
 
     box = Box(120, 80, 300, 260)
     window.photo.view.set_box(box)

@@ -53,7 +53,7 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def inception_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A weights file in the official legacy-H5 layout with fixed random values (built once)."""
-    from inception_desktop.core.inception import make_random_weights
+    from inception_desktop.core.models.inception import make_random_weights
 
     return make_random_weights(tmp_path_factory.mktemp("weights") / "test_inception_v3.h5", seed=0)
 
@@ -61,7 +61,7 @@ def inception_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def inception_classifier(inception_weights: Path):
     """The real classifier on the test weights and the TensorFlow runtime, traced once."""
-    from inception_desktop.core import inception
+    from inception_desktop.core.models import inception
 
     return inception.load_classifier(inception_weights, runtime="tensorflow")
 
@@ -69,7 +69,7 @@ def inception_classifier(inception_weights: Path):
 @pytest.fixture(scope="session")
 def inception_tflite(inception_weights: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test weights converted for LiteRT through the real path, once for the session."""
-    from inception_desktop.core import inception
+    from inception_desktop.core.models import inception
 
     cache = tmp_path_factory.mktemp("litert-cache")
     previous = os.environ.get("INCEPTION_DESKTOP_CACHE")
@@ -89,7 +89,7 @@ def converted_inception(inception_tflite: Path, isolated_cache: Path) -> Path:
     loading the test weights on LiteRT does not convert them again."""
     import shutil
 
-    from inception_desktop.core import inception
+    from inception_desktop.core.models import inception
 
     target = inception.tflite_path(inception_tflite.stem.removeprefix(inception.TFLITE_PREFIX))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,10 +111,10 @@ def _conversion_beside_test_weights(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(scope="session")
 def litert_classifier(inception_tflite: Path):
     """The real classifier on the test weights and LiteRT (from the session's conversion)."""
-    from inception_desktop.core.classifier import Classifier
-    from inception_desktop.core.inception import NAME
-    from inception_desktop.core.labels import imagenet_labels
-    from inception_desktop.core.litert import LiteRTModel
+    from inception_desktop.core.models.classifier import Classifier
+    from inception_desktop.core.models.inception import NAME
+    from inception_desktop.core.models.labels import imagenet_labels
+    from inception_desktop.core.models.litert import LiteRTModel
 
     model = LiteRTModel(inception_tflite)
     return Classifier(NAME, model, imagenet_labels(), model.runtime)
@@ -129,7 +129,7 @@ def mnist_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def mnist_splits(mnist_dir: Path):
-    from inception_desktop.core.mnist import data
+    from inception_desktop.core.training.mnist import data
 
     return data.load(mnist_dir, allow_download=False)
 

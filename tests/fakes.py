@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from inception_desktop.core.prediction import Prediction, top_k
+from inception_desktop.core.models.prediction import Prediction, top_k
 
 
 class FakeClassifier:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inception_desktop.core.mnist import architectures
+from inception_desktop.core.training.mnist import architectures
 
 
 @pytest.mark.parametrize("name", list(architectures.ARCHITECTURES))

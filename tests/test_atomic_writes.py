@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from inception_desktop.core import atomic
-from inception_desktop.core.atomic import WriteError
+from inception_desktop.core.store import atomic
+from inception_desktop.core.store.atomic import WriteError
 
 
 @contextmanager
@@ -141,7 +141,7 @@ _KILLED_WRITER = textwrap.dedent(
     """
     import sys, keras
     from pathlib import Path
-    from inception_desktop.core.mnist import training
+    from inception_desktop.core.training.mnist import training
 
     out = Path(sys.argv[1])
     model = keras.Sequential([keras.Input((2048,)), keras.layers.Dense(8192)])  # 64 MB
@@ -160,7 +160,7 @@ def test_sigkill_during_a_checkpoint_write_leaves_the_good_checkpoint_whole(tmp_
     the proof that it was mid-write); the good checkpoint from before must still load."""
     import keras
 
-    from inception_desktop.core.mnist import training
+    from inception_desktop.core.training.mnist import training
 
     out = tmp_path / "m.keras"
     resume_model, resume_state, _ = training.checkpoint_paths(out)

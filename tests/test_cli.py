@@ -229,8 +229,8 @@ def test_a_bug_is_reported_as_a_bug(monkeypatch, capsys):
 
 def test_importing_the_cli_does_not_import_tensorflow_or_qt(tmp_path):
     code = (
-        "import sys, inception_desktop.cli, inception_desktop.core.images, "
-        "inception_desktop.core.framing, inception_desktop.core.digits; "
+        "import sys, inception_desktop.cli, inception_desktop.core.photo.images, "
+        "inception_desktop.core.photo.framing, inception_desktop.core.digit.normalize; "
         "print(sorted(m for m in ('tensorflow', 'keras', 'PySide6') if m in sys.modules))"
     )
     result = subprocess.run(
@@ -241,7 +241,7 @@ def test_importing_the_cli_does_not_import_tensorflow_or_qt(tmp_path):
 
 def test_the_cli_framing_choices_are_the_cores():
     from inception_desktop.cli import build_parser
-    from inception_desktop.core import framing
+    from inception_desktop.core.photo import framing
 
     classify = build_parser()._subparsers._group_actions[0].choices["classify"]
     (action,) = [a for a in classify._actions if a.dest == "framing"]
@@ -368,7 +368,7 @@ def test_window_and_cli_give_the_same_network_input(
     import numpy as np
     from PIL import Image
 
-    from inception_desktop.core.framing import Box
+    from inception_desktop.core.photo.framing import Box
 
     rng = np.random.default_rng(5)
     small = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)

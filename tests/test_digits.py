@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from inception_desktop.core.digits import FIELD, ink_of, normalize_digit
+from inception_desktop.core.digit.normalize import FIELD, ink_of, normalize_digit
 
 
 def _canvas(size: int = 400, background: int = 255) -> tuple[Image.Image, ImageDraw.ImageDraw]:
@@ -85,7 +85,7 @@ def test_a_single_dot_and_extreme_strokes_still_give_valid_inputs():
 def test_redrawn_mnist_digits_keep_their_accuracy(mnist_splits):
     """MNIST test digits drawn at random sizes and places on a 480x480 canvas, half of them dark on
     light: after normalisation the shipped model's accuracy stays within 0.5 points."""
-    from inception_desktop.core.mnist.classifier import load_classifier
+    from inception_desktop.core.models.mnist import load_classifier
 
     classifier = load_classifier()
     rng = np.random.default_rng(0)

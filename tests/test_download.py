@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inception_desktop.core.download import CancelToken, DownloadError, download_file
+from inception_desktop.core.store.download import CancelToken, DownloadError, download_file
 
 BODY = os.urandom(300_000)
 MD5 = hashlib.md5(BODY).hexdigest()
@@ -241,7 +241,7 @@ def test_tls_errors_are_download_errors(http_server, tmp_path: Path):
 
 
 def test_stale_partial_files_of_killed_runs_are_removed(http_server, tmp_path: Path):
-    from inception_desktop.core import atomic
+    from inception_desktop.core.store import atomic
 
     http_server.files["w.h5"] = BODY
     old = 10 * atomic.MIN_STALE_AGE

@@ -221,8 +221,8 @@ def _brightness_model():
 )
 def test_heat_maps_back_onto_the_photo_where_it_came_from(tmp_path: Path, mode: str, box):
     from inception_desktop.core.explain.gradcam import GradCam
-    from inception_desktop.core.framing import Box, Framing
-    from inception_desktop.core.photo_input import load_photo, network_input
+    from inception_desktop.core.photo.framing import Box, Framing
+    from inception_desktop.core.photo.prepare import load_photo, network_input
 
     loaded = load_photo(_photo(tmp_path))
     # white padding would be "bright" to the model: it must still put no heat on the photo
@@ -258,7 +258,7 @@ def test_padding_is_never_sampled():
 
 @pytest.fixture(scope="module")
 def mnist_tf():
-    from inception_desktop.core.mnist.classifier import load_classifier
+    from inception_desktop.core.models.mnist import load_classifier
 
     return load_classifier(None, "tensorflow")
 
@@ -304,7 +304,7 @@ def test_mnist_occlusion_with_black_patches(mnist_tf, mnist_splits):
 @pytest.mark.parametrize("name", ["nielsen", "inception_modules", "vgg32", "default"])
 def test_every_mnist_architecture_has_a_map(name: str):
     from inception_desktop.core.explain.gradcam import GradCam, mnist_preprocess
-    from inception_desktop.core.mnist.architectures import get
+    from inception_desktop.core.training.mnist.architectures import get
 
     _keras().utils.set_random_seed(0)
     model = get(name).build()
@@ -342,7 +342,7 @@ class _TinyClassifier:
 
 def test_sweep_finds_the_crops_that_lose_the_bright_square(tmp_path: Path):
     from inception_desktop.core.explain.sweep import sweep
-    from inception_desktop.core.photo_input import load_photo
+    from inception_desktop.core.photo.prepare import load_photo
 
     model = _brightness_model()
     dense = model.layers[-1]
@@ -381,7 +381,7 @@ def _cli(args: list[str], capsys) -> tuple[int, object]:
 
 
 def test_explain_command_on_digits(tmp_path: Path, capsys, mnist_splits):
-    from inception_desktop.core.digits import normalize_digit
+    from inception_desktop.core.digit.normalize import normalize_digit
 
     drawn = []
     for i in range(2):
@@ -433,7 +433,7 @@ def test_explain_command_on_digits(tmp_path: Path, capsys, mnist_splits):
 def test_explain_command_on_a_photo(tmp_path: Path, capsys, monkeypatch, inception_classifier):
     """The real Inception v3 (the session's, not built again) through the command: the files
     have the sizes promised and the class asked for is the one explained."""
-    from inception_desktop.core import inception
+    from inception_desktop.core.models import inception
 
     monkeypatch.setattr(inception, "load_classifier", lambda *a, **k: inception_classifier)
     photo = _photo(tmp_path)

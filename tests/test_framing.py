@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from inception_desktop.core.framing import (
+from inception_desktop.core.photo.framing import (
     Box,
     Framing,
     FramingError,
@@ -98,7 +98,7 @@ def test_any_image_size_gives_the_exact_input_shape(w: int, h: int, mode: str, s
 
 
 def test_the_fast_downscale_matches_exact_lanczos(monkeypatch):
-    from inception_desktop.core import framing
+    from inception_desktop.core.photo import framing
 
     image = Image.effect_mandelbrot((1600, 1200), (-2, -1.2, 1, 1.2), 100).convert("RGB")
     fast = framing.frame(image, 299, Framing("pad")).array.astype(float)

@@ -10,7 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from inception_desktop.core.images import ImageLoadError, list_images, load_image, load_image_bytes
+from inception_desktop.core.photo.images import (
+    ImageLoadError,
+    list_images,
+    load_image,
+    load_image_bytes,
+)
 
 
 def _gradient(w: int = 64, h: int = 48) -> Image.Image:

@@ -9,7 +9,7 @@ import pytest
 def test_preprocessing_matches_keras():
     import keras
 
-    from inception_desktop.core.inception import preprocess
+    from inception_desktop.core.models.inception import preprocess
 
     x = np.arange(256, dtype=np.uint8).reshape(1, 16, 16, 1).repeat(3, axis=3)
     ours = np.asarray(preprocess(x))
@@ -48,7 +48,7 @@ def test_wrong_input_shape_is_refused(inception_classifier):
 
 
 def test_labels_are_keras_order():
-    from inception_desktop.core.labels import imagenet_classes
+    from inception_desktop.core.models.labels import imagenet_classes
 
     classes = imagenet_classes()
     assert classes[0].name == "tench" and classes[88].name == "macaw"

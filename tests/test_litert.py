@@ -52,10 +52,10 @@ def test_inception_tflite_gives_the_pooled_features(inception_classifier, litert
 def test_every_mnist_architecture_converts_with_the_same_scores(arch, tmp_path):
     import keras
 
-    from inception_desktop.core.litert import LiteRTModel
-    from inception_desktop.core.mnist import architectures
-    from inception_desktop.core.mnist.classifier import INPUT_SHAPE, serving_model
-    from inception_desktop.core.tflite_export import export_tflite
+    from inception_desktop.core.models.litert import LiteRTModel
+    from inception_desktop.core.models.mnist import INPUT_SHAPE, serving_model
+    from inception_desktop.core.models.tflite_export import export_tflite
+    from inception_desktop.core.training.mnist import architectures
 
     keras.utils.set_random_seed(3)
     model = architectures.get(arch).build()
@@ -69,7 +69,7 @@ def test_every_mnist_architecture_converts_with_the_same_scores(arch, tmp_path):
 
 def test_shipped_tflite_agrees_with_shipped_keras(mnist_splits):
     """packaging/export_mnist_tflite.py made the .tflite from the shipped .keras: they agree."""
-    from inception_desktop.core.mnist.classifier import load_classifier
+    from inception_desktop.core.models.mnist import load_classifier
 
     litert = load_classifier(runtime="litert")
     keras_model = load_classifier(runtime="tensorflow")
@@ -83,7 +83,7 @@ def test_shipped_tflite_agrees_with_shipped_keras(mnist_splits):
 
 
 def test_damaged_tflite_is_refused_with_a_reason(tmp_path):
-    from inception_desktop.core.litert import LiteRTModel
+    from inception_desktop.core.models.litert import LiteRTModel
 
     bad = tmp_path / "bad.tflite"
     bad.write_bytes(b"TFL3" + b"\0" * 64)
@@ -107,7 +107,7 @@ def test_litert_paths_never_import_tensorflow(tmp_path, isolated_cache):
     np.save(tmp_path / "digit.npy", digit)
     code = f"""
 import sys, numpy as np
-from inception_desktop.core.mnist.classifier import load_classifier
+from inception_desktop.core.models.mnist import load_classifier
 c = load_classifier(runtime="litert")
 p = c.classify(np.load({str(tmp_path / "digit.npy")!r}))
 print(p.best.label, c.device)

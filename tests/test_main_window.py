@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QSettings, Qt
 
-from inception_desktop.core import weights
-from inception_desktop.core.download import file_digest
+from inception_desktop.core.store import weights
+from inception_desktop.core.store.download import file_digest
 from inception_desktop.gui.settings import Settings
 from tests.fakes import FakeClassifier
 from tests.test_photo_workspace import _photo, drop, files_mime, showing
@@ -110,7 +110,7 @@ def test_drop_with_the_real_inception_model(
 ):
     """End to end: the test weights imported, loaded by the worker through the real path (LiteRT,
     the default on a CPU), a real drop, the exact 299x299 input and ten bars shown."""
-    from inception_desktop.core.runtime import cpu_threads
+    from inception_desktop.core.models.runtime import cpu_threads
 
     monkeypatch.setenv(weights.MD5_ENV, file_digest(inception_weights))
     weights.import_file(inception_weights)  # no TensorFlow on this thread: only the worker's
@@ -120,7 +120,7 @@ def test_drop_with_the_real_inception_model(
     photo = _photo(tmp_path / "parrot.png", (500, 300))
     drop(win, files_mime(photo))
     qtbot.waitUntil(lambda: len(win.photo.bars.rows()) == 10, timeout=60000)
-    from inception_desktop.core.framing import Framing, frame
+    from inception_desktop.core.photo.framing import Framing, frame
 
     expected = frame(Image.open(photo).convert("RGB"), 299, Framing("pad")).array
     np.testing.assert_array_equal(win.photo.input_view.array(), expected)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inception_desktop.core.mnist import data
+from inception_desktop.core.training.mnist import data
 
 
 def _idx(array: np.ndarray) -> bytes:
@@ -106,7 +106,7 @@ def test_download_from_a_local_server_is_hash_checked(http_server, tmp_path: Pat
         data.load(target)  # 4 images is not MNIST
     bad = dict(md5, **{"t10k-labels-idx1-ubyte.gz": "0" * 32})
     (target / "t10k-labels-idx1-ubyte.gz").unlink()
-    from inception_desktop.core.download import DownloadError
+    from inception_desktop.core.store.download import DownloadError
 
     with pytest.raises(DownloadError, match="expected 0000"):
         data.download(target, http_server.url("mnist/"), md5=bad)

@@ -34,8 +34,8 @@ def _near(pixel, colour, tolerance: int = 40) -> bool:
 
 def expected_input(path: Path, mode: str = "pad") -> np.ndarray:
     """What the network must see for ``path`` under ``mode`` (the CLI's path, with no window)."""
-    from inception_desktop.core.framing import Framing
-    from inception_desktop.core.photo_input import load_photo, network_input
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.photo.prepare import load_photo, network_input
 
     return network_input(load_photo(path), Framing(mode), 299).array
 

@@ -58,7 +58,7 @@ def run_cli(capsys: pytest.CaptureFixture, *argv: object) -> tuple[int, str, str
 @pytest.fixture(scope="session")
 def retrain_cache(tmp_path_factory, inception_tflite: Path) -> Path:
     """A cache shared by this module's tests: the test weights' conversion, then the features."""
-    from inception_desktop.core import inception
+    from inception_desktop.core.models import inception
 
     cache = tmp_path_factory.mktemp("retrain-cache")
     previous = os.environ.get("INCEPTION_DESKTOP_CACHE")
@@ -134,8 +134,8 @@ def test_retrain_learns_colour_and_texture_classes(trained):
 
 
 def test_model_card_and_report(trained, inception_weights):
-    from inception_desktop.core.download import file_digest
-    from inception_desktop.core.retrain.model_file import load
+    from inception_desktop.core.store.download import file_digest
+    from inception_desktop.core.training.retrain.model_file import load
 
     model = load(trained["model"])
     card = model.metadata
@@ -162,7 +162,7 @@ def _near_training(head, rng: np.random.Generator, n: int = 6) -> np.ndarray:
 def _assert_same_scores(path: Path, rng: np.random.Generator) -> None:
     import keras
 
-    from inception_desktop.core.retrain.model_file import load
+    from inception_desktop.core.training.retrain.model_file import load
 
     served = load(path)
     keras_head = keras.saving.load_model(path, compile=False, safe_mode=True)
@@ -173,7 +173,7 @@ def _assert_same_scores(path: Path, rng: np.random.Generator) -> None:
 
 
 def test_numpy_head_computes_what_the_keras_head_computes(trained, tmp_path):
-    from inception_desktop.core.retrain import head, model_file
+    from inception_desktop.core.training.retrain import head, model_file
 
     rng = np.random.default_rng(0)
     _assert_same_scores(trained["model"], rng)
@@ -373,7 +373,7 @@ def test_a_bad_validation_fraction_is_a_usage_error(tmp_path, capsys, inception_
 
 @pytest.mark.parametrize("kind", ["mnist", "text"])
 def test_a_model_that_is_not_a_retrained_one(kind, tmp_path, capsys):
-    from inception_desktop.core.resource_files import MNIST_MODEL, resource_path
+    from inception_desktop.core.store.resources import MNIST_MODEL, resource_path
 
     data = _tiny(tmp_path / "d", ("cats", "dogs"))
     model = tmp_path / "model.keras"
@@ -394,7 +394,7 @@ def test_a_model_that_is_not_a_retrained_one(kind, tmp_path, capsys):
 
 
 def test_split_is_stratified_and_repeatable():
-    from inception_desktop.core.retrain.dataset import split
+    from inception_desktop.core.training.retrain.dataset import split
 
     labels = np.array([0] * 10 + [1] * 30 + [2] * 2)
     train, val = split(labels, 0.2, seed=1)
@@ -406,8 +406,8 @@ def test_split_is_stratified_and_repeatable():
 
 
 def test_feature_cache_refuses_damaged_entries(tmp_path):
-    from inception_desktop.core.framing import Framing
-    from inception_desktop.core.retrain.cache import FeatureCache
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.training.retrain.cache import FeatureCache
 
     cache = FeatureCache("md5", Framing("crop"), root=tmp_path)
     values = np.arange(2048, dtype=np.float32)
@@ -425,7 +425,7 @@ def test_feature_cache_refuses_damaged_entries(tmp_path):
 
 
 def test_warnings_for_few_photos_and_imbalance(tmp_path):
-    from inception_desktop.core.retrain.dataset import scan
+    from inception_desktop.core.training.retrain.dataset import scan
 
     data = _tiny(tmp_path / "d", ("cats", "dogs"), per_class=2)
     for i in range(20):
@@ -441,10 +441,10 @@ def test_exported_tflite_gives_the_scores_classify_gives(
 ):
     import keras
 
-    from inception_desktop.core.litert import LiteRTModel
-    from inception_desktop.core.retrain.classifier import load_classifier
-    from inception_desktop.core.retrain.export import export, labels_path
-    from inception_desktop.core.retrain.model_file import load
+    from inception_desktop.core.models.litert import LiteRTModel
+    from inception_desktop.core.training.retrain.classifier import load_classifier
+    from inception_desktop.core.training.retrain.export import export, labels_path
+    from inception_desktop.core.training.retrain.model_file import load
 
     card = load(trained["model"]).metadata
     head = keras.saving.load_model(trained["model"], compile=False, safe_mode=True)

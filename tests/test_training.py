@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from inception_desktop.cli import main
-from inception_desktop.core.mnist import training
-from inception_desktop.core.mnist.model_file import ModelFileError, load_model, read_metadata
+from inception_desktop.core.models.mnist_file import ModelFileError, load_model, read_metadata
+from inception_desktop.core.training.mnist import training
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +219,7 @@ def test_train_refuses_an_unwritable_out_before_loading_any_data(tmp_path: Path,
 def test_train_without_room_for_its_checkpoints_refuses_before_the_first_epoch(
     tiny, tmp_path: Path
 ):
-    from inception_desktop.core.atomic import WriteError
+    from inception_desktop.core.store.atomic import WriteError
     from tests.test_atomic_writes import tmpfs
 
     lines: list[str] = []

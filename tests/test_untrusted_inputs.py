@@ -25,15 +25,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from inception_desktop.core import images
-from inception_desktop.core.images import ImageLoadError, load_image, load_image_bytes
-from inception_desktop.core.mnist.data import MnistDataError, read_idx
-from inception_desktop.core.mnist.model_file import (
+from inception_desktop.core.models.mnist_file import (
     ModelFileError,
     check_archive,
     load_model,
     read_metadata,
 )
+from inception_desktop.core.photo import images
+from inception_desktop.core.photo.images import ImageLoadError, load_image, load_image_bytes
+from inception_desktop.core.training.mnist.data import MnistDataError, read_idx
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux facilities")
 
@@ -107,7 +107,7 @@ def run_with_memory_limit(code: str, headroom_mb: int) -> str:
     prologue = textwrap.dedent(
         f"""
         import resource
-        import inception_desktop.core.images, inception_desktop.core.mnist.data
+        import inception_desktop.core.photo.images, inception_desktop.core.training.mnist.data
         with open("/proc/self/status") as status:
             vm = next(int(l.split()[1]) for l in status if l.startswith("VmSize")) * 1024
         resource.setrlimit(resource.RLIMIT_AS, (vm + {headroom_mb} * 2**20, resource.RLIM_INFINITY))
@@ -181,7 +181,7 @@ def test_a_54_byte_gif_with_a_huge_frame_is_refused_from_its_header():
     # The old loader allocated 4.1 GB for this (the disposal canvas); 200 MB must do now.
     out = run_with_memory_limit(
         f"""
-        from inception_desktop.core.images import ImageLoadError, load_image_bytes
+        from inception_desktop.core.photo.images import ImageLoadError, load_image_bytes
         try:
             load_image_bytes({data!r}, "tiny.gif")
         except ImageLoadError as exc:
@@ -246,7 +246,7 @@ def test_running_out_of_memory_is_a_clear_error():
     Image.new("L", (9000, 9000)).save(buffer, "PNG")  # 81 megapixels: allowed, 243 MB as RGB
     out = run_with_memory_limit(
         f"""
-        from inception_desktop.core.images import ImageLoadError, load_image_bytes
+        from inception_desktop.core.photo.images import ImageLoadError, load_image_bytes
         try:
             load_image_bytes({buffer.getvalue()!r}, "big.png")
         except ImageLoadError as exc:
@@ -414,7 +414,7 @@ def test_a_1_mb_gzip_bomb_costs_no_more_than_the_limit(tmp_path: Path):
     assert path.stat().st_size < 1_100_000
     out = run_with_memory_limit(
         f"""
-        from inception_desktop.core.mnist.data import MnistDataError, read_idx
+        from inception_desktop.core.training.mnist.data import MnistDataError, read_idx
         try:
             read_idx({str(path)!r})
         except MnistDataError as exc:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from inception_desktop.cli import main
-from inception_desktop.core import inception, weights
-from inception_desktop.core.download import file_digest
+from inception_desktop.core.models import inception
+from inception_desktop.core.store import weights
+from inception_desktop.core.store.download import file_digest
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from inception_desktop.core.framing import Framing
-from inception_desktop.core.images import LoadedImage
+from inception_desktop.core.photo.framing import Framing
+from inception_desktop.core.photo.images import LoadedImage
 from inception_desktop.gui.channel import Channel
 from inception_desktop.gui.requests import DigitRequest, PhotoRequest
 from inception_desktop.gui.worker import DIGIT, PHOTO, WorkerThread

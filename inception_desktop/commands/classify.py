@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from inception_desktop.commands.common import ProgressLine, add_runtime_argument, err
-from inception_desktop.core.framing_modes import DEFAULT_MODE, MODES
+from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from inception_desktop.core.classifier import Classifier
-    from inception_desktop.core.framing import Framing
+    from inception_desktop.core.models.classifier import Classifier
+    from inception_desktop.core.photo.framing import Framing
 
 BATCH = 16
 #: Threads that decode and frame photos while the network runs.
@@ -65,7 +65,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inception_desktop.core.framing import Box, Framing, FramingError, parse_color
+    from inception_desktop.core.photo.framing import Box, Framing, FramingError, parse_color
 
     try:
         framing = Framing(
@@ -117,7 +117,7 @@ def _usage(message: str) -> int:
 
 
 def _expand(paths: list[Path]) -> list[Item]:
-    from inception_desktop.core.images import list_images
+    from inception_desktop.core.photo.images import list_images
 
     items: list[Item] = []
     for path in paths:
@@ -142,12 +142,12 @@ def _load_model(args: argparse.Namespace) -> Classifier | None:
 
             return load_for_classify(args)
         if args.model == "inception":
-            from inception_desktop.core import inception
+            from inception_desktop.core.models import inception
 
             return inception.load_classifier(
                 args.weights, args.runtime, stage=lambda text: err(f"{text}…")
             )
-        from inception_desktop.core.mnist.classifier import load_classifier
+        from inception_desktop.core.models.mnist import load_classifier
 
         return load_classifier(args.model, args.runtime)
     except InceptionDesktopError as exc:
@@ -162,10 +162,10 @@ def _is_retrained(model: str) -> bool:
 
 
 def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
-    from inception_desktop.core.digits import normalize_digit
-    from inception_desktop.core.framing import FramingError
-    from inception_desktop.core.images import ImageLoadError, load_image
-    from inception_desktop.core.photo_input import load_photo, network_input
+    from inception_desktop.core.digit.normalize import normalize_digit
+    from inception_desktop.core.photo.framing import FramingError
+    from inception_desktop.core.photo.images import ImageLoadError, load_image
+    from inception_desktop.core.photo.prepare import load_photo, network_input
 
     try:
         if is_photo:
@@ -193,7 +193,12 @@ def _save_inputs(items: list[Item], directory: Path) -> bool:
     """
     from PIL import Image
 
-    from inception_desktop.core.atomic import WriteError, atomic_path, check_output_dir, name_max
+    from inception_desktop.core.store.atomic import (
+        WriteError,
+        atomic_path,
+        check_output_dir,
+        name_max,
+    )
 
     wanted = [item for item in items if item.array is not None]
     if not wanted:

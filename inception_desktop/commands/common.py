@@ -62,8 +62,8 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def add_runtime_argument(parser: argparse.ArgumentParser) -> None:
-    """``--runtime auto|litert|tensorflow`` (:mod:`inception_desktop.core.runtime` is light)."""
-    from inception_desktop.core.runtime import CHOICES
+    """``--runtime auto|litert|tensorflow`` (``core.models.runtime`` is light)."""
+    from inception_desktop.core.models.runtime import CHOICES
 
     parser.add_argument(
         "--runtime",

@@ -43,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_mnist(args: argparse.Namespace) -> int:
-    from inception_desktop.core.atomic import check_output_dir
     from inception_desktop.core.errors import InceptionDesktopError
-    from inception_desktop.core.mnist import data
-    from inception_desktop.core.mnist.evaluation import evaluate
-    from inception_desktop.core.mnist.model_file import load_model
-    from inception_desktop.core.resource_files import MNIST_MODEL, resource_path
+    from inception_desktop.core.models.mnist_file import load_model
+    from inception_desktop.core.store.atomic import check_output_dir
+    from inception_desktop.core.store.resources import MNIST_MODEL, resource_path
+    from inception_desktop.core.training.mnist import data
+    from inception_desktop.core.training.mnist.evaluation import evaluate
 
     if args.report is not None:
         try:  # before any work: a report that cannot be written is known at once

@@ -18,7 +18,7 @@ from typing import Any
 
 from inception_desktop.commands.common import add_runtime_argument, err
 from inception_desktop.core.errors import InceptionDesktopError
-from inception_desktop.core.framing_modes import DEFAULT_MODE, MODES
+from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 
 METHODS = ("gradcam", "occlusion")
 
@@ -74,8 +74,8 @@ def _usage(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inception_desktop.core.atomic import WriteError, check_output_dir
-    from inception_desktop.core.framing import Box, Framing, FramingError, parse_color
+    from inception_desktop.core.photo.framing import Box, Framing, FramingError, parse_color
+    from inception_desktop.core.store.atomic import WriteError, check_output_dir
 
     try:
         framing = Framing(
@@ -121,13 +121,13 @@ def _load(args: argparse.Namespace) -> Any:
     runtime = "tensorflow" if args.method == "gradcam" else args.runtime
     try:
         if args.model == "inception":
-            from inception_desktop.core import inception
+            from inception_desktop.core.models import inception
 
             classifier = inception.load_classifier(
                 args.weights, runtime, stage=lambda text: err(f"{text}…")
             )
         else:
-            from inception_desktop.core.mnist.classifier import load_classifier
+            from inception_desktop.core.models.mnist import load_classifier
 
             classifier = load_classifier(args.model, runtime)
         return Explainer(classifier, args.method, args.layer, args.grid)
@@ -176,7 +176,7 @@ def _explain_one(
     from inception_desktop.core.explain.colormap import overlay, to_uint8
 
     if is_photo:
-        from inception_desktop.core.photo_input import load_photo, network_input
+        from inception_desktop.core.photo.prepare import load_photo, network_input
 
         loaded = load_photo(path)
         framed = network_input(loaded, framing, explainer.classifier.input_shape[0])
@@ -184,9 +184,9 @@ def _explain_one(
             framed.array, class_index, framed.source_rect, framed.content_rect
         )
     else:
-        from inception_desktop.core.digits import normalize_digit
+        from inception_desktop.core.digit.normalize import normalize_digit
         from inception_desktop.core.explain.mapping import digit_rects
-        from inception_desktop.core.images import load_image
+        from inception_desktop.core.photo.images import load_image
 
         loaded = load_image(path, background=(0, 0, 0))
         steps = normalize_digit(loaded.image)
@@ -268,7 +268,7 @@ def _unique_stem(path: Path, used: set[str]) -> str:
 
 
 def _save(image: Any, target: Path) -> Path:
-    from inception_desktop.core.atomic import atomic_path
+    from inception_desktop.core.store.atomic import atomic_path
 
     with atomic_path(target) as tmp:
         image.save(tmp)

@@ -65,12 +65,12 @@ def _usage(message: str) -> int:
 
 
 def _retrain(args: argparse.Namespace) -> int:
-    from inception_desktop.core import atomic
-    from inception_desktop.core.framing import Framing
-    from inception_desktop.core.retrain import dataset, report
-    from inception_desktop.core.retrain.export import labels_path
-    from inception_desktop.core.retrain.features import feature_model_for, resolve_weights
-    from inception_desktop.core.retrain.model_file import framing_metadata, save
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.store import atomic
+    from inception_desktop.core.training.retrain import dataset, report
+    from inception_desktop.core.training.retrain.export import labels_path
+    from inception_desktop.core.training.retrain.features import feature_model_for, resolve_weights
+    from inception_desktop.core.training.retrain.model_file import framing_metadata, save
 
     if not 0.0 < args.validation < 1.0:
         return _usage(f"--validation must be between 0 and 1, got {args.validation}")
@@ -107,8 +107,8 @@ def _retrain(args: argparse.Namespace) -> int:
         x_train, y_train = x, y
     for entry in skipped:
         err(f"skipped {display_path(entry['path'])}: {entry['error']}")
-    from inception_desktop.core.retrain.head import HeadWeights
-    from inception_desktop.core.retrain.head import train as train_head
+    from inception_desktop.core.training.retrain.head import HeadWeights
+    from inception_desktop.core.training.retrain.head import train as train_head
 
     started = time.perf_counter()
     result = train_head(
@@ -147,7 +147,7 @@ def _retrain(args: argparse.Namespace) -> int:
         summary = report.write(summary, data.classes, args.report)
     exported = None
     if args.export_tflite is not None:
-        from inception_desktop.core.retrain.export import export
+        from inception_desktop.core.training.retrain.export import export
 
         exported = export(
             result.model, weights_path, args.export_tflite, card, lambda t: err(f"{t}…")
@@ -175,7 +175,7 @@ def _check_trainable(classes: tuple[str, ...], labels: Any, minimum: int) -> Non
     """Refuse a class left with fewer than ``minimum`` readable photos."""
     import numpy as np
 
-    from inception_desktop.core.retrain import RetrainError
+    from inception_desktop.core.training.retrain import RetrainError
 
     counts = np.bincount(labels, minlength=len(classes))
     for name, n in zip(classes, counts, strict=True):
@@ -192,7 +192,7 @@ def features_of(
 ) -> tuple[Any, Any, list[str], list[dict[str, str]]]:
     """Features, labels and paths of the readable photos of ``data``, and the skipped ones;
     progress with the time left on stderr; ``counts`` gains the cache hits and computations."""
-    from inception_desktop.core.retrain.features import extract
+    from inception_desktop.core.training.retrain.features import extract
 
     bar = ProgressLine(label, total=len(data.samples))
     started = time.monotonic()
@@ -267,11 +267,11 @@ def evaluate_retrained(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from inception_desktop.core import atomic
-    from inception_desktop.core.retrain import RetrainError, dataset, report
-    from inception_desktop.core.retrain.classifier import check_weights
-    from inception_desktop.core.retrain.features import feature_model_for, resolve_weights
-    from inception_desktop.core.retrain.model_file import load
+    from inception_desktop.core.store import atomic
+    from inception_desktop.core.training.retrain import RetrainError, dataset, report
+    from inception_desktop.core.training.retrain.classifier import check_weights
+    from inception_desktop.core.training.retrain.features import feature_model_for, resolve_weights
+    from inception_desktop.core.training.retrain.model_file import load
 
     if args.report is not None:
         atomic.check_output_dir(args.report)
@@ -317,7 +317,7 @@ def is_retrained_model(name: str) -> bool:
     """Whether ``classify --model NAME`` names a model made by ``retrain`` (read from its card)."""
     if name in ("inception", "mnist"):
         return False
-    from inception_desktop.core.retrain.model_file import is_retrained
+    from inception_desktop.core.training.retrain.model_file import is_retrained
 
     return is_retrained(name)
 
@@ -326,7 +326,7 @@ def load_for_classify(args: argparse.Namespace) -> Any:
     """The classifier of ``classify --model MODEL.keras`` for a retrained model: Inception's
     features on the chosen runtime, then the head in numpy. Says so when ``--framing`` differs
     from the framing the model was trained with."""
-    from inception_desktop.core.retrain.classifier import load_classifier
+    from inception_desktop.core.training.retrain.classifier import load_classifier
 
     classifier = load_classifier(
         args.model,

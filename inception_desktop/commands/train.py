@@ -11,7 +11,7 @@ from inception_desktop.commands.common import ProgressLine, err
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from inception_desktop.core.mnist.architectures import ARCHITECTURES
+    from inception_desktop.core.training.mnist.architectures import ARCHITECTURES
 
     p = sub.add_parser("train", help="train an MNIST model", description=__doc__)
     p.add_argument("--arch", default="default", choices=sorted(ARCHITECTURES))
@@ -27,9 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inception_desktop.core.atomic import check_output_dir
     from inception_desktop.core.errors import InceptionDesktopError
-    from inception_desktop.core.mnist import data, training
+    from inception_desktop.core.store.atomic import check_output_dir
+    from inception_desktop.core.training.mnist import data, training
 
     config = training.TrainConfig(
         arch=args.arch,

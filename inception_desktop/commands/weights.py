@@ -9,7 +9,7 @@ from inception_desktop.commands.common import ProgressLine, err
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from inception_desktop.core.download import DEFAULT_DEADLINE, DEFAULT_TIMEOUT  # light
+    from inception_desktop.core.store.download import DEFAULT_DEADLINE, DEFAULT_TIMEOUT  # light
 
     p = sub.add_parser("weights", help="manage the Inception v3 ImageNet weights")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -39,8 +39,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inception_desktop.core import weights
     from inception_desktop.core.errors import InceptionDesktopError
+    from inception_desktop.core.store import weights
 
     if args.action == "path":
         print(weights.weights_path())
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         current = weights.status()
         print(current.describe())
         if current.present and current.md5:
-            from inception_desktop.core.inception import tflite_path
+            from inception_desktop.core.models.inception import tflite_path
 
             converted = tflite_path(current.md5)
             print(
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
                 deadline=args.deadline,
             )
         else:
-            from inception_desktop.core.inception import import_weights
+            from inception_desktop.core.models.inception import import_weights
 
             path = import_weights(args.file, trust=args.trust)
     except InceptionDesktopError as exc:  # WeightsError with advice; RuntimeChoiceError...
@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _convert(path: Path, md5: str) -> int:
     """Convert freshly installed weights for LiteRT now, so the next start takes a second."""
-    from inception_desktop.core import inception
     from inception_desktop.core.errors import InceptionDesktopError
+    from inception_desktop.core.models import inception
 
     try:
         converted = inception.ensure_tflite(path, md5 or None, stage=lambda text: err(f"{text}…"))

@@ -4,7 +4,7 @@ Modelled on superqt's ``thread_worker``: the work runs on Qt's global thread poo
 it has to say comes back as signals on the GUI thread: ``yielded`` for each value a generator
 yields (or ``job.report`` sends), ``returned`` for its return value, ``errored`` for an exception
 (never only a log line), then ``finished``. ``cancel()`` stops a generator at its next ``yield``
-and sets ``job.token`` (a :class:`~inception_desktop.core.download.CancelToken`) for work that
+and sets ``job.token`` (a :class:`~inception_desktop.core.store.download.CancelToken`) for work that
 polls it, such as a download.
 
 Why not superqt's worker itself: its ``run`` wraps every job in ``warnings.catch_warnings()``,
@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
-from inception_desktop.core.download import CancelToken
+from inception_desktop.core.store.download import CancelToken
 
 log = logging.getLogger(__name__)
 

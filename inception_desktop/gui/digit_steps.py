@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from inception_desktop.core.digits import DigitSteps
+from inception_desktop.core.digit.normalize import DigitSteps
 from inception_desktop.gui.input_view import InputView
 
 

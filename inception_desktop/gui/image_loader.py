@@ -27,14 +27,14 @@ from PIL import Image
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage
 
-from inception_desktop.core.images import (
+from inception_desktop.core.photo.images import (
     ImageLoadError,
     LoadedImage,
     list_images,
     load_image,
     to_rgb,
 )
-from inception_desktop.core.photo_input import PHOTO_DRAFT
+from inception_desktop.core.photo.prepare import PHOTO_DRAFT
 from inception_desktop.gui.background import Job
 from inception_desktop.gui.input_view import array_to_qimage
 from inception_desktop.gui.thumbnail_strip import THUMB
@@ -235,7 +235,7 @@ def _from_qimage(image: QImage, source: str, order: tuple[int, ...]) -> Iterator
 
 
 def _from_url(url: str, order: tuple[int, ...]) -> Iterator[object]:
-    from inception_desktop.core.web_image import fetch_image
+    from inception_desktop.core.photo.web_image import fetch_image
 
     try:
         loaded = fetch_image(url, draft_to=DISPLAY_DRAFT)

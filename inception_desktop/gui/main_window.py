@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from inception_desktop.core.images import IMAGE_SUFFIXES
+from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.gui.digit_workspace import DigitWorkspace
 from inception_desktop.gui.messages import Banner
 from inception_desktop.gui.mime import Inputs, inputs_from_mime

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from inception_desktop.core.framing import Box
+from inception_desktop.core.photo.framing import Box
 
 HANDLE = 8.0
 MIN_BOX = 4.0

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inception_desktop.core import weights
-from inception_desktop.core.framing import DEFAULT_MODE, MODES, Framing, parse_color
-from inception_desktop.core.images import IMAGE_SUFFIXES
+from inception_desktop.core.photo.framing import DEFAULT_MODE, MODES, Framing, parse_color
+from inception_desktop.core.photo.images import IMAGE_SUFFIXES
+from inception_desktop.core.store import weights
 from inception_desktop.gui.channel import Channel, ModelWatch
 from inception_desktop.gui.compare_dialog import CompareDialog
 from inception_desktop.gui.image_loader import ImageLoader, Photo

@@ -15,10 +15,10 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from inception_desktop.core.digits import DigitSteps
-from inception_desktop.core.framing import FramedInput, Framing
-from inception_desktop.core.images import LoadedImage
-from inception_desktop.core.prediction import Prediction
+from inception_desktop.core.digit.normalize import DigitSteps
+from inception_desktop.core.models.prediction import Prediction
+from inception_desktop.core.photo.framing import FramedInput, Framing
+from inception_desktop.core.photo.images import LoadedImage
 
 _ids = itertools.count(1)
 
@@ -81,7 +81,7 @@ class PhotoRequest:
     id: int = field(default_factory=next_id)
 
     def serve(self, model: Any) -> PhotoResult:
-        from inception_desktop.core.photo_input import network_input
+        from inception_desktop.core.photo.prepare import network_input
 
         framed = network_input(self.loaded, self.framing, model.input_shape[0])
         return PhotoResult(self.id, framed, model.classify(framed.array, k=10))
@@ -98,8 +98,8 @@ class CompareRequest:
     id: int = field(default_factory=next_id)
 
     def serve(self, model: Any) -> CompareResult:
-        from inception_desktop.core.framing import MODES
-        from inception_desktop.core.photo_input import network_input
+        from inception_desktop.core.photo.framing import MODES
+        from inception_desktop.core.photo.prepare import network_input
 
         side = model.input_shape[0]
         framed = [
@@ -119,7 +119,7 @@ class DigitRequest:
     id: int = field(default_factory=next_id)
 
     def serve(self, model: Any) -> DigitResult:
-        from inception_desktop.core.digits import normalize_digit
+        from inception_desktop.core.digit.normalize import normalize_digit
 
         steps = normalize_digit(self.canvas)
         if steps is None:

@@ -1,7 +1,8 @@
 """Shown in the Photo workspace while Inception v3 weights are missing: Download or Import.
 
 The download runs as a background :class:`~inception_desktop.gui.background.Job` through
-:mod:`inception_desktop.core.weights`, reports progress to the bar, and stops at Cancel (the job's
+:mod:`~inception_desktop.core.store.weights`,
+reports progress to the bar, and stops at Cancel (the job's
 token) leaving nothing behind; its failures, expected or not, are shown in the panel.
 """
 
@@ -21,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inception_desktop.core import weights
 from inception_desktop.core.errors import InceptionDesktopError, first_line
+from inception_desktop.core.store import weights
 from inception_desktop.gui.background import Job
 
 log = logging.getLogger(__name__)

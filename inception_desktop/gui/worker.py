@@ -48,12 +48,12 @@ def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factor
             worker.loading.emit(PHOTO, f"{text}…")
 
     def photo(path: Any) -> Any:
-        from inception_desktop.core import inception
+        from inception_desktop.core.models import inception
 
         return inception.load_classifier(path, runtime(), stage=stage)
 
     def digit(path: Any) -> Any:
-        from inception_desktop.core.mnist.classifier import load_classifier
+        from inception_desktop.core.models.mnist import load_classifier
 
         return load_classifier(path, runtime())
 

@@ -9,7 +9,7 @@ One :class:`GradCam` per model: it finds the layer (``mixed10`` for Inception v3
 convolutional map of an MNIST network), builds the forward pass once (:mod:`.layers`) and traces
 one ``tf.function`` for a single uint8 input, so each map costs about a forward and a backward
 pass. The preprocessing is the classifier's own, inside the graph, as in
-:class:`inception_desktop.core.compiled.CompiledModel`.
+:class:`inception_desktop.core.models.compiled.CompiledModel`.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def for_classifier(classifier: Any, layer: str | None = None) -> GradCam:
         raise ExplainError(f"{classifier.name}: Grad-CAM needs the TensorFlow runtime")
     shape = tuple(classifier.input_shape)
     if shape == (299, 299, 3):
-        from inception_desktop.core import inception
+        from inception_desktop.core.models import inception
 
         return GradCam(model, shape, inception.preprocess, layer or INCEPTION_LAYER)
     return GradCam(model, shape, mnist_preprocess(model), layer)
@@ -153,7 +153,7 @@ def for_classifier(classifier: Any, layer: str | None = None) -> GradCam:
 def mnist_preprocess(model: Any) -> Callable[[Any], Any]:
     """uint8 (N, 28, 28) → float32 [0, 1], with a channel when the model takes one (as the
     MNIST classifier does)."""
-    from inception_desktop.core.mnist import contract
+    from inception_desktop.core.digit import contract
 
     takes_channel = len(model.inputs[0].shape) == 4
 

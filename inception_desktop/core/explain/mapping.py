@@ -103,7 +103,7 @@ def to_photo(
 
 
 def digit_rects(steps: object) -> tuple[Rect, Rect, Rect]:
-    """(source, content, visible) for a digit's :class:`~inception_desktop.core.digits.DigitSteps`:
+    """(source, content, visible) for a digit's :class:`~.digit.normalize.DigitSteps`:
     the ink's box in the drawing became ``fitted`` at ``offset`` in the field; the whole field
     (black margin included) shows the drawing, so all of it may carry heat."""
     x0, y0, x1, y1 = steps.box  # type: ignore[attr-defined]

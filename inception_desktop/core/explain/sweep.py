@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from inception_desktop.core.framing import Box, Framing
-from inception_desktop.core.images import LoadedImage
-from inception_desktop.core.photo_input import network_input
+from inception_desktop.core.photo.framing import Box, Framing
+from inception_desktop.core.photo.images import LoadedImage
+from inception_desktop.core.photo.prepare import network_input
 
 #: Square crops as a fraction of the photo's short side, each on a sliding window of positions.
 SCALES = (1.0, 0.75, 0.5)

@@ -1,0 +1,1 @@
+"""Digits: MNIST's input contract and the normalisation of a drawing or a digit image."""

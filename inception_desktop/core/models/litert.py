@@ -1,0 +1,90 @@
+"""A converted ``.tflite`` model on LiteRT's CPU interpreter, with the calls the app makes.
+
+It answers like :class:`~.compiled.CompiledModel` (``predict`` for one input, ``predict_batch``
+for a stack), so a :class:`~.classifier.Classifier` does
+not care which runtime computes it. Preprocessing is part of the converted graph: inputs are the
+uint8 pixels the framing produced. Importing this module does not import TensorFlow.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from inception_desktop.core.models.runtime import cpu_threads
+from inception_desktop.core.quiet import native_stderr_filtered
+
+SCORES, FEATURES = "scores", "features"
+
+
+class LiteRTModel:
+    """One interpreter (not thread-safe: one worker thread owns it), XNNPACK on ``threads`` cores.
+
+    Args:
+        path: a ``.tflite`` file whose default signature takes one uint8 input with a free batch
+            dimension and returns named outputs (``scores``, and ``features`` for Inception v3).
+        threads: CPU threads for the kernels; default: the cores this process may use.
+    """
+
+    def __init__(self, path: str | Path, threads: int | None = None) -> None:
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.path = Path(path)
+        self.threads = threads or cpu_threads()
+        with native_stderr_filtered():
+            self._interpreter = Interpreter(model_path=str(self.path), num_threads=self.threads)
+            self._runner = self._interpreter.get_signature_runner()
+        inputs = self._runner.get_input_details()
+        if len(inputs) != 1:
+            raise ValueError(f"{self.path}: expected one input, found {sorted(inputs)}")
+        (self._input_name, detail), = inputs.items()
+        self.input_shape = tuple(int(d) for d in detail["shape_signature"][1:])
+        self.dtype = np.dtype(detail["dtype"])
+        self.outputs = tuple(sorted(self._runner.get_output_details()))
+        if SCORES not in self.outputs:
+            raise ValueError(f"{self.path}: no '{SCORES}' output (has {', '.join(self.outputs)})")
+        self.runtime = f"CPU · LiteRT · {self.threads} thread{'s' if self.threads > 1 else ''}"
+        # No warm-up call here: the first real call allocates and packs the weights once (what a
+        # warm-up would cost), so a window's first photo is not kept waiting behind a dummy one.
+        self._first_call = True
+
+    def warm_up(self) -> float:
+        """Allocate and run once, for callers that time later calls; returns the milliseconds."""
+        started = time.perf_counter()
+        self.run(np.zeros((1, *self.input_shape), self.dtype))
+        return (time.perf_counter() - started) * 1000
+
+    def _check(self, arrays: np.ndarray) -> np.ndarray:
+        arrays = np.asarray(arrays)
+        if tuple(arrays.shape[1:]) != self.input_shape:
+            raise ValueError(f"input shape {arrays.shape[1:]}, expected {self.input_shape}")
+        return np.ascontiguousarray(arrays, dtype=self.dtype)
+
+    def run(self, arrays: np.ndarray) -> dict[str, np.ndarray]:
+        """Every output for a batch (N, *input_shape), as fresh arrays."""
+        arrays = self._check(arrays)
+        if self._first_call:  # the XNNPACK delegate announces itself on first use
+            with native_stderr_filtered():
+                result = self._runner(**{self._input_name: arrays})
+            self._first_call = False
+        else:
+            result = self._runner(**{self._input_name: arrays})
+        return {name: np.array(value) for name, value in result.items()}
+
+    def predict(self, array: np.ndarray) -> np.ndarray:
+        """Scores for one input of ``input_shape``."""
+        return np.asarray(self.run(np.asarray(array)[None])[SCORES][0])
+
+    def predict_batch(self, arrays: np.ndarray, batch_size: int = 16) -> np.ndarray:
+        """Scores for a stack of inputs, ``batch_size`` at a time."""
+        return self.outputs_batch(arrays, batch_size)[SCORES]
+
+    def outputs_batch(self, arrays: np.ndarray, batch_size: int = 16) -> dict[str, np.ndarray]:
+        """Every output for a stack of inputs, ``batch_size`` at a time."""
+        arrays = self._check(arrays)
+        if len(arrays) == 0:
+            return {name: np.zeros((0,), np.float32) for name in self.outputs}
+        parts = [self.run(arrays[i : i + batch_size]) for i in range(0, len(arrays), batch_size)]
+        return {name: np.concatenate([p[name] for p in parts]) for name in self.outputs}

@@ -1,0 +1,103 @@
+"""The MNIST classifier the app and the CLI call: the shipped model, or a user's ``.keras`` file.
+
+On LiteRT the shipped model runs from ``resources/models/mnist.tflite`` (made from the shipped
+``.keras`` by ``packaging/export_mnist_tflite.py``; a test holds the two to the same scores), so
+recognising a digit never imports TensorFlow. A user's ``.keras`` file is checked and loaded with
+Keras (``safe_mode``), then converted once into the cache, keyed by the file's content.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from inception_desktop.core.digit import contract
+from inception_desktop.core.models.mnist_file import read_metadata
+from inception_desktop.core.store.resources import MNIST_MODEL, MNIST_TFLITE, resource_path
+
+if TYPE_CHECKING:
+    from inception_desktop.core.models.classifier import Classifier, Predictor
+
+SHIPPED = "mnist"
+#: What the classifier is called with: :data:`.contract.IMAGE_SHAPE` uint8 pixels.
+INPUT_SHAPE = contract.IMAGE_SHAPE
+
+
+def _preprocess_for(model: Any) -> Any:
+    takes_channel = len(model.inputs[0].shape) == 4
+
+    def preprocess(x: Any) -> Any:
+        import tensorflow as tf
+
+        x = tf.cast(x, tf.float32) / contract.PIXEL_MAX
+        return x[..., None] if takes_channel else x
+
+    return preprocess
+
+
+def serving_model(model: Any) -> Any:
+    """``model`` behind a uint8 (28, 28) input, scaled to [0, 1] inside: for conversion."""
+    from inception_desktop.core.models.tflite_export import uint8_wrapper
+
+    return uint8_wrapper(model, None, contract.SCALE, contract.OFFSET, INPUT_SHAPE)
+
+
+def converted_path(path: str | Path) -> Path:
+    """Where the LiteRT conversion of a user's model file lives: the cache, by content hash."""
+    from inception_desktop.core.store import paths
+    from inception_desktop.core.store.download import file_digest
+
+    return paths.cache_dir() / "models" / f"mnist-{file_digest(path, 'sha256')[:20]}.tflite"
+
+
+def load_classifier(path: str | Path | None = None, runtime: str | None = None) -> Classifier:
+    """A warmed-up classifier of uint8 (28, 28) inputs (ink bright on black).
+
+    ``path`` None or ``"mnist"`` means the model shipped in ``resources/``; any other file is
+    loaded with ``safe_mode=True`` and checked for a 28x28 input and 10 outputs.
+    """
+    from inception_desktop.core.models import runtime as runtimes
+    from inception_desktop.core.models.classifier import Classifier
+    from inception_desktop.core.models.labels import DIGIT_LABELS
+
+    chosen = runtimes.resolve(runtime)
+    shipped = path is None or str(path) == SHIPPED
+    if shipped:
+        with resource_path(MNIST_MODEL) as keras_file:
+            name = f"MNIST {read_metadata(keras_file).get('architecture', 'model')}"
+    else:
+        name = f"MNIST {Path(str(path)).stem}"
+    predictor = _predictor(path if not shipped else None, chosen)
+    return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime)
+
+
+def _predictor(path: str | Path | None, chosen: str) -> Predictor:
+    from inception_desktop.core.models import runtime as runtimes
+    from inception_desktop.core.models.mnist_file import load_model
+    from inception_desktop.core.quiet import import_tensorflow
+
+    if chosen == runtimes.LITERT:
+        from inception_desktop.core.models.litert import LiteRTModel
+
+        if path is None:
+            with resource_path(MNIST_TFLITE) as tflite:
+                return LiteRTModel(tflite)
+        target = converted_path(path)
+        if not target.is_file():
+            from inception_desktop.core.models.tflite_export import export_tflite
+
+            import_tensorflow()  # a user's .keras file needs Keras to be checked and converted
+            export_tflite(serving_model(load_model(path)), INPUT_SHAPE, target)
+        return LiteRTModel(target)
+    from inception_desktop.core.models.compiled import CompiledModel
+
+    import_tensorflow()
+    if path is None:
+        with resource_path(MNIST_MODEL) as keras_file:
+            model = load_model(keras_file)
+    else:
+        model = load_model(path)
+    return CompiledModel(model, INPUT_SHAPE, np.uint8, _preprocess_for(model))
+

@@ -1,0 +1,1 @@
+"""Files the app keeps: atomic writes, downloads, the cache, weights, shipped resources."""

@@ -1,0 +1,83 @@
+"""Evaluating an MNIST model on the test split: accuracy, per-class accuracy, confusions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inception_desktop.core.digit import contract
+
+BATCH = 1000
+
+
+def predict_scores(model: Any, images: np.ndarray) -> np.ndarray:
+    """Softmax scores (N, 10) for uint8 (N, 28, 28) images, in batches (evaluation, not the GUI)."""
+    from inception_desktop.core.training.mnist.data import to_input
+
+    outputs = [
+        np.asarray(model(to_input(images[i : i + BATCH]), training=False))
+        for i in range(0, len(images), BATCH)
+    ]
+    return np.concatenate(outputs) if outputs else np.zeros((0, contract.NUM_CLASSES), np.float32)
+
+
+def accuracy(model: Any, images: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of ``images`` whose top-1 class equals ``labels``."""
+    predicted = predict_scores(model, images).argmax(axis=1)
+    return float((predicted == labels).mean())
+
+
+def evaluate(
+    model: Any,
+    images: np.ndarray,
+    labels: np.ndarray,
+    report_dir: str | Path | None = None,
+    model_name: str = "model",
+    max_gallery: int = 100,
+) -> dict[str, Any]:
+    """Accuracy, per-class accuracy and confusions; with ``report_dir``, also the pictures and
+    ``summary.json``. Returns the summary.
+
+    A report that cannot be written (full disk, read-only folder...) does not lose the numbers:
+    the summary comes back with ``report_error``, one line saying what went wrong, and without
+    ``files``. Each file is written atomically, so none is ever half-written.
+    """
+    from inception_desktop.core.store import atomic
+    from inception_desktop.core.training.mnist import report
+
+    scores = predict_scores(model, images)
+    predicted = scores.argmax(axis=1)
+    labels = labels.astype(np.int64)
+    matrix = report.confusion_matrix(labels, predicted)
+    per_class = {str(d): float(matrix[d, d] / max(1, matrix[d].sum())) for d in range(10)}
+    wrong = np.flatnonzero(predicted != labels)
+    summary: dict[str, Any] = {
+        "model": model_name,
+        "test_size": len(labels),
+        "accuracy": float((predicted == labels).mean()),
+        "errors": len(wrong),
+        "per_class_accuracy": per_class,
+        "confusion_matrix": matrix.tolist(),
+    }
+    if report_dir is not None:
+        out = Path(report_dir)
+        shown = wrong[:max_gallery]
+        try:
+            atomic.check_output_dir(out)
+            report.draw_confusion(matrix, out / "confusion_matrix.png")
+            report.draw_gallery(
+                images[shown],
+                labels[shown],
+                predicted[shown],
+                scores[shown, predicted[shown]],
+                out / "misclassified.png",
+            )
+            files = ["confusion_matrix.png", "misclassified.png", "summary.json"]
+            atomic.write_json(out / "summary.json", {**summary, "files": files})
+        except atomic.WriteError as exc:
+            summary["report_error"] = str(exc)
+        else:
+            summary["files"] = files
+    return summary

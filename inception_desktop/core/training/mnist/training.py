@@ -1,0 +1,454 @@
+"""Training an MNIST architecture: reproducible, resumable, and honest about its numbers.
+
+Model selection uses the validation split only (the last 5,000 training images); the test split is
+evaluated once, after training, for the model card. Three files come out of a run on ``out``:
+
+* ``out`` — the best epoch by validation accuracy, without optimizer state, with metadata;
+* ``out.checkpoint.keras`` and ``.json`` — the latest full state (optimizer included), written at
+  every epoch end and on Ctrl-C, so ``--resume`` continues where the run stopped;
+* ``out.best.weights.h5`` — the best weights so far, kept until the run completes.
+
+Each file is written atomically (:mod:`inception_desktop.core.store.atomic`): a kill or a full disk
+mid-write leaves the previous version whole. :func:`check_config` refuses bad arguments and
+:func:`check_outputs` proves the locations writable before any data is loaded; a rough
+free-space check runs before the first epoch.
+
+Which epoch is best is Keras' own ``ModelCheckpoint`` (``save_best_only`` on ``val_accuracy``):
+it writes beside the target and :class:`_Progress` moves the finished file into place atomically.
+Keras' ``BackupAndRestore`` is not used for the resume checkpoint: it writes in place (a kill
+mid-write loses the only backup), keeps only the weights and the epoch (the run's history, best
+epoch and time, which the model card and the ETA need, would be lost), restores implicitly from
+a folder and deletes it when ``fit`` ends, where ``--resume FILE`` names an explicit ``.keras``
+file the user was told about.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inception_desktop.core.errors import InceptionDesktopError, first_line
+from inception_desktop.core.models.mnist_file import ModelFileError, check_archive, write_metadata
+from inception_desktop.core.store import atomic
+from inception_desktop.core.training.mnist import architectures
+from inception_desktop.core.training.mnist.data import MnistSplits, to_input
+
+log = logging.getLogger(__name__)
+
+#: Receives one line of human-readable progress (the CLI prints it to stderr).
+Reporter = Callable[[str], None]
+#: Receives (batches done, batches in the epoch, text) during an epoch, for a live progress line.
+BatchProgress = Callable[[int, int, str], None]
+
+
+#: What ModelCheckpoint watches and keeps the best of: accuracy on the validation split.
+MONITOR = "val_accuracy"
+#: Seeds that every random generator involved (Python, numpy, TensorFlow) accepts.
+MAX_SEED = 2**32 - 1
+
+
+class TrainingError(InceptionDesktopError):
+    """Training cannot start or finish as asked (a bad argument, a missing checkpoint)."""
+
+
+@dataclass
+class TrainConfig:
+    arch: str = "default"
+    epochs: int | None = None
+    batch_size: int = 128
+    out: Path = Path("mnist.keras")
+    logdir: Path | None = None
+    resume: Path | None = None
+    seed: int = 1
+    learning_rate: float | None = None
+    command: str = ""
+
+
+@dataclass
+class TrainResult:
+    path: Path
+    metadata: dict[str, Any]
+    history: dict[str, list[float]] = field(default_factory=dict)
+    interrupted: bool = False
+
+
+def check_config(config: TrainConfig) -> int:
+    """The number of epochs to train, or :class:`TrainingError` for an argument that cannot work.
+
+    Cheap (no TensorFlow, no data): run it before anything slow, so that ``--epochs 0`` or a
+    ``--resume`` file that is not there is refused at once instead of after a download.
+    """
+    if config.arch not in architectures.ARCHITECTURES:
+        known = ", ".join(sorted(architectures.ARCHITECTURES))
+        raise TrainingError(f"unknown architecture {config.arch!r} (one of {known})")
+    if config.epochs is not None and config.epochs < 1:
+        raise TrainingError(f"--epochs must be at least 1, got {config.epochs}")
+    if config.batch_size < 1:
+        raise TrainingError(f"--batch-size must be at least 1, got {config.batch_size}")
+    lr = config.learning_rate
+    if lr is not None and not (0 < lr < float("inf")):
+        raise TrainingError(f"--learning-rate must be a positive number, got {lr}")
+    if not 0 <= config.seed <= MAX_SEED:
+        raise TrainingError(f"--seed must be between 0 and {MAX_SEED}, got {config.seed}")
+    if config.resume is not None:
+        resume = Path(config.resume)
+        if not resume.is_file():
+            raise TrainingError(f"--resume {resume}: no such checkpoint file")
+        try:
+            check_archive(resume)
+        except ModelFileError as exc:
+            raise TrainingError(f"--resume: {exc}") from None
+    epochs = config.epochs
+    return epochs if epochs is not None else architectures.get(config.arch).default_epochs
+
+
+def _candidate_path(best_weights: Path) -> Path:
+    """Where ModelCheckpoint writes a new best before it is moved over ``best_weights``."""
+    return best_weights.with_name(best_weights.name.removesuffix(".weights.h5") + ".new.weights.h5")
+
+
+def checkpoint_paths(out: Path) -> tuple[Path, Path, Path]:
+    """(resume model, resume state JSON, best weights) for an output path."""
+    stem = out.with_suffix("")
+    return (
+        stem.with_name(stem.name + ".checkpoint.keras"),
+        stem.with_name(stem.name + ".checkpoint.json"),
+        stem.with_name(stem.name + ".best.weights.h5"),
+    )
+
+
+def check_outputs(out: str | Path) -> None:
+    """Raise :class:`~.store.atomic.WriteError` unless ``out`` and its checkpoint
+    files can be written (folder writable, names short enough, no folder in the way); creates the
+    folder when missing. Cheap: run it before loading data."""
+    out = Path(out)
+    paths = checkpoint_paths(out)
+    for path in (out, *paths, _candidate_path(paths[2])):
+        atomic.check_output_file(path)
+    atomic.remove_stale_temps(out.parent)
+
+
+#: Bytes written per parameter at worst: a checkpoint with Adam's two moments (x3), its previous
+#: version while the new one is written (x2), the best weights (x1) and the final model (x1).
+_BYTES_PER_PARAMETER = 4 * 8
+_SPACE_SLACK = 16 << 20
+
+
+def check_space(out: Path, parameters: int) -> None:
+    """Refuse to start when the disk cannot hold the checkpoints a run of this model writes."""
+    import errno
+    import shutil
+
+    needed = parameters * _BYTES_PER_PARAMETER + _SPACE_SLACK
+    try:
+        free = shutil.disk_usage(out.parent).free
+    except OSError:
+        return
+    if free < needed:
+        raise atomic.WriteError(
+            out.parent,
+            f"not enough free space: a run of this model needs about {needed / 1e6:.0f} MB "
+            f"for its checkpoints, {free / 1e6:.0f} MB are free",
+            errno.ENOSPC,
+        )
+
+
+def make_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, augment: bool) -> Any:
+    """A shuffled, batched, optionally augmented ``tf.data`` pipeline, reproducible by seed."""
+    import tensorflow as tf
+
+    from inception_desktop.core.training.mnist.augment import random_affine
+
+    ds = tf.data.Dataset.from_tensor_slices((to_input(x), y.astype(np.int32)))
+    ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True).batch(batch_size)
+    if augment:
+        counter = tf.data.Dataset.counter()
+        ds = tf.data.Dataset.zip((ds, counter)).map(
+            lambda batch, i: (random_affine(batch[0], tf.stack([seed, i])), batch[1]),
+            num_parallel_calls=tf.data.AUTOTUNE,
+            deterministic=True,
+        )
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def train(
+    config: TrainConfig,
+    splits: MnistSplits,
+    report: Reporter = log.info,
+    batch_progress: BatchProgress | None = None,
+) -> TrainResult:
+    """Train ``config.arch`` on ``splits``; see the module docstring for the files written."""
+    import keras
+    import tensorflow as tf
+
+    epochs = check_config(config)
+    arch = architectures.get(config.arch)
+    out = Path(config.out)
+    check_outputs(out)
+    resume_model, resume_state, best_weights = checkpoint_paths(out)
+    candidate = _candidate_path(best_weights)
+    candidate.unlink(missing_ok=True)  # half-written by a run killed while saving a best
+
+    keras.utils.set_random_seed(config.seed)
+    tf.config.experimental.enable_op_determinism()
+
+    steps_per_epoch = int(np.ceil(len(splits.x_train) / config.batch_size))
+    state: dict[str, Any] = {"epoch": 0, "best_val_accuracy": None, "history": {}, "seconds": 0.0}
+    if config.resume is not None:
+        model, state = _load_resume(Path(config.resume), state)
+        report(f"resuming {config.arch} after epoch {state['epoch']} from {config.resume}")
+    else:
+        model = arch.build()
+        lr = config.learning_rate or arch.learning_rate
+        schedule = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=lr / 10,
+            warmup_target=lr,
+            warmup_steps=steps_per_epoch,
+            decay_steps=max(1, (epochs - 1) * steps_per_epoch),
+            alpha=0.01,
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(schedule),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+    check_space(out, model.count_params())
+    report(
+        f"training {config.arch} ({model.count_params():,} parameters) for {epochs} epochs on "
+        f"{splits.summary}, batch {config.batch_size}, seed {config.seed}"
+    )
+
+    train_ds = make_dataset(
+        splits.x_train, splits.y_train, config.batch_size, config.seed, arch.augment
+    )
+    val = (to_input(splits.x_val), splits.y_val.astype(np.int32))
+    best = keras.callbacks.ModelCheckpoint(
+        str(candidate).replace("{", "{{").replace("}", "}}"),  # it formats the name per epoch
+        monitor=MONITOR,
+        mode="max",
+        save_best_only=True,
+        save_weights_only=True,
+        initial_value_threshold=state["best_val_accuracy"],
+    )
+    progress = _progress_callback(epochs, state, resume_model, resume_state, best_weights, report)
+    progress.batch_progress = batch_progress
+    progress.steps = steps_per_epoch
+    progress.best = best
+    progress.candidate = candidate
+    callbacks: list[Any] = [best, progress]  # in this order: a new best is written, then moved
+    if config.logdir is not None:
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(config.logdir)))
+
+    interrupted = False
+    if state["epoch"] < epochs:
+        try:
+            model.fit(
+                train_ds,
+                validation_data=val,
+                epochs=epochs,
+                initial_epoch=state["epoch"],
+                callbacks=callbacks,
+                shuffle=False,  # the dataset shuffles itself, reproducibly
+                verbose=0,
+            )
+        except KeyboardInterrupt:
+            interrupted = True
+            progress.save_resume_state(model)
+            report(f"interrupted after epoch {state['epoch']}; resume with --resume {resume_model}")
+    candidate.unlink(missing_ok=True)
+    if interrupted:
+        return TrainResult(resume_model, {}, state["history"], interrupted=True)
+    if not best_weights.is_file():  # a finished checkpoint resumed after its best was cleaned up
+        raise TrainingError(
+            f"nothing to finish from: {best_weights} is missing (the checkpoint is at epoch "
+            f"{state['epoch']} of {epochs}; train again, or resume with more --epochs)"
+        )
+
+    final = arch.build()
+    final.load_weights(best_weights)
+    metadata = _finish(final, config, splits, state, epochs, report)
+    with atomic.atomic_path(out) as tmp:  # the old model stays whole until this one is
+        final.save(tmp)
+        write_metadata(tmp, metadata)
+    for leftover in (best_weights, resume_model, resume_state):
+        leftover.unlink(missing_ok=True)
+    report(
+        f"saved {out}: validation {metadata['val_accuracy']:.4%}, "
+        f"test {metadata['test_accuracy']:.4%}"
+    )
+    return TrainResult(out, metadata, state["history"])
+
+
+def _load_resume(path: Path, fresh: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The model (with its optimizer) and the run state saved by an earlier run's checkpoint."""
+    import keras
+
+    try:
+        model = keras.saving.load_model(path, safe_mode=True)
+    except Exception as exc:  # Keras raises many types for a bad file; all mean "unusable".
+        raise TrainingError(
+            f"--resume {path}: cannot load the checkpoint: {first_line(exc)}"
+        ) from exc
+    state_file = path.with_suffix(".json")
+    if not state_file.is_file():
+        return model, fresh
+    try:
+        state = json.loads(state_file.read_text())
+        if not isinstance(state, dict) or not isinstance(state.get("epoch"), int):
+            raise ValueError("no epoch number in it")
+    except (OSError, ValueError) as exc:
+        raise TrainingError(f"{state_file}: not a training state ({first_line(exc)})") from None
+    return model, {**fresh, **state}
+
+
+def _finish(
+    model: Any,
+    config: TrainConfig,
+    splits: MnistSplits,
+    state: dict[str, Any],
+    epochs: int,
+    report: Reporter,
+) -> dict[str, Any]:
+    from inception_desktop.core.training.mnist.evaluation import accuracy
+
+    val_acc = accuracy(model, splits.x_val, splits.y_val)
+    report("best epoch chosen on validation; evaluating it once on the test split")
+    test_acc = accuracy(model, splits.x_test, splits.y_test)
+    import keras
+    import tensorflow as tf
+
+    return {
+        "architecture": config.arch,
+        "epochs": epochs,
+        "best_epoch": state.get("best_epoch"),
+        "batch_size": config.batch_size,
+        "seed": config.seed,
+        "val_accuracy": val_acc,
+        "test_accuracy": test_acc,
+        "parameters": int(model.count_params()),
+        "training_seconds": round(state["seconds"], 1),
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "data_digest": splits.digest,
+        "train_size": len(splits.x_train),
+        "val_size": len(splits.x_val),
+        "command": config.command,
+        "keras_version": keras.__version__,
+        "tensorflow_version": tf.__version__,
+        "config": {k: str(v) for k, v in asdict(config).items()},
+    }
+
+
+class _Progress:
+    """Epoch lines with ETA, best-weights tracking and resumable state after every epoch.
+
+    The hooks of a Keras callback, without Keras: :func:`_progress_callback` mixes it with
+    ``keras.callbacks.Callback`` when a run starts, so importing this module (and checking a
+    command's arguments) does not import Keras.
+    """
+
+    #: Set by Keras (``Callback.set_model``) on the callback made by :func:`_progress_callback`.
+    model: Any
+
+    def __init__(
+        self,
+        epochs: int,
+        state: dict[str, Any],
+        resume_model: Path,
+        resume_state: Path,
+        best_weights: Path,
+        report: Reporter,
+    ) -> None:
+        super().__init__()
+        self.epochs = epochs
+        self.state = state
+        self.resume_model = resume_model
+        self.resume_state = resume_state
+        self.best_weights = best_weights
+        self.report = report
+        self.batch_progress: BatchProgress | None = None
+        self.steps = 0
+        #: Keras' ModelCheckpoint, which runs just before this callback and writes a new best
+        #: to ``candidate``; this callback moves it over ``best_weights`` atomically.
+        self.best: Any = None
+        self.candidate: Path | None = None
+        self._started = 0.0
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._started = time.perf_counter()
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.batch_progress is None or not self.steps:
+            return
+        done = batch + 1
+        if done < 3:
+            return  # the first batches include tracing: their pace says nothing about the rest
+        elapsed = time.perf_counter() - self._started
+        epoch_eta = elapsed / done * (self.steps - done)
+        per_epoch = elapsed / done * self.steps
+        total_eta = epoch_eta + per_epoch * (self.epochs - self._epoch - 1)
+        text = (
+            f"epoch {self._epoch + 1}/{self.epochs}, loss {(logs or {}).get('loss', 0):.4f}, "
+            f"epoch ETA {_duration(epoch_eta)}, run ETA {_duration(total_eta)}"
+        )
+        self.batch_progress(done, self.steps, text)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        logs = logs or {}
+        elapsed = time.perf_counter() - self._started
+        self.state["seconds"] = self.state.get("seconds", 0.0) + elapsed
+        self.state["epoch"] = epoch + 1
+        for key, value in logs.items():
+            self.state["history"].setdefault(key, []).append(float(value))
+        val_acc = float(logs.get(MONITOR, 0.0))
+        marker = ""
+        if self.candidate is not None and self.candidate.is_file():  # ModelCheckpoint saved one
+            atomic.commit(self.candidate, self.best_weights)
+            self.state["best_val_accuracy"] = float(self.best.best)
+            self.state["best_epoch"] = epoch + 1
+            marker = " (best)"
+        done = epoch + 1
+        per_epoch = self.state["seconds"] / max(1, len(self.state["history"].get("loss", [1])))
+        eta = per_epoch * (self.epochs - done)
+        self.report(
+            f"epoch {done}/{self.epochs}: loss {logs.get('loss', 0):.4f}, "
+            f"accuracy {logs.get('accuracy', 0):.4f}, val_loss {logs.get('val_loss', 0):.4f}, "
+            f"val_accuracy {val_acc:.4f}{marker} — {elapsed:.0f} s, ETA {_duration(eta)}"
+        )
+        self.save_resume_state(self.model)
+
+    def save_resume_state(self, model: Any) -> None:
+        """Model first, then the state that names its epoch: a kill between the two leaves a
+        state one epoch behind its model, so a resume repeats an epoch rather than skips one."""
+        with atomic.atomic_path(self.resume_model) as tmp:
+            model.save(tmp)
+        atomic.write_json(self.resume_state, self.state)
+
+
+def _progress_callback(
+    epochs: int,
+    state: dict[str, Any],
+    resume_model: Path,
+    resume_state: Path,
+    best_weights: Path,
+    report: Reporter,
+) -> _Progress:
+    """A :class:`_Progress` that is also a ``keras.callbacks.Callback``."""
+    import keras
+
+    callback: type[_Progress] = type("_ProgressCallback", (_Progress, keras.callbacks.Callback), {})
+    return callback(epochs, state, resume_model, resume_state, best_weights, report)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"

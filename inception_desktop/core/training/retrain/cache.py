@@ -1,0 +1,77 @@
+"""Inception features on disk, so that a second run over the same photos skips the network.
+
+An entry is keyed by what decides the features: the photo's content (sha256, not its name or
+date), the framing (mode and padding colour) and the md5 of the weights that computed it. Each is
+a small file: 2048 float32 then a 16-byte BLAKE2b checksum of them. A truncated, overwritten or
+otherwise corrupt entry fails the checksum and is computed again. Entries are written to a
+temporary name and renamed (never half-visible); no fsync: losing one to a crash costs a recompute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from inception_desktop.core.photo.framing import Framing
+from inception_desktop.core.store import paths
+from inception_desktop.core.training.retrain import FEATURE_SIZE
+
+_CHECKSUM = 16
+_ENTRY_BYTES = FEATURE_SIZE * 4 + _CHECKSUM
+
+
+def framing_key(framing: Framing) -> str:
+    """The part of a framing that changes the pixels of a whole photo: mode (and pad colour)."""
+    if framing.mode == "pad":
+        return "pad-{:02x}{:02x}{:02x}".format(*framing.pad_color)
+    return framing.mode
+
+
+class FeatureCache:
+    """Features of one weights file under one framing, in ``cache_dir()/features/``."""
+
+    def __init__(self, weights_md5: str, framing: Framing, root: Path | None = None) -> None:
+        base = root if root is not None else paths.cache_dir() / "features"
+        self.folder = base / f"{weights_md5}-{framing_key(framing)}"
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, sha256: str) -> Path:
+        return self.folder / sha256[:2] / f"{sha256}.f32"
+
+    def get(self, sha256: str) -> np.ndarray | None:
+        """The cached features, or None (missing or corrupt: the caller computes them)."""
+        try:
+            data = self._path(sha256).read_bytes()
+        except OSError:
+            data = b""
+        body = data[: FEATURE_SIZE * 4]
+        if len(data) != _ENTRY_BYTES or data[-_CHECKSUM:] != _checksum(body):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return np.frombuffer(body, "<f4").astype(np.float32)
+
+    def put(self, sha256: str, features: np.ndarray) -> None:
+        """Store ``features`` (2048 values); a cache that cannot be written is only slower."""
+        body = np.ascontiguousarray(features, "<f4").reshape(FEATURE_SIZE).tobytes()
+        target = self._path(sha256)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(body + _checksum(body))
+            os.replace(tmp, target)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _checksum(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=_CHECKSUM).digest()

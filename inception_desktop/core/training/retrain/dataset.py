@@ -1,0 +1,184 @@
+"""The training data: a folder with one subfolder per class, checked before any network runs.
+
+Every bad-input case that can be found by listing and hashing is found here, before the minutes
+of feature extraction: fewer than two classes, an empty class, a folder name that cannot be a
+label, the same photo (by content) in two classes. Files that cannot be read are listed and
+skipped; an unreadable *image* is only found when it is decoded (:mod:`.features`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from inception_desktop.core.photo.images import list_images
+from inception_desktop.core.training.retrain import RetrainError
+
+#: Below this many photos a class is learnt poorly: said, not refused.
+FEW_IMAGES = 10
+#: Largest class / smallest class above which the imbalance is said (class weights compensate).
+IMBALANCE_RATIO = 3.0
+MAX_LABEL_CHARS = 100
+#: Hashing reads files this much at a time.
+_READ_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    label: int
+    sha256: str
+
+
+@dataclass
+class Dataset:
+    """Classes (sorted folder names), their samples, and what was skipped with why."""
+
+    root: Path
+    classes: tuple[str, ...]
+    samples: list[Sample]
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        n = np.bincount([s.label for s in self.samples], minlength=len(self.classes))
+        return {name: int(c) for name, c in zip(self.classes, n, strict=True)}
+
+    def labels(self) -> np.ndarray:
+        return np.array([s.label for s in self.samples], np.int64)
+
+    def digest(self) -> str:
+        """A fingerprint of the data: class names and each photo's content hash, order-free."""
+        lines = sorted(f"{self.classes[s.label]}\t{s.sha256}" for s in self.samples)
+        return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
+
+    def warnings(self) -> list[str]:
+        """Lines for a person: classes with few photos, and imbalance."""
+        counts = self.counts()
+        out = [
+            f"class '{name}' has only {n} photo{'s' if n != 1 else ''} "
+            f"(at least {FEW_IMAGES} teach it better)"
+            for name, n in counts.items()
+            if n < FEW_IMAGES
+        ]
+        low, high = min(counts.values()), max(counts.values())
+        if low and high / low > IMBALANCE_RATIO:
+            out.append(
+                f"the classes are imbalanced ({high} vs {low} photos); "
+                "class weights compensate, more photos of the small classes help more"
+            )
+        return out
+
+
+def check_label(name: str) -> str | None:
+    """Why a folder name cannot be a class label, or None when it can."""
+    if any(0xDC80 <= ord(ch) <= 0xDCFF for ch in name):
+        return "its name is not valid UTF-8"
+    if name != name.strip():
+        return "its name starts or ends with a space"
+    if not name.isprintable():
+        return "its name holds control characters"
+    if len(name) > MAX_LABEL_CHARS:
+        return f"its name is longer than {MAX_LABEL_CHARS} characters"
+    return None
+
+
+def scan(root: str | Path, classes: tuple[str, ...] | None = None) -> Dataset:
+    """List, check and hash the class folders under ``root``.
+
+    ``classes``: the labels a model already has (evaluating it on a labelled folder): every
+    folder must be one of them, and none needs to be present. Raises :class:`RetrainError`.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise RetrainError(f"{_show(root)}: not a folder (expected one subfolder per class)")
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError as exc:
+        raise RetrainError(f"{_show(root)}: cannot be read ({exc.strerror or exc})") from None
+    if classes is None and len(folders) < 2:
+        found = ", ".join(p.name for p in folders) or "none"
+        raise RetrainError(
+            f"{root}: needs at least two class folders, found {len(folders)} ({found})"
+        )
+    for folder in folders:
+        problem = check_label(folder.name)
+        if problem:
+            raise RetrainError(f"{_show(folder)}: not usable as a class label: {problem}")
+        if classes is not None and folder.name not in classes:
+            raise RetrainError(
+                f"{_show(folder)}: the model has no class '{folder.name}' "
+                f"(its classes: {', '.join(classes)})"
+            )
+    names = classes if classes is not None else tuple(p.name for p in folders)
+    data = Dataset(root, names, [])
+    owner: dict[str, Sample] = {}
+    for folder in folders:
+        label = names.index(folder.name)
+        try:
+            files = list_images(folder)
+        except OSError as exc:
+            raise RetrainError(f"{_show(folder)}: cannot be read ({exc.strerror or exc})") from None
+        if not files and classes is None:
+            raise RetrainError(f"{_show(folder)}: the class '{folder.name}' has no images")
+        for path in files:
+            try:
+                digest = _sha256(path)
+            except OSError as exc:
+                data.skipped.append({"path": str(path), "error": exc.strerror or str(exc)})
+                continue
+            first = owner.get(digest)
+            if first is not None and first.label != label:
+                raise RetrainError(
+                    f"the same photo is in two classes: {_show(first.path)} "
+                    f"('{names[first.label]}') and {_show(path)} ('{names[label]}')"
+                )
+            if first is not None:
+                data.skipped.append({"path": str(path), "error": f"same photo as {first.path}"})
+                continue
+            owner[digest] = Sample(path, label, digest)
+            data.samples.append(owner[digest])
+    if classes is None:
+        check_classes(data)
+    elif not data.samples:
+        raise RetrainError(f"{root}: no images in its class folders")
+    return data
+
+
+def check_classes(data: Dataset) -> None:
+    """Refuse a class left without photos (all unreadable)."""
+    for name, n in data.counts().items():
+        if n == 0:
+            raise RetrainError(f"the class '{name}' has no readable images")
+
+
+def split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, validation), stratified: each class gives ``fraction`` of its photos to
+    validation (at least one, when it has two or more), always keeping one for training.
+    The same labels and seed give the same split."""
+    if not 0.0 < fraction < 1.0:
+        raise RetrainError(f"the validation fraction must be between 0 and 1, got {fraction}")
+    rng = np.random.default_rng(seed)
+    train: list[int] = []
+    validation: list[int] = []
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        n_val = min(len(members) - 1, max(1, round(len(members) * fraction)))
+        validation.extend(members[:n_val].tolist())
+        train.extend(members[n_val:].tolist())
+    return np.array(sorted(train), np.int64), np.array(sorted(validation), np.int64)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(_READ_BLOCK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _show(path: Path) -> str:
+    return os.fspath(path).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -1,0 +1,177 @@
+"""Inception v3's pooled features for many photos: batched, decoding overlapped, cached.
+
+Photos go through the app's one photo path (:func:`~inception_desktop.core.photo.prepare.load_photo`
+then :func:`~inception_desktop.core.photo.prepare.network_input`), so a retrained model sees the
+pixels that ``classify`` and the window will give it. Decoding and framing run on a small thread
+pool (Pillow releases the GIL) while the network computes the previous batch, as ``classify``
+does, so a folder goes at the network's rate. Features already in the :class:`.FeatureCache` are
+not computed again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inception_desktop.core.models.inception import INPUT_SIZE
+from inception_desktop.core.photo.framing import Framing, FramingError
+from inception_desktop.core.photo.images import ImageLoadError
+from inception_desktop.core.photo.prepare import load_photo, network_input
+from inception_desktop.core.training.retrain import FEATURE_SIZE
+from inception_desktop.core.training.retrain.cache import FeatureCache
+from inception_desktop.core.training.retrain.dataset import Sample
+
+BATCH = 16
+DECODE_THREADS = 2
+#: Receives (photos done, photos in all) after each batch.
+Progress = Callable[[int, int], None]
+
+
+class FeatureModel:
+    """Inception v3 up to ``avg_pool`` on a runtime: uint8 (N, 299, 299, 3) → (N, 2048).
+
+    Attributes:
+        weights_md5: the md5 of the weights it computes with (the cache and model files key).
+        runtime: where it computes, for people.
+        calls: how many photos went through the network (cache hits do not).
+    """
+
+    def __init__(self, compute: Callable[[np.ndarray], np.ndarray], weights_md5: str, runtime: str):
+        self._compute = compute
+        self.weights_md5 = weights_md5
+        self.runtime = runtime
+        self.calls = 0
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        self.calls += len(batch)
+        return np.asarray(self._compute(batch), np.float32).reshape(len(batch), FEATURE_SIZE)
+
+
+def resolve_weights(weights: str | Path | None) -> tuple[Path, str]:
+    """The weights file (``None``: the installed one) and its md5."""
+    from inception_desktop.core.store import weights as weights_module
+    from inception_desktop.core.store.download import file_digest
+
+    if weights is None:
+        path = weights_module.require()
+        return path, weights_module.status().md5 or file_digest(path, "md5")
+    try:
+        return Path(weights), file_digest(weights, "md5")
+    except OSError as exc:
+        reason = "no such weights file" if not Path(weights).exists() else exc.strerror or str(exc)
+        raise weights_module.WeightsError(f"{weights}: {reason}") from None
+
+
+def load_feature_model(
+    weights: str | Path | None = None, runtime: str | None = None, stage: Any = None
+) -> FeatureModel:
+    """Inception v3's feature extractor on ``runtime`` (LiteRT unless a GPU or asked)."""
+    return feature_model_for(*resolve_weights(weights), runtime, stage)
+
+
+def feature_model_for(path: Path, md5: str, runtime: str | None, stage: Any = None) -> FeatureModel:
+    """:func:`load_feature_model` for weights already resolved (path and md5)."""
+    from inception_desktop.core.models import inception
+    from inception_desktop.core.models import runtime as runtimes
+
+    if runtimes.resolve(runtime) == runtimes.LITERT:
+        from inception_desktop.core.models.litert import FEATURES, LiteRTModel
+
+        # The classifier's own loading: converted once per weights, a damaged conversion redone.
+        model = inception.litert_model(path, md5, stage, LiteRTModel)
+        return FeatureModel(lambda b: model.run(b)[FEATURES], md5, model.runtime)
+    from inception_desktop.core.models.compiled import CompiledModel
+
+    full = inception.build_model(path)  # imports TensorFlow quietly, then Keras
+    import keras
+
+    pooled = keras.Model(full.inputs, full.get_layer(inception.FEATURES_LAYER).output)
+    compiled = CompiledModel(pooled, inception.INPUT_SHAPE, np.uint8, inception.preprocess)
+    return FeatureModel(lambda b: compiled.predict_batch(b, BATCH), md5, compiled.runtime)
+
+
+@dataclass
+class Extraction:
+    """Features of the photos that could be read, in the order given.
+
+    ``rows[i]`` is the index (in the samples given) of ``features[i]``; ``skipped`` lists
+    ``{"path", "error"}`` for photos that could not be decoded.
+    """
+
+    features: np.ndarray
+    rows: list[int]
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    cache_hits: int = 0
+    computed: int = 0
+    network_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+def extract(
+    samples: Sequence[Sample],
+    model: FeatureModel,
+    framing: Framing,
+    progress: Progress | None = None,
+    cache: FeatureCache | None = None,
+) -> Extraction:
+    """Features for ``samples``: from ``cache`` where present, else computed and stored."""
+    started = time.perf_counter()
+    cache = cache if cache is not None else FeatureCache(model.weights_md5, framing)
+    found: dict[int, np.ndarray] = {}
+    for i, sample in enumerate(samples):
+        cached = cache.get(sample.sha256)
+        if cached is not None:
+            found[i] = cached
+    result = Extraction(np.zeros((0, FEATURE_SIZE), np.float32), [], cache_hits=len(found))
+    todo = [i for i in range(len(samples)) if i not in found]
+    done = len(found)
+    if progress:
+        progress(done, len(samples))
+    chunks = [todo[s : s + BATCH] for s in range(0, len(todo), BATCH)]
+    with ThreadPoolExecutor(DECODE_THREADS, thread_name_prefix="retrain-decode") as pool:
+
+        def submit(chunk: list[int]) -> list[Future[Any]]:
+            return [pool.submit(_prepare, samples[i].path, framing) for i in chunk]
+
+        pending = submit(chunks[0]) if chunks else []
+        for n, chunk in enumerate(chunks):
+            prepared = [future.result() for future in pending]
+            pending = submit(chunks[n + 1]) if n + 1 < len(chunks) else []
+            ready = []
+            for i, (array, error) in zip(chunk, prepared, strict=True):
+                if error is not None:
+                    result.skipped.append({"path": str(samples[i].path), "error": error})
+                else:
+                    ready.append((i, array))
+            if ready:
+                net_started = time.perf_counter()
+                values = model(np.stack([a for _, a in ready]))
+                result.network_seconds += time.perf_counter() - net_started
+                for (i, _), row in zip(ready, values, strict=True):
+                    found[i] = row
+                    cache.put(samples[i].sha256, row)
+                result.computed += len(ready)
+            done += len(chunk)
+            if progress:
+                progress(done, len(samples))
+    result.rows = sorted(found)
+    if result.rows:
+        result.features = np.stack([found[i] for i in result.rows])
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _prepare(path: Path, framing: Framing) -> tuple[np.ndarray | None, str | None]:
+    """The network input of one photo, or the reason it could not be made."""
+    try:
+        return network_input(load_photo(path), framing, INPUT_SIZE).array, None
+    except ImageLoadError as exc:
+        return None, exc.reason
+    except FramingError as exc:
+        return None, str(exc)
