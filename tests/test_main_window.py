@@ -133,3 +133,13 @@ def test_the_status_bar_says_when_weights_are_missing(qtbot, make_window):
     assert win.status.model.text() == "Model: Inception v3 (weights missing)"
     assert win.photo.weights_panel.isVisible()
     assert win.photo.bars.placeholder() == "Inception v3 weights are needed (see above)"
+
+
+def test_the_first_window_fits_a_small_screen():
+    """Without saved geometry the window opens at 1200x720, or smaller where the screen is."""
+    from PySide6.QtCore import QSize
+
+    from inception_desktop.gui.main_window import first_size
+
+    assert first_size(QSize(1920, 1080)) == QSize(1200, 720)
+    assert first_size(QSize(1024, 700)) == QSize(972, 665)

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -42,6 +42,17 @@ RUNTIME_CHOICES = (
     ("litert", "&LiteRT on the CPU (fast start)"),
     ("tensorflow", "&TensorFlow"),
 )
+
+
+#: The first run's window size, where the screen has room for it.
+FIRST_SIZE = QSize(1200, 720)
+
+
+def first_size(available: QSize) -> QSize:
+    """:data:`FIRST_SIZE`, shrunk to 95% of the available screen (a 1024x700 screen included),
+    so a first window never reaches past the screen's edge."""
+    room = QSize(int(available.width() * 0.95), int(available.height() * 0.95))
+    return FIRST_SIZE.boundedTo(room)
 
 
 class MainWindow(QMainWindow):
@@ -166,7 +177,7 @@ class MainWindow(QMainWindow):
         if geometry is not None and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 720)
+            self.resize(first_size(self.screen().availableGeometry().size()))
         with contextlib.suppress(ValueError):
             self.photo.set_pad_color(s.pad_color)
         if s.framing in ("squash", "crop", "pad"):
