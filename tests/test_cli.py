@@ -363,8 +363,8 @@ def test_head_1_takes_the_first_line_and_the_run_ends_quietly(tmp_path: Path):
 def test_window_and_cli_give_the_same_network_input(
     tmp_path: Path, qtbot, window, inception_weights
 ):
-    """A large JPEG with a crop box in original pixels: the input the window shows and the one
-    `classify --save-input` writes are the same pixels."""
+    """A large JPEG, without a box and with one in original pixels: the input the window shows
+    and the one `classify --save-input` writes are the same pixels each time."""
     import numpy as np
     from PIL import Image
 
@@ -376,8 +376,13 @@ def test_window_and_cli_give_the_same_network_input(
     Image.fromarray(small).resize((4000, 3000), Image.Resampling.BICUBIC).save(photo, quality=85)
     window.open_paths([str(photo)])
     qtbot.waitUntil(lambda: window.photo.result is not None, timeout=30000)
+    whole = tmp_path / "whole"
+    base = ["classify", str(photo), "--weights", str(inception_weights), "--runtime", "litert"]
+    assert main([*base, "--framing", "pad", "--save-input", str(whole)]) == 0
+    (png,) = whole.iterdir()
+    np.testing.assert_array_equal(np.asarray(Image.open(png)), window.photo.input_view.array())
     decoded = window.photo.current_photo().loaded
-    assert decoded.scale == 0.5  # decoded at reduced size, as the command line decodes it
+    assert decoded.scale == 0.5  # shown at reduced size; with a box the CLI decodes the same way
     box = Box(1000, 500, 1800, 1400)
     window.photo.set_mode("crop")
     window.photo.view.boxChanged.emit(box.scaled(decoded.scale))  # what a drag reports

@@ -165,11 +165,11 @@ def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
     from inception_desktop.core.digit.normalize import normalize_digit
     from inception_desktop.core.photo.framing import FramingError
     from inception_desktop.core.photo.images import ImageLoadError, load_image
-    from inception_desktop.core.photo.prepare import load_photo, network_input
+    from inception_desktop.core.photo.prepare import photo_input
 
     try:
         if is_photo:
-            item.array = network_input(load_photo(item.path), framing, 299).array
+            item.array = photo_input(item.path, framing, 299).array
             item.framing = framing.mode
         else:
             loaded = load_image(item.path, background=(0, 0, 0))

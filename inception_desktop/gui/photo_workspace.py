@@ -492,14 +492,13 @@ class PhotoWorkspace(QWidget):
         photo = self.current_photo()
         if photo is None:
             return
-        request = PhotoRequest(photo.loaded, self.framing)
+        request = PhotoRequest(photo.loaded, self.framing, path=photo.path)
         self._last_id = request.id
         self._send(request, photo.key)
 
     def _classify_thumbnail(self, key: str, photo: Photo) -> int:
-        request = PhotoRequest(
-            photo.loaded, replace(self.framing, box=None), source=f"thumbnail-{key}"
-        )
+        framing = replace(self.framing, box=None)
+        request = PhotoRequest(photo.loaded, framing, source=f"thumbnail-{key}", path=photo.path)
         self._send(request, key)
         return request.id
 
@@ -560,7 +559,7 @@ class PhotoWorkspace(QWidget):
         photo = self.current_photo()
         if photo is None:
             return
-        request = CompareRequest(photo.loaded, self.framing)
+        request = CompareRequest(photo.loaded, self.framing, path=photo.path)
         self._compare_id = request.id
         self.compareRequested.emit()
         self.channel.send(request, self._compared, self.message.emit)

@@ -72,38 +72,42 @@ class DigitResult:
 
 @dataclass(frozen=True)
 class PhotoRequest:
-    """Frame ``loaded`` (box in original pixels) and classify it with Inception v3."""
+    """Frame ``loaded`` (box in original pixels) and classify it with Inception v3; ``path`` is
+    the photo's file, if any (its network decode is what the command line would classify)."""
 
     kind: ClassVar[ModelKind] = ModelKind.PHOTO
     loaded: LoadedImage = field(repr=False)
     framing: Framing
     source: str = "photo"
     id: int = field(default_factory=next_id)
+    path: str | None = None
 
     def serve(self, model: Any) -> PhotoResult:
-        from inception_desktop.core.photo.prepare import network_input
+        from inception_desktop.core.photo.prepare import network_input_for
 
-        framed = network_input(self.loaded, self.framing, model.input_shape[0])
+        framed = network_input_for(self.loaded, self.path, self.framing, model.input_shape[0])
         return PhotoResult(self.id, framed, model.classify(framed.array, k=10))
 
 
 @dataclass(frozen=True)
 class CompareRequest:
-    """Classify ``loaded`` under every framing mode in one batch."""
+    """Classify ``loaded`` under every framing mode in one batch (``path`` as for a photo)."""
 
     kind: ClassVar[ModelKind] = ModelKind.PHOTO
     loaded: LoadedImage = field(repr=False)
     framing: Framing
     source: str = "compare"
     id: int = field(default_factory=next_id)
+    path: str | None = None
 
     def serve(self, model: Any) -> CompareResult:
         from inception_desktop.core.photo.framing import MODES
-        from inception_desktop.core.photo.prepare import network_input
+        from inception_desktop.core.photo.prepare import network_input_for
 
         side = model.input_shape[0]
         framed = [
-            network_input(self.loaded, replace(self.framing, mode=mode), side) for mode in MODES
+            network_input_for(self.loaded, self.path, replace(self.framing, mode=mode), side)
+            for mode in MODES
         ]
         predictions = model.classify_batch([f.array for f in framed], k=1000)
         return CompareResult(self.id, tuple(zip(framed, predictions, strict=True)))

@@ -1,11 +1,10 @@
 """Inception v3's pooled features for many photos: batched, decoding overlapped, cached.
 
-Photos go through the app's one photo path (:func:`~inception_desktop.core.photo.prepare.load_photo`
-then :func:`~inception_desktop.core.photo.prepare.network_input`), so a retrained model sees the
-pixels that ``classify`` and the window will give it. Decoding and framing run on a small thread
-pool (Pillow releases the GIL) while the network computes the previous batch, as ``classify``
-does, so a folder goes at the network's rate. Features already in the :class:`.FeatureCache` are
-not computed again.
+Photos go through the app's one photo path (``core.photo.prepare.photo_input``), so a retrained
+model sees the pixels that ``classify`` and the window will give it. Decoding and framing run on a
+small thread pool (Pillow releases the GIL) while the network computes the previous batch, as
+``classify`` does, so a folder goes at the network's rate. Features already in the
+:class:`.FeatureCache` are not computed again.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ import numpy as np
 from inception_desktop.core.models.inception import INPUT_SIZE
 from inception_desktop.core.photo.framing import Framing, FramingError
 from inception_desktop.core.photo.images import ImageLoadError
-from inception_desktop.core.photo.prepare import load_photo, network_input
+from inception_desktop.core.photo.prepare import photo_input
 from inception_desktop.core.training.retrain import FEATURE_SIZE
 from inception_desktop.core.training.retrain.cache import FeatureCache
 from inception_desktop.core.training.retrain.dataset import Sample
@@ -170,7 +169,7 @@ def extract(
 def _prepare(path: Path, framing: Framing) -> tuple[np.ndarray | None, str | None]:
     """The network input of one photo, or the reason it could not be made."""
     try:
-        return network_input(load_photo(path), framing, INPUT_SIZE).array, None
+        return photo_input(path, framing, INPUT_SIZE).array, None
     except ImageLoadError as exc:
         return None, exc.reason
     except FramingError as exc:
