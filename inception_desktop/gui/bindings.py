@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from importlib import metadata
 
 #: (PySide6 version, first Python version where the defect is harmless).
 KNOWN_BAD: dict[tuple[int, ...], tuple[int, int]] = {(6, 12, 0): (3, 12)}
@@ -39,6 +38,8 @@ def _parse(version: str) -> tuple[int, ...]:
 
 def installed_pyside_version() -> str | None:
     """The installed PySide6 version from package metadata (no Qt import), or None."""
+    from importlib import metadata  # ~20 ms: only when the check runs, not at every import
+
     for dist in ("PySide6-Essentials", "PySide6"):
         try:
             return metadata.version(dist)
