@@ -27,6 +27,7 @@ from PIL import Image
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtGui import QImage
 
+from inception_desktop.core.errors import first_line
 from inception_desktop.core.photo.images import (
     ImageLoadError,
     LoadedImage,
@@ -159,7 +160,7 @@ class ImageLoader(QObject):
 
 
 def _unexpected(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    text = first_line(str(exc), 200)
     return f"could not be opened ({type(exc).__name__}{': ' + text if text else ''})"
 
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from inception_desktop.core.photo.framing_modes import MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.gui.digit_workspace import DigitWorkspace
 from inception_desktop.gui.messages import Banner
@@ -133,11 +134,8 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=name: self.set_runtime(n))
             self.runtime_group.addAction(action)
         photo = bar.addMenu("P&hoto")
-        for key, mode in (
-            ("Ctrl+Shift+1", "squash"),
-            ("Ctrl+Shift+2", "crop"),
-            ("Ctrl+Shift+3", "pad"),
-        ):
+        for number, mode in enumerate(MODES, start=1):
+            key = f"Ctrl+Shift+{number}"
             self._action(
                 photo, f"Frame by {mode}", lambda _=False, m=mode: self.photo.set_mode(m), key
             )
@@ -180,7 +178,7 @@ class MainWindow(QMainWindow):
             self.resize(first_size(self.screen().availableGeometry().size()))
         with contextlib.suppress(ValueError):
             self.photo.set_pad_color(s.pad_color)
-        if s.framing in ("squash", "crop", "pad"):
+        if s.framing in MODES:
             self.photo.set_mode(s.framing)
         self.digit.set_pen_width(s.pen_width)
         self.tabs.setCurrentIndex(s.workspace if s.workspace in (0, 1) else 0)

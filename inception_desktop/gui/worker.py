@@ -22,6 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from inception_desktop.core.errors import first_line
 from inception_desktop.gui.requests import ModelKind, Request
 
 log = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ class InferenceWorker(QObject):
             model = self._factories[kind](path)
         except Exception as exc:
             log.info("loading %s failed: %s", kind, exc)
-            self.modelUnavailable.emit(kind, _sentence(exc))
+            self.modelUnavailable.emit(kind, first_line(exc, 300))
             return
         self._models[kind] = model
         self._paths[kind] = path
@@ -155,14 +156,9 @@ class InferenceWorker(QObject):
             result = request.serve(self._models[request.kind])
         except Exception as exc:
             log.warning("request %s failed: %s", request.id, exc, exc_info=True)
-            self.failed.emit(request.id, _sentence(exc))
+            self.failed.emit(request.id, first_line(exc, 300))
         else:
             self.finished.emit(request.id, result)
-
-
-def _sentence(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:300]
 
 
 class _PythonEventLoopThread(QThread):
