@@ -116,3 +116,22 @@ def test_clear():
     photos.clear()
     assert len(photos) == 0 and photos.current == -1 and photos.current_entry() is None
     assert photos.arrived("/photos/a.jpg", (1, 0)) == -1
+
+
+def test_the_cache_keeps_the_most_recently_used_and_never_fileless_photos():
+    from types import SimpleNamespace
+
+    from inception_desktop.gui.photo_list import PhotoCache
+
+    cache = PhotoCache(2)
+    a, b, c = (SimpleNamespace(path=f"/{n}") for n in "abc")
+    cache.put("a", a)
+    cache.put("b", b)
+    assert cache.get("a") is a  # a is now the most recent
+    cache.put("c", c)
+    assert len(cache) == 2 and cache.get("b") is None and cache.get("a") is a
+    cache.put("pasted", SimpleNamespace(path=None))
+    assert cache.get("pasted") is None
+    cache.pop("a")
+    cache.clear()
+    assert len(cache) == 0

@@ -92,6 +92,7 @@ class ImageLoader(QObject):
     loaded = Signal(object)  # Photo
     failed = Signal(str, str)  # source, message
     empty = Signal(str)  # a folder without images
+    done = Signal(str)  # an opening ended (its photos and failures were sent): its source
 
     def __init__(self, pool: QThreadPool | None = None) -> None:
         super().__init__()
@@ -154,6 +155,7 @@ class ImageLoader(QObject):
         job = self.sender()
         if isinstance(job, Job):
             self._jobs.discard(job)
+            self.done.emit(job.name)
 
 
 # --- on pool threads -------------------------------------------------------------------------

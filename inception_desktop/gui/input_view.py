@@ -20,10 +20,24 @@ def array_to_qimage(array: np.ndarray) -> QImage:
 
 
 class InputView(QWidget):
-    """Shows an array at an integer-free scale that fits, never smoothed."""
+    """Shows an array at the largest scale that fits (at most ``max_scale``), never smoothed.
 
-    def __init__(self, grid: bool = False, caption: str = "", parent: QWidget | None = None):
+    With ``max_scale=1`` a 299x299 network input is shown pixel for pixel when there is room, and
+    the caption says the scale when there is not ("shown at 74%"): a person judging detail must
+    know whether they see the network's pixels.
+    """
+
+    def __init__(
+        self,
+        grid: bool = False,
+        caption: str = "",
+        parent: QWidget | None = None,
+        max_scale: float | None = None,
+        placeholder: str = "Network input",
+    ):
         super().__init__(parent)
+        self._max_scale = max_scale
+        self._placeholder = placeholder
         self._image: QImage | None = None
         self._array: np.ndarray | None = None
         self._grid = grid
@@ -47,20 +61,54 @@ class InputView(QWidget):
     def array(self) -> np.ndarray | None:
         return self._array
 
+    def content(self) -> tuple[float, float, float, float] | None:
+        """Where the image lies in the array (the rest is padding), as given to set_array."""
+        return self._content
+
+    def image(self) -> QImage | None:
+        """The array as an image (a copy the caller may keep), for the clipboard."""
+        return None if self._image is None else self._image.copy()
+
+    def set_placeholder(self, text: str) -> None:
+        """What shows while there is no array (say why there is none)."""
+        self._placeholder = text
+        self.update()
+
+    def scale(self) -> float:
+        """The scale the array is shown at (1.0: pixel for pixel)."""
+        if self._image is None:
+            return 1.0
+        side = min(self.width(), self.height() - (18 if self._caption else 0))
+        scale = max(side, 1) / max(self._image.width(), self._image.height())
+        return scale if self._max_scale is None else min(scale, self._max_scale)
+
     def target_rect(self) -> QRect:
         if self._image is None:
             return QRect()
-        side = min(self.width(), self.height() - (18 if self._caption else 0))
         w, h = self._image.width(), self._image.height()
-        scale = side / max(w, h)
-        tw, th = int(w * scale), int(h * scale)
+        scale = self.scale()
+        tw, th = round(w * scale), round(h * scale)
         return QRect((self.width() - tw) // 2, 0, tw, th)
+
+    def caption_text(self) -> str:
+        """The caption under the array: its size, and the scale when it is not shown 1:1."""
+        if self._image is None or not self._caption:
+            return ""
+        w, h = self._image.width(), self._image.height()
+        text = f"{self._caption} — {w}x{h}"
+        if self._max_scale is not None and self.scale() < 0.995:
+            text += f", shown at {self.scale():.0%}"
+        return text
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         if self._image is None:
             painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Network input")
+            painter.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self._placeholder,
+            )
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         target = self.target_rect()
@@ -86,5 +134,8 @@ class InputView(QWidget):
             painter.drawText(
                 QRect(0, target.bottom() + 2, self.width(), 16),
                 Qt.AlignmentFlag.AlignCenter,
-                f"{self._caption} — {w}x{h}",
+                # Elided, never clipped at both ends when the view is narrow.
+                painter.fontMetrics().elidedText(
+                    self.caption_text(), Qt.TextElideMode.ElideRight, self.width()
+                ),
             )

@@ -14,6 +14,7 @@ rules a person relies on are plain Python, tested without a window:
 from __future__ import annotations
 
 import bisect
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -132,3 +133,36 @@ class PhotoList:
         if row >= 0:
             self._best = order
         return row
+
+
+class PhotoCache:
+    """The most recently shown decoded photos, least recently used dropped first: what keeps
+    memory bounded however many photos are open (the others are decoded again when shown).
+    A photo without a file (``path`` None) is never put here: its entry keeps it."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._photos: OrderedDict[str, Any] = OrderedDict()
+
+    def get(self, key: str, touch: bool = True) -> Any:
+        photo = self._photos.get(key)
+        if photo is not None and touch:
+            self._photos.move_to_end(key)
+        return photo
+
+    def put(self, key: str, photo: Any) -> None:
+        if getattr(photo, "path", None) is None:
+            return  # kept by its entry
+        self._photos[key] = photo
+        self._photos.move_to_end(key)
+        while len(self._photos) > self.capacity:
+            self._photos.popitem(last=False)
+
+    def pop(self, key: str) -> None:
+        self._photos.pop(key, None)
+
+    def clear(self) -> None:
+        self._photos.clear()
+
+    def __len__(self) -> int:
+        return len(self._photos)

@@ -29,6 +29,8 @@ class PhotoView(QWidget):
         self._drag: str | None = None
         self._anchor = QPointF()
         self._start_box = QRectF()
+        self._highlight = False  # files are being dragged over the window
+        self._placeholder = "Drop photos here, paste (Ctrl+V) or open (Ctrl+O)"
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(240, 200)
@@ -48,6 +50,23 @@ class PhotoView(QWidget):
         self._box = None
         self._seen = None
         self.update()
+
+    def set_highlight(self, on: bool) -> None:
+        """Mark the view as where dragged files will go (while a drag is over the window)."""
+        if on != self._highlight:
+            self._highlight = on
+            self.update()
+
+    def highlighted(self) -> bool:
+        return self._highlight
+
+    def set_placeholder(self, text: str) -> None:
+        """What shows while there is no photo (e.g. that one is being fetched)."""
+        self._placeholder = text
+        self.update()
+
+    def placeholder(self) -> str:
+        return self._placeholder
 
     def set_box(self, box: Box | None) -> None:
         self._box = None if box is None else QRectF(box.x, box.y, box.w, box.h)
@@ -198,13 +217,26 @@ class PhotoView(QWidget):
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
+        self._paint_photo(painter)
+        if self._highlight:
+            highlight = self.palette().highlight().color()
+            wash = QColor(highlight)
+            wash.setAlpha(50)
+            painter.fillRect(self.rect(), wash)
+            painter.setPen(QPen(highlight, 4, Qt.PenStyle.DashLine))
+            painter.drawRect(QRectF(self.rect()).adjusted(2, 2, -2, -2))
+            painter.setPen(self.palette().windowText().color())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Drop to open")
+
+    def _paint_photo(self, painter: QPainter) -> None:
         if self._image is None:
-            painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(
-                self.rect(),
-                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                "Drop photos here, paste (Ctrl+V) or open (Ctrl+O)",
-            )
+            if not self._highlight:
+                painter.setPen(self.palette().placeholderText().color())
+                painter.drawText(
+                    self.rect().adjusted(8, 8, -8, -8),
+                    Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                    self._placeholder,
+                )
             return
         target = self.image_rect()
         pixmap = self._scaled(target)

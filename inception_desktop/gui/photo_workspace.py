@@ -5,30 +5,38 @@ loader, sends its own requests to the inference worker through its :class:`Chann
 answers itself; the window only hands it drops. Every change (another photo, framing, pad colour,
 crop rectangle) sends a new request; the worker keeps only the newest per source (the replaced one
 is announced as superseded, so nothing waits for it) and this view shows only the answer to the
-request it sent last.
+request it sent last. Without a model (weights missing, or still loading) the network input is
+still framed, off the GUI thread, so framing can be explored before any weights are there.
 
-Memory stays bounded however many photos are open: the strip keeps thumbnails, and only the
-:data:`CACHED` most recently shown decoded photos are kept (a photo dropped from that cache is
-decoded again from its file, off the GUI thread, when it is shown again). A photo without a file
-(clipboard, web) keeps the downscaled copy the loader made. Photos that arrive within
+The strip's rules (order given, one entry per file, which photo is selected) live in
+:class:`~inception_desktop.gui.photo_list.PhotoList`, plain Python; this module keeps the strip
+widget in step with it. Memory stays bounded however many photos are open: the strip keeps
+thumbnails, and only the :data:`CACHED` most recently shown decoded photos are kept (a photo dropped
+from that cache is decoded again from its file, off the GUI thread, when it is shown again). A photo
+without a file (clipboard, web) keeps the downscaled copy the loader made. Photos that arrive within
 :data:`FLUSH_MS` are inserted together, in the order they were given.
+
+What the window connects: ``message`` (errors only, one per failing input), ``notice`` (short
+transient texts), ``photoOpened`` (the absolute path of each file or folder given that opened, for
+Open Recent), ``framingChanged`` and ``padColorChanged`` (settings), ``compareRequested``.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import itertools
 import time
-from collections import OrderedDict, deque
-from dataclasses import dataclass, replace
+from collections import deque
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QColorDialog,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -37,14 +45,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inception_desktop.core.photo.framing import DEFAULT_MODE, MODES, Framing, parse_color
+from inception_desktop.core.photo.framing import DEFAULT_MODE, MODES, Box, Framing, parse_color
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.core.store import weights
+from inception_desktop.gui.background import Job
 from inception_desktop.gui.channel import Channel, ModelWatch
 from inception_desktop.gui.compare_dialog import CompareDialog
 from inception_desktop.gui.image_loader import ImageLoader, Photo
 from inception_desktop.gui.input_view import InputView
 from inception_desktop.gui.mime import Inputs
+from inception_desktop.gui.photo_list import Entry, PhotoCache, PhotoList
 from inception_desktop.gui.photo_view import PhotoView
 from inception_desktop.gui.requests import (
     CompareRequest,
@@ -53,7 +63,7 @@ from inception_desktop.gui.requests import (
     PhotoRequest,
     PhotoResult,
 )
-from inception_desktop.gui.score_bars import ScoreBars
+from inception_desktop.gui.score_bars import ScoreBars, percent_text
 from inception_desktop.gui.thumbnail_strip import PENDING, ThumbnailStrip
 from inception_desktop.gui.weights_panel import WeightsPanel
 from inception_desktop.gui.worker import InferenceWorker
@@ -64,68 +74,44 @@ CACHED = 8
 FLUSH_MS = 16
 #: ...spending at most this long at a time on the GUI thread.
 FLUSH_BUDGET_MS = 8
+#: Inception v3's input side (core.models.inception.INPUT_SIZE; not imported: the GUI never
+#: imports a model module), for the preview framed without a model.
+NETWORK_SIDE = 299
 
-LABELS = {"squash": "S&quash", "crop": "&Crop", "pad": "&Pad"}
+# Mnemonics: Alt+F/E/V/P/D/H belong to the menus.
+LABELS = {"squash": "S&quash", "crop": "&Crop", "pad": "P&ad"}
 TIPS = {
     "squash": "Resize the whole photo to a square, distorting it",
     "crop": "Take the largest centred square",
     "pad": "Pad to a square with the pad colour (nothing lost, nothing distorted)",
 }
+NO_PHOTO = "Drop a photo to classify it"
+NO_WEIGHTS = "Inception v3 needs its weights: download or import them above"
 
 
-@dataclass(frozen=True)
-class _Entry:
-    """A photo in the strip: what is needed to name it and get it back, never its pixels (except
-    ``kept``: the downscaled copy of a photo that has no file to reload from)."""
-
-    key: str
-    source: str
-    path: str | None
-    kept: Photo | None
-
-    @staticmethod
-    def of(photo: Photo) -> _Entry:
-        kept = photo if photo.path is None else None
-        return _Entry(photo.key, photo.loaded.source, photo.path, kept)
+def shown_size(photo: Photo) -> tuple[int, int]:
+    """The original photo's size as it is shown: upright (a photo rotated by its EXIF
+    orientation is 320x785 when shown so, though its file stores 785x320)."""
+    ow, oh = photo.loaded.original_size
+    iw, ih = photo.loaded.size
+    if ow != oh and (iw > ih) != (ow > oh):
+        return oh, ow
+    return ow, oh
 
 
-class _PhotoCache:
-    """The most recently shown decoded photos, least recently used dropped first."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self._photos: OrderedDict[str, Photo] = OrderedDict()
-
-    def get(self, key: str, touch: bool = True) -> Photo | None:
-        photo = self._photos.get(key)
-        if photo is not None and touch:
-            self._photos.move_to_end(key)
-        return photo
-
-    def put(self, key: str, photo: Photo) -> None:
-        if photo.path is None:
-            return  # kept by its entry
-        self._photos[key] = photo
-        self._photos.move_to_end(key)
-        while len(self._photos) > self.capacity:
-            self._photos.popitem(last=False)
-
-    def pop(self, key: str) -> None:
-        self._photos.pop(key, None)
-
-    def clear(self) -> None:
-        self._photos.clear()
-
-    def __len__(self) -> int:
-        return len(self._photos)
+def box_argument(box: Box) -> str:
+    """``box`` (original pixels) as the command line's ``--box X,Y,W,H``."""
+    return "--box " + ",".join(str(round(v)) for v in (box.x, box.y, box.w, box.h))
 
 
 class PhotoWorkspace(QWidget):
-    TITLE = "&Photo"
-    framingChanged = Signal(str)
+    TITLE = "Photo"
+    framingChanged = Signal(str)  # the mode, on every change
     padColorChanged = Signal(str)
     compareRequested = Signal()
-    message = Signal(str)  # something the person should read (a photo that cannot be opened)
+    message = Signal(str)  # an error the person should read: one per failing input
+    notice = Signal(str)  # a short transient status text (not an error)
+    photoOpened = Signal(str)  # the absolute path of a file or folder given, once it opened
 
     def __init__(self, worker: InferenceWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,34 +120,40 @@ class PhotoWorkspace(QWidget):
         self.model = ModelWatch(worker, ModelKind.PHOTO, self)
         self.model.ready.connect(self._model_ready)
         self.model.unavailable.connect(self._model_unavailable)
+        self.model.changed.connect(self._update_placeholders)
         self._has_model = False
+        self._weights_missing = False
         self.loader = ImageLoader()
         self.loader.loaded.connect(self.receive)
-        self.loader.failed.connect(lambda source, why: self.message.emit(f"{source}: {why}"))
+        self.loader.failed.connect(self._load_failed)
         self.loader.empty.connect(self._empty_folder)
+        self.loader.done.connect(self._load_done)
         self._batches = itertools.count(1)
+        self._given: dict[tuple[int, int], str] = {}  # (batch, place) → absolute path given
+        self._fetching: list[str] = []  # web addresses being fetched
         self.compare_dialog: CompareDialog | None = None
-        self.entries: list[_Entry] = []
-        self._orders: list[tuple[int, ...]] = []  # each entry's place in the order given
-        self._keys: dict[str, int] | None = None  # key → row, rebuilt after changes
-        self._cache = _PhotoCache(CACHED)
+        self.input_dialog: QDialog | None = None
+        self.color_dialog: QColorDialog | None = None
+        self.list = PhotoList()
+        self._cache = PhotoCache(CACHED)
         self._shown: Photo | None = None
         self._waiting: str | None = None  # the key of the shown photo being decoded again
         self._incoming: list[Photo] = []
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.timeout.connect(self.flush)
-        self._select_batch: int | None = None
-        self._select_order: tuple[int, ...] | None = None
         self._selecting = False
         self._uncaptioned: deque[str] = deque()
         self._caption_id: int | None = None
-        self.current = -1
         self._last_id = 0
         self._compare_id = 0
+        self._preview: Job | None = None
+        self._unsent = False  # the shown photo waits for the model to be classified
         self.framing = Framing(DEFAULT_MODE)
         self.result: PhotoResult | None = None
+        self._build()
 
+    def _build(self) -> None:
         self.weights_panel = WeightsPanel()
         self.weights_panel.hide()
         self.weights_panel.installed.connect(lambda _path: self._worker.load(ModelKind.PHOTO))
@@ -171,12 +163,28 @@ class PhotoWorkspace(QWidget):
         self.strip.chosen.connect(self.show_photo)
         self.strip.removeRequested.connect(self.remove_photo)
         self.strip.removeAllRequested.connect(self.remove_all)
+        self.strip.copyPathRequested.connect(self.copy_path)
+        self.strip.showInputRequested.connect(self._show_input_of)
         self.strip.hide()
-        self.input_view = InputView(caption="network input")
+        self.input_view = InputView(caption="network input", max_scale=1.0)
+        self.input_view.setMinimumSize(150, 150)
         self.bars = ScoreBars(10)
-        self.bars.clear("Drop a photo to classify it")
+        self.bars.setMinimumWidth(220)
         self.title = QLabel("")
-        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.headline = QLabel("")
+        font = self.headline.font()
+        font.setPointSize(round(font.pointSize() * 1.8))
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.headline.setWordWrap(True)
+        self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+        self.box_label = QLabel("")
+        self.box_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.box_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.box_label.setToolTip("The crop box in the original photo's pixels, as `classify`")
 
         self.mode_group = QButtonGroup(self)
         self.mode_buttons: dict[str, QPushButton] = {}
@@ -192,12 +200,10 @@ class PhotoWorkspace(QWidget):
             framing_row.addWidget(button)
         self.mode_buttons[self.framing.mode].setChecked(True)
         self.color_button = QPushButton("Pad colour…")
-        self.color_button.clicked.connect(self._choose_color)
+        self.color_button.setToolTip("The colour that pads a photo to a square (Pad framing)")
+        self.color_button.clicked.connect(self.choose_pad_color)
         framing_row.addWidget(self.color_button)
-        self.clear_box_button = QPushButton("Clear box")
-        self.clear_box_button.setToolTip("Remove the crop rectangle (Esc on the photo)")
-        self.clear_box_button.clicked.connect(self.view.clear_box)
-        framing_row.addWidget(self.clear_box_button)
+        framing_row.addSpacing(12)
         self.compare_button = QPushButton("Compare")
         self.compare_button.setToolTip("Classify the photo under every framing, side by side")
         self.compare_button.clicked.connect(self.compare)
@@ -205,16 +211,36 @@ class PhotoWorkspace(QWidget):
         framing_row.addStretch(1)
         self._update_color_button()
 
+        self.clear_box_button = QPushButton("Clear box")
+        self.clear_box_button.setToolTip("Remove the crop rectangle (Esc on the photo)")
+        self.clear_box_button.clicked.connect(self.clear_box)
+        self.copy_box_button = QPushButton("Copy box")
+        self.copy_box_button.setToolTip("Copy the box as the command line's --box X,Y,W,H")
+        self.copy_box_button.clicked.connect(self.copy_box)
+        box_row = QHBoxLayout()
+        box_row.addWidget(self.box_label, 1)
+        box_row.addWidget(self.copy_box_button)
+        box_row.addWidget(self.clear_box_button)
+
+        self.copy_input_button = QPushButton("Copy input")
+        self.copy_input_button.setToolTip("Copy the network input (299x299) as an image")
+        self.copy_input_button.clicked.connect(self.copy_input)
+        self.copy_scores_button = QPushButton("Copy scores")
+        self.copy_scores_button.setToolTip("Copy the top-10 as text: rank, label, percentage")
+        self.copy_scores_button.clicked.connect(self.copy_scores)
+
         left = QVBoxLayout()
+        left.addWidget(self.title)
         left.addWidget(self.view, 1)
-        left.addWidget(self.strip)
+        left.addLayout(box_row)
         middle = QVBoxLayout()
         middle.addWidget(self.input_view, 1)
+        middle.addWidget(self.copy_input_button, 0, Qt.AlignmentFlag.AlignHCenter)
         right = QVBoxLayout()
-        right.addWidget(self.title)
+        right.addWidget(self.headline)
         right.addWidget(self.bars)
+        right.addWidget(self.copy_scores_button, 0, Qt.AlignmentFlag.AlignRight)
         right.addStretch(1)
-        self.title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         panes = QHBoxLayout()
         panes.addLayout(left, 5)
         panes.addLayout(middle, 3)
@@ -223,6 +249,9 @@ class PhotoWorkspace(QWidget):
         layout.addWidget(self.weights_panel)
         layout.addLayout(framing_row)
         layout.addLayout(panes, 1)
+        layout.addWidget(self.strip)
+        self._update_box_label()
+        self._update_placeholders()
 
     # --- the model ---------------------------------------------------------------------------
     def start_model(self) -> None:
@@ -235,7 +264,11 @@ class PhotoWorkspace(QWidget):
 
     def _model_ready(self, _name: str) -> None:
         self._has_model = True
+        self.weights_panel.status.setText("")  # an earlier failure no longer applies
         self.set_weights_missing(False)
+        if self._unsent:
+            self.classify()  # what waited for the weights (a preview was shown meanwhile)
+        self._next_caption()
 
     def _model_unavailable(self, message: str) -> None:
         if not self._has_model:  # (a failed reload leaves the model loaded before serving)
@@ -244,37 +277,90 @@ class PhotoWorkspace(QWidget):
         self.weights_panel.status.setText(message)
         self.message.emit(f"Cannot use the model: {message}")
 
-    # --- photos ----------------------------------------------------------------------------
+    def set_weights_missing(self, missing: bool) -> None:
+        self._weights_missing = missing
+        self.weights_panel.setVisible(missing)
+        self._update_placeholders()
+        if missing:
+            self._preview_input()
+
+    def _update_placeholders(self) -> None:
+        """Say why no scores show: no photo, no weights, the model loading, or classifying."""
+        if self._shown is None and self._waiting is None:
+            text = NO_PHOTO
+        elif self._weights_missing and not self._has_model:
+            text = NO_WEIGHTS
+        elif not self.model.state.ready:
+            text = self.model.state.loading or "Loading Inception v3…"
+        else:
+            text = "Classifying…"
+        if not self.bars.rows():
+            self.bars.clear(text)
+        self.input_view.set_placeholder(
+            "Network input" if self._shown is not None or self._waiting else ""
+        )
+
+    # --- opening photos -------------------------------------------------------------------
     def open(self, inputs: Inputs) -> None:
         """Open files, folders, web images and a pasted image together, as one batch: they show
         in the order given, whatever order they finish decoding in, and the first is selected."""
         batch = next(self._batches)
-        self.begin_batch(batch)
+        self.list.begin_batch(batch)
         place = itertools.count()
         for path in inputs.paths:
-            self.loader.load_path(path, (batch, next(place)))
+            order = (batch, next(place))
+            self._given[order] = str(Path(path).absolute())
+            self.loader.load_path(path, order)
         for url in inputs.urls:
+            self._fetching.append(url)
             self.loader.load_url(url, (batch, next(place)))
+            self.notice.emit(f"Fetching {url}…")
         if inputs.image is not None:
             self.loader.load_qimage(inputs.image, order=(batch, next(place)))
+        self._update_fetching()
+
+    def _load_failed(self, source: str, why: str) -> None:
+        self.message.emit(f"{source}: {why}")
 
     def _empty_folder(self, folder: str) -> None:
         self.message.emit(
             f"{folder}: no images in this folder (looked for {', '.join(IMAGE_SUFFIXES)})"
         )
 
+    def _load_done(self, source: str) -> None:
+        if source in self._fetching:
+            self._fetching.remove(source)
+            self._update_fetching()
+
+    def fetching(self) -> list[str]:
+        """The web addresses being fetched now."""
+        return list(self._fetching)
+
+    def _update_fetching(self) -> None:
+        if self._fetching:
+            self.view.set_placeholder(f"Fetching {self._fetching[0]}…")
+        else:
+            self.view.set_placeholder("Drop photos here, paste (Ctrl+V) or open (Ctrl+O)")
+
+    def _opened(self, order: tuple[int, ...]) -> None:
+        """A photo of the file or folder given at ``order[:2]`` decoded: say so once."""
+        path = self._given.pop(tuple(order[:2]), None) if len(order) >= 2 else None
+        if path is not None:
+            self.photoOpened.emit(path)
+
     def receive(self, photo: Photo) -> None:
         """A photo decoded by the loader: a reload of one we dropped from memory, a second opening
         of one we have, or a new one (inserted with the others that arrive within a frame)."""
-        index = self._index_of(photo.key)
+        index = self.list.index_of(photo.key)
         if index >= 0:
             if photo.path is not None:
                 self._cache.put(photo.key, photo)
             if photo.key == self._waiting:
                 self._waiting = None
-                if index == self.current:
+                if index == self.list.current:
                     self._show(photo)
-            self._consider_selecting(photo.order, photo.key)
+            self._opened(photo.order)
+            self._follow(photo.order, photo.key)
             return
         self._incoming.append(photo)
         if not self._flush_timer.isActive():
@@ -284,14 +370,13 @@ class PhotoWorkspace(QWidget):
         """Add one photo now (no batching) and show it."""
         self._incoming.append(photo)
         self.flush()
-        index = self._index_of(photo.key)
+        index = self.list.index_of(photo.key)
         if index >= 0:
             self._select(index)
 
     def begin_batch(self, batch: int) -> None:
         """Photos opened together: the first of them in the order given is selected."""
-        self._select_batch = batch
-        self._select_order = None
+        self.list.begin_batch(batch)
 
     def flush(self) -> None:
         """Insert the photos that arrived, in the order they were given, for at most
@@ -300,42 +385,31 @@ class PhotoWorkspace(QWidget):
         self._incoming.sort(key=lambda p: p.order, reverse=True)  # pop() takes the first
         deadline = time.perf_counter() + FLUSH_BUDGET_MS / 1000
         done: list[Photo] = []
-        known = self._key_set()
         while self._incoming and (not done or time.perf_counter() < deadline):
             photo = self._incoming.pop()
             done.append(photo)
-            if photo.key in known:
+            kept = photo if photo.path is None else None
+            row = self.list.insert(
+                Entry(photo.key, photo.loaded.source, photo.path, kept), photo.order
+            )
+            if row < 0:
                 continue  # opened twice in one batch
-            known.add(photo.key)
-            row = bisect.bisect_right(self._orders, photo.order)
-            self.entries.insert(row, _Entry.of(photo))
-            self._orders.insert(row, photo.order)
-            if row <= self.current:
-                self.current += 1
             with self._quiet():
                 self.strip.insert(row, photo.thumbnail, photo.loaded.source)
             self._cache.put(photo.key, photo)
             self._uncaptioned.append(photo.key)
-        self._keys = None
         if self._incoming:
             self._flush_timer.start(0)
         for photo in done:
-            self._consider_selecting(photo.order, photo.key)
-        self.strip.setVisible(len(self.entries) > 1)
+            self._opened(photo.order)
+            self._follow(photo.order, photo.key)
+        self.strip.setVisible(len(self.list) > 1)
         self._next_caption()
 
-    def _key_set(self) -> set[str]:
-        if self._keys is None:
-            self._keys = {e.key: i for i, e in enumerate(self.entries)}
-        return set(self._keys)
-
-    def _consider_selecting(self, order: tuple[int, ...], key: str) -> None:
-        if not order or order[0] != self._select_batch:
-            return
-        if self._select_order is not None and order >= self._select_order:
-            return
-        self._select_order = order
-        self._select(self._index_of(key))
+    def _follow(self, order: tuple[int, ...], key: str) -> None:
+        row = self.list.arrived(key, order)
+        if row >= 0:
+            self._select(row)
 
     def _select(self, index: int) -> None:
         with self._quiet():
@@ -346,23 +420,30 @@ class PhotoWorkspace(QWidget):
         finally:
             self._selecting = False
 
-    def show_photo(self, index: int) -> None:
-        if not 0 <= index < len(self.entries) or index == self.current:
+    # --- showing a photo ------------------------------------------------------------------
+    @property
+    def current(self) -> int:
+        """The row of the photo shown (-1 for none)."""
+        return self.list.current
+
+    def show_photo(self, index: int, force: bool = False) -> None:
+        if not 0 <= index < len(self.list) or (index == self.list.current and not force):
             return
         if not self._selecting:
-            self._select_batch = None  # a person chose: stop following the batch being opened
-        leaving = self.entries[self.current] if 0 <= self.current < len(self.entries) else None
-        if leaving and self._shown and self.strip.caption(self.current) == PENDING:
+            self.list.stop_following()  # a person chose: stop following the batch being opened
+        leaving = self.list.current_entry()
+        if leaving and self._shown and self.strip.caption(self.list.current) == PENDING:
             # Its request is about to be superseded (latest wins): caption it separately.
             self._classify_thumbnail(leaving.key, self._shown)
-        self.current = index
-        entry = self.entries[index]
+        self.list.current = index
+        entry = self.list[index]
         photo = self._cache.get(entry.key) or entry.kept
         if photo is None:
             self._shown = None
             self._waiting = entry.key
             self.view.set_image(None)
-            self.title.setText(f"<b>{entry.source}</b><br>loading…")
+            self.title.setText(f"{entry.source} — loading…")
+            self._update_box_label()
             if entry.path is not None:
                 self.loader.load_path(entry.path)
             return
@@ -372,8 +453,11 @@ class PhotoWorkspace(QWidget):
         self._shown = photo
         self.view.set_image(photo.qimage)
         self.framing = replace(self.framing, box=None)
-        w, h = photo.loaded.original_size
-        self.title.setText(f"<b>{photo.loaded.source}</b><br>{w}x{h} {photo.loaded.format}")
+        w, h = shown_size(photo)
+        self.title.setText(f"{photo.loaded.source} — {w}x{h} {photo.loaded.format}")
+        self.title.setToolTip(photo.loaded.source)
+        self._update_box_label()
+        self._update_placeholders()
         self.classify()
 
     def current_photo(self) -> Photo | None:
@@ -383,49 +467,57 @@ class PhotoWorkspace(QWidget):
     @property
     def photos(self) -> list[str]:
         """The sources of the photos in the strip, in strip order."""
-        return [e.source for e in self.entries]
+        return self.list.sources()
 
     def photo_count(self) -> int:
-        return len(self.entries)
+        return len(self.list)
 
     def decoded_count(self) -> int:
         """How many full-size photos are held in memory (the cache, plus kept copies)."""
-        kept = sum(1 for e in self.entries if e.kept is not None)
+        kept = sum(1 for e in self.list if e.kept is not None)
         return len(self._cache) + kept
 
+    # --- removing photos ------------------------------------------------------------------
     def remove_photo(self, index: int) -> None:
         """Remove the photo at ``index``; its neighbour (if any) is shown instead."""
-        if not 0 <= index < len(self.entries):
+        was_current = index == self.list.current
+        entry = self.list.remove(index)
+        if entry is None:
             return
-        entry = self.entries.pop(index)
-        self._orders.pop(index)
-        self._keys = None
         self._cache.pop(entry.key)
         with self._quiet():
             self.strip.remove(index)
-        if index < self.current:
-            self.current -= 1
-        elif index == self.current:
-            self.current = -1
+        if was_current:
             self._shown = None
             self._waiting = None
-            if self.entries:
-                self._select(min(index, len(self.entries) - 1))
+            if len(self.list):
+                self._select_now(self.list.current)
             else:
                 self._show_nothing()
-        self.strip.setVisible(len(self.entries) > 1)
+        self.strip.setVisible(len(self.list) > 1)
+
+    def remove_current(self) -> None:
+        """Remove the photo shown (the Photo menu's Remove photo)."""
+        self.remove_photo(self.list.current)
+
+    def _select_now(self, index: int) -> None:
+        with self._quiet():
+            self.strip.setCurrentRow(index)
+        self._selecting = True
+        try:
+            self.list.current = -1  # nothing is shown: show ``index`` even if it is current
+            self.show_photo(index)
+        finally:
+            self._selecting = False
 
     def remove_all(self) -> None:
         self.loader.cancel()  # a folder still being opened stops at its next photo
-        self.entries.clear()
-        self._orders.clear()
+        self.list.clear()
         self._incoming.clear()
-        self._keys = None
         self._cache.clear()
         self._uncaptioned.clear()
         with self._quiet():
             self.strip.clear()
-        self.current = -1
         self._shown = None
         self._waiting = None
         self._show_nothing()
@@ -434,15 +526,14 @@ class PhotoWorkspace(QWidget):
     def _show_nothing(self) -> None:
         self._last_id = 0
         self.result = None
+        self.framing = replace(self.framing, box=None)
         self.view.set_image(None)
         self.input_view.set_array(None)
         self.title.setText("")
-        self.bars.clear("Drop a photo to classify it")
-
-    def _index_of(self, key: str) -> int:
-        if self._keys is None:
-            self._keys = {e.key: i for i, e in enumerate(self.entries)}
-        return self._keys.get(key, -1)
+        self.headline.setText("")
+        self.bars.clear(NO_PHOTO)
+        self._update_box_label()
+        self._update_placeholders()
 
     @contextlib.contextmanager
     def _quiet(self):
@@ -454,6 +545,14 @@ class PhotoWorkspace(QWidget):
             self.strip.blockSignals(blocked)
 
     # --- framing ---------------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        """The framing mode in use (for the window's checkable framing actions)."""
+        return self.framing.mode
+
+    def current_mode(self) -> str:
+        return self.framing.mode
+
     def set_mode(self, mode: str) -> None:
         self.framing = replace(self.framing, mode=mode)
         self.mode_buttons[mode].setChecked(True)
@@ -469,14 +568,40 @@ class PhotoWorkspace(QWidget):
     def pad_color_name(self) -> str:
         return QColor(*self.framing.pad_color).name()
 
-    def _choose_color(self) -> None:
-        colour = QColorDialog.getColor(QColor(*self.framing.pad_color), self, "Pad colour")
-        if colour.isValid():
-            self.set_pad_color(colour.name())
+    def choose_pad_color(self) -> None:
+        """A colour dialog whose choice applies live (the network input follows the colour under
+        the pointer); Cancel puts the colour back as it was."""
+        if self.color_dialog is not None:
+            self.color_dialog.raise_()
+            return
+        before = self.pad_color_name()
+        dialog = QColorDialog(QColor(before), self)
+        dialog.setWindowTitle("Pad colour")
+        dialog.currentColorChanged.connect(
+            lambda colour: colour.isValid() and self.set_pad_color(colour.name())
+        )
+        dialog.colorSelected.connect(lambda colour: self.set_pad_color(colour.name()))
+        dialog.rejected.connect(lambda: self.set_pad_color(before))
+        dialog.finished.connect(self._color_dialog_closed)
+        self.color_dialog = dialog
+        dialog.open()
+
+    def _color_dialog_closed(self) -> None:
+        if self.color_dialog is not None:
+            self.color_dialog.deleteLater()
+        self.color_dialog = None
 
     def _update_color_button(self) -> None:
-        name = self.pad_color_name()
-        self.color_button.setStyleSheet(f"QPushButton {{ border-left: 14px solid {name}; }}")
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(QColor(*self.framing.pad_color))
+        self.color_button.setIcon(QIcon(pixmap))
+        self.color_button.setToolTip(
+            f"The colour that pads a photo to a square (Pad framing): {self.pad_color_name()}"
+        )
+
+    def clear_box(self) -> None:
+        """Remove the crop rectangle (the whole photo is classified again)."""
+        self.view.clear_box()
 
     def _box_changed(self, box: Any) -> None:
         photo = self.current_photo()
@@ -485,16 +610,130 @@ class PhotoWorkspace(QWidget):
         # The view draws on the decoded photo; a framing's box is in the original's pixels.
         original = box.scaled(1 / photo.loaded.scale) if box is not None else None
         self.framing = replace(self.framing, box=original)
+        self._update_box_label()
         self.classify()
+
+    def box_text(self) -> str:
+        """The crop box as the command line's ``--box X,Y,W,H`` ("" without a box)."""
+        box = self.framing.box
+        return "" if box is None or self._shown is None else box_argument(box)
+
+    def _update_box_label(self) -> None:
+        box = self.framing.box if self._shown is not None else None
+        if box is None:
+            hint = "Drag on the photo to classify only a part of it" if self._shown else ""
+            self.box_label.setText(hint)
+        else:
+            x, y, w, h = (round(v) for v in (box.x, box.y, box.w, box.h))
+            self.box_label.setText(f"Box {x},{y} {w}x{h} px")
+        self.copy_box_button.setEnabled(box is not None)
+        self.clear_box_button.setEnabled(box is not None)
+
+    # --- the clipboard ---------------------------------------------------------------------
+    def copy_box(self) -> None:
+        text = self.box_text()
+        if not text:
+            self.notice.emit("No crop box to copy: drag on the photo to draw one")
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.notice.emit(f"Copied {text}")
+
+    def copy_scores(self) -> None:
+        text = self.bars.as_text()
+        if not text:
+            self.notice.emit("No scores to copy yet")
+            return
+        source = self._shown.loaded.source if self._shown is not None else ""
+        QGuiApplication.clipboard().setText(f"{source}\t{self.framing.mode}\n{text}")
+        self.notice.emit("Copied the top-10 scores")
+
+    def copy_input(self) -> None:
+        image = self.input_view.image()
+        if image is None:
+            self.notice.emit("No network input to copy yet")
+            return
+        QGuiApplication.clipboard().setImage(image)
+        self.notice.emit(f"Copied the network input ({image.width()}x{image.height()})")
+
+    def copy_path(self, index: int) -> None:
+        if 0 <= index < len(self.list):
+            entry = self.list[index]
+            text = entry.path if entry.path is not None else entry.source
+            QGuiApplication.clipboard().setText(text)
+            self.notice.emit(f"Copied {text}")
+
+    def _show_input_of(self, index: int) -> None:
+        self._select(index)
+        self.show_input()
+
+    def show_input(self) -> None:
+        """A window with the network input pixel for pixel (it follows the photo shown)."""
+        if self.input_dialog is None:
+            dialog = QDialog(self)
+            dialog.setWindowTitle("Network input")
+            view = InputView(caption="network input", max_scale=1.0)
+            view.setMinimumSize(NETWORK_SIDE, NETWORK_SIDE + 20)
+            layout = QVBoxLayout(dialog)
+            layout.addWidget(view)
+            dialog.view = view  # type: ignore[attr-defined]
+            dialog.finished.connect(self._input_dialog_closed)
+            self.input_dialog = dialog
+        self._sync_input_dialog()
+        self.input_dialog.show()
+        self.input_dialog.raise_()
+
+    def _input_dialog_closed(self) -> None:
+        if self.input_dialog is not None:
+            self.input_dialog.deleteLater()
+        self.input_dialog = None
+
+    def _sync_input_dialog(self) -> None:
+        if self.input_dialog is not None:
+            self.input_dialog.view.set_array(  # type: ignore[attr-defined]
+                self.input_view.array(), self.input_view.content()
+            )
+
+    def set_drop_highlight(self, on: bool) -> None:
+        """Show that dragged files will open here (the window calls it from its drag events)."""
+        self.view.set_highlight(on)
 
     # --- requests and results --------------------------------------------------------------
     def classify(self) -> None:
         photo = self.current_photo()
         if photo is None:
             return
+        self._unsent = False
+        if not self.model.state.ready:
+            self._preview_input()
+            if self._weights_missing:
+                self._unsent = True
+                return
         request = PhotoRequest(photo.loaded, self.framing, path=photo.path)
         self._last_id = request.id
         self._send(request, photo.key)
+
+    def _preview_input(self) -> None:
+        """Frame the shown photo without the model, off the GUI thread: the network input and
+        what the network would see are shown even before (or without) any weights."""
+        photo = self.current_photo()
+        if photo is None:
+            return
+        from inception_desktop.core.photo.prepare import network_input_for
+
+        loaded, path, framing = photo.loaded, photo.path, self.framing
+        job = Job(lambda _job: network_input_for(loaded, path, framing, NETWORK_SIDE), "preview")
+        job.returned.connect(self._previewed)
+        self._preview = job
+        job.start()
+
+    @Slot(object)
+    def _previewed(self, framed: Any) -> None:
+        if self.sender() is not self._preview or self.model.state.ready:
+            return  # an older framing's, or the model answers now
+        self._preview = None
+        self.input_view.set_array(framed.array, framed.content_rect)
+        self.view.set_seen(framed.source_rect)
+        self._sync_input_dialog()
 
     def _classify_thumbnail(self, key: str, photo: Photo) -> int:
         framing = replace(self.framing, box=None)
@@ -515,17 +754,17 @@ class PhotoWorkspace(QWidget):
     def _next_caption(self) -> None:
         """Caption one more photo in the background: one request at a time, and only photos
         still in memory (the others are captioned when shown), so a big folder costs nothing."""
-        while self._caption_id is None and self._uncaptioned:
+        while self._caption_id is None and self._uncaptioned and self.model.state.ready:
             key = self._uncaptioned.popleft()
-            index = self._index_of(key)
-            if index < 0 or index == self.current or self.strip.caption(index) != PENDING:
+            index = self.list.index_of(key)
+            if index < 0 or index == self.list.current or self.strip.caption(index) != PENDING:
                 continue
-            photo = self._cache.get(key, touch=False) or self.entries[index].kept
+            photo = self._cache.get(key, touch=False) or self.list[index].kept
             if photo is not None:
                 self._caption_id = self._classify_thumbnail(key, photo)
 
     def _caption(self, key: str, caption: str) -> None:
-        row = self._index_of(key)
+        row = self.list.index_of(key)
         if row >= 0:
             self.strip.set_caption(row, caption)
 
@@ -536,32 +775,44 @@ class PhotoWorkspace(QWidget):
             self._next_caption()
 
     def _answered(self, key: str, result: PhotoResult) -> None:
-        current = self.entries[self.current].key if 0 <= self.current < len(self.entries) else None
-        if result.framed.framing.box is None or key == current:
+        current = self.list.current_entry()
+        if result.framed.framing.box is None or (current is not None and key == current.key):
             self._caption(key, result.prediction.best.label)
         self._request_done(result.request_id)
         if result.request_id != self._last_id:
             return  # stale, or a thumbnail's
         self.result = result
+        self._preview = None
         self.input_view.set_array(result.framed.array, result.framed.content_rect)
         self.view.set_seen(result.framed.source_rect)
         self.bars.set_scores([(s.label, s.score) for s in result.prediction.top])
+        best = result.prediction.best
+        self.headline.setText(f"{best.label} — {percent_text(best.score)}")
         self.model.update(ms=result.prediction.ms)
+        self._sync_input_dialog()
 
     def _failed(self, key: str, request_id: int, message: str) -> None:
         self._caption(key, "error")
         self._request_done(request_id)
         if request_id == self._last_id:
             self.bars.clear(message)
-        self.message.emit(message)
+            self.headline.setText("")
+            self.message.emit(message)  # one per photo shown; a thumbnail's says "error"
 
     def compare(self) -> None:
+        """Every framing side by side; says why not when there is no photo or no model."""
         photo = self.current_photo()
         if photo is None:
+            self.notice.emit("Compare needs a photo: open, paste or drop one first")
+            return
+        if self._weights_missing and not self._has_model:
+            self.notice.emit("Compare needs Inception v3: download or import its weights first")
             return
         request = CompareRequest(photo.loaded, self.framing, path=photo.path)
         self._compare_id = request.id
         self.compareRequested.emit()
+        if not self.model.state.ready:
+            self.notice.emit("Comparing framings once Inception v3 has loaded…")
         self.channel.send(request, self._compared, self.message.emit)
 
     def _compared(self, result: CompareResult) -> None:
@@ -576,11 +827,6 @@ class PhotoWorkspace(QWidget):
 
     def _compare_closed(self) -> None:
         self.compare_dialog = None
-
-    def set_weights_missing(self, missing: bool) -> None:
-        self.weights_panel.setVisible(missing)
-        if missing and self.result is None:
-            self.bars.clear("Inception v3 weights are needed (see above)")
 
     def shutdown(self, ms: int = 5000) -> None:
         """Stop the background work this view started (a download, photos being opened)."""

@@ -11,6 +11,17 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 ROW = 24
 
 
+def percent_text(score: float) -> str:
+    """A score as a percentage precise enough to tell ten rows apart: one decimal from 10%,
+    two below (0.13%), and "<0.01%" for what would round to nothing."""
+    percent = score * 100
+    if percent >= 10:
+        return f"{percent:.1f}%"
+    if percent >= 0.005:
+        return f"{percent:.2f}%"
+    return "<0.01%"
+
+
 class ScoreBars(QWidget):
     """Shows ``(label, score)`` rows, best first; an optional rank change per row (+ is up)."""
 
@@ -46,6 +57,14 @@ class ScoreBars(QWidget):
     def moves(self) -> list[int | None]:
         """The rank moves shown beside the rows (empty when none are)."""
         return list(self._moves)
+
+    def as_text(self) -> str:
+        """The rows as text for the clipboard, one per line: rank, label, percentage, tab
+        separated (a spreadsheet takes them as columns)."""
+        return "".join(
+            f"{rank}\t{label}\t{percent_text(score)}\n"
+            for rank, (label, score) in enumerate(self._rows, start=1)
+        )
 
     def placeholder(self) -> str:
         return "" if self._rows else self._placeholder
@@ -84,7 +103,7 @@ class ScoreBars(QWidget):
             painter.drawText(
                 QRectF(label_w + bar_w + 6, y, pct_w, ROW),
                 Qt.AlignmentFlag.AlignVCenter,
-                f"{score * 100:.1f}%",
+                percent_text(score),
             )
             if self._moves and i < len(self._moves):
                 move = self._moves[i]

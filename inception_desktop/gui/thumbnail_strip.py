@@ -2,7 +2,8 @@
 
 It holds thumbnails only (never the photos themselves), so a thousand photos cost a thousand small
 icons. Delete (or the context menu's Remove) asks to remove the current photo; Remove all asks to
-empty the strip. The workspace decides; the strip only shows.
+empty the strip; Copy path and Show input ask about the photo under the pointer. The workspace
+decides; the strip only shows. A focus frame says when the keys (arrows, Delete) act on the strip.
 """
 
 from __future__ import annotations
@@ -16,10 +17,19 @@ THUMB = 72
 PENDING = "…"
 
 
+#: The strip's frame: a highlight-coloured border while it has the keyboard focus.
+STYLE = """
+ThumbnailStrip { border: 2px solid transparent; }
+ThumbnailStrip:focus { border: 2px solid palette(highlight); }
+"""
+
+
 class ThumbnailStrip(QListWidget):
     chosen = Signal(int)
     removeRequested = Signal(int)  # row
     removeAllRequested = Signal()
+    copyPathRequested = Signal(int)  # row
+    showInputRequested = Signal(int)  # row
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -28,10 +38,18 @@ class ThumbnailStrip(QListWidget):
         self.setWrapping(False)
         self.setIconSize(QSize(THUMB, THUMB))
         self.setGridSize(QSize(THUMB + 40, THUMB + 34))
-        self.setFixedHeight(THUMB + 48)
         self.setMovement(QListView.Movement.Static)
         self.setUniformItemSizes(True)  # layout of a thousand items without measuring each
+        # One row: never a vertical scroll bar; the horizontal one only when the photos overflow,
+        # with its height reserved so it does not cover the captions when it appears.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setHorizontalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.setStyleSheet(STYLE)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        self.setFixedHeight(THUMB + 34 + bar + 8)
+        self.setMinimumWidth(2 * (THUMB + 40))
         self.currentRowChanged.connect(self._changed)
 
         self.remove_action = QAction("&Remove", self)
@@ -41,6 +59,10 @@ class ThumbnailStrip(QListWidget):
         self.addAction(self.remove_action)
         self.remove_all_action = QAction("Remove &all", self)
         self.remove_all_action.triggered.connect(self.removeAllRequested)
+        self.copy_path_action = QAction("&Copy path", self)
+        self.copy_path_action.triggered.connect(lambda: self._ask(self.copyPathRequested))
+        self.show_input_action = QAction("Show &input…", self)
+        self.show_input_action.triggered.connect(lambda: self._ask(self.showInputRequested))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
 
@@ -86,14 +108,32 @@ class ThumbnailStrip(QListWidget):
         if self.currentRow() >= 0:
             self.removeRequested.emit(self.currentRow())
 
-    def _context_menu(self, pos: QPoint) -> None:
+    def _ask(self, signal) -> None:
+        if self.currentRow() >= 0:
+            signal.emit(self.currentRow())
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The menu for ``pos`` (viewport coordinates): the photo there becomes current."""
         item = self.itemAt(pos)
         if item is not None:
             self.setCurrentItem(item)
-        self.remove_action.setEnabled(item is not None)
+        for action in (self.remove_action, self.copy_path_action, self.show_input_action):
+            action.setEnabled(item is not None)
+        self.remove_all_action.setEnabled(self.count() > 0)
         menu = QMenu(self)
+        menu.addAction(self.show_input_action)
+        menu.addAction(self.copy_path_action)
+        menu.addSeparator()
         menu.addAction(self.remove_action)
         menu.addAction(self.remove_all_action)
+        menu.aboutToHide.connect(self._enable_actions)
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.context_menu(pos)
         menu.exec(self.viewport().mapToGlobal(pos))
         menu.deleteLater()
-        self.remove_action.setEnabled(True)
+
+    def _enable_actions(self) -> None:
+        for action in (self.remove_action, self.copy_path_action, self.show_input_action):
+            action.setEnabled(True)
