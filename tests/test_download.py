@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from inception_desktop.core.store.download import CancelToken, DownloadError, download_file
+from inception_desktop.core.store.download import (
+    CancelToken,
+    DownloadError,
+    TransferMeter,
+    download_file,
+    duration_text,
+    size_text,
+)
 
 BODY = os.urandom(300_000)
 MD5 = hashlib.md5(BODY).hexdigest()
@@ -187,7 +195,8 @@ def test_a_body_without_a_length_is_downloaded_and_checked(http_server, tmp_path
 def test_an_endless_body_without_a_length_stops_at_the_cap(http_server, tmp_path: Path):
     http_server.files["w.h5"] = BODY
     seen: list[int] = []
-    with pytest.raises(DownloadError, match="more than the 1000000 bytes") as info:
+    allowed = r"more than the 1.0 MB \(1000000 bytes\) allowed"
+    with pytest.raises(DownloadError, match=allowed) as info:
         download_file(
             http_server.url("endless/w.h5"),
             tmp_path / "w.h5",
@@ -211,7 +220,7 @@ def test_a_declared_size_other_than_the_expected_one_is_refused_before_the_body(
 ):
     http_server.files["w.h5"] = BODY
     seen: list[int] = []
-    with pytest.raises(DownloadError, match=f"offers {len(BODY)} bytes") as info:
+    with pytest.raises(DownloadError, match=f"offers {len(BODY):,} bytes") as info:
         download_file(
             http_server.url("w.h5"),
             tmp_path / "w.h5",
@@ -258,3 +267,86 @@ def test_stale_partial_files_of_killed_runs_are_removed(http_server, tmp_path: P
         download_file(http_server.url("w.h5"), tmp_path / "w.h5", expected_hash=MD5)
         assert live.parent.is_dir()  # its lock is held: not stale, however old
     assert _leftovers(tmp_path) == ["other.bin", "w.h5"]
+
+
+def test_a_broken_download_is_told_in_words_and_sizes(http_server, tmp_path: Path):
+    """Where it stopped, as a share and in MB/kB of the whole, and what broke: no byte counts."""
+    http_server.files["w.h5"] = BODY
+    with pytest.raises(DownloadError) as info:
+        download_file(http_server.url("reset/w.h5"), tmp_path / "w.h5", expected_hash=MD5)
+    reason = info.value.reason
+    assert reason.startswith("the download stopped at 50% (150.0 kB of 300.0 kB): the connection")
+    assert "bytes" not in reason and http_server.url("") not in reason
+    assert str(info.value).startswith(http_server.url("reset/w.h5") + ": ")  # str() names it
+
+
+def test_a_cancelled_download_says_how_far_it_got(http_server, tmp_path: Path):
+    http_server.files["w.h5"] = BODY
+    token = CancelToken()
+
+    def progress(done: int, total: int | None) -> None:
+        if done >= 100_000:
+            token.cancel()
+
+    with pytest.raises(DownloadError) as info:
+        download_file(
+            http_server.url("slow/w.h5"),
+            tmp_path / "w.h5",
+            expected_hash=MD5,
+            progress=progress,
+            cancel=token,
+        )
+    assert info.value.kind == "cancelled"
+    assert re.fullmatch(
+        r"the download was cancelled at \d+% \(\d+\.\d kB of 300\.0 kB\)", info.value.reason
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (0, "0 bytes"),
+        (999, "999 bytes"),
+        (1000, "1.0 kB"),
+        (999_960, "1.0 MB"),  # never "1000.0 kB"
+        (96_112_376, "96.1 MB"),  # the official weights: 91.7 MiB, shown in SI units everywhere
+        (2_500_000_000, "2.5 GB"),
+    ],
+)
+def test_sizes_are_shown_in_si_units(n: int, text: str):
+    assert size_text(n) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0 s"), (0.2, "1 s"), (59, "59 s"), (125, "2 min 05 s"), (3725, "1 h 02 min")],
+)
+def test_times_left_read_as_minutes_and_seconds(seconds: float, text: str):
+    assert duration_text(seconds) == text
+
+
+def test_the_meter_measures_speed_over_a_moving_window_and_says_the_time_left():
+    now = [0.0]
+    meter = TransferMeter(window=5.0, clock=lambda: now[0])
+    meter.update(0, 96_112_376)
+    assert meter.speed is None and meter.describe() == "0 bytes of 96.1 MB (0%)"
+    for second in range(1, 11):  # 1 MB/s for ten seconds
+        now[0] = float(second)
+        meter.update(second * 1_000_000, 96_112_376)
+    assert meter.speed == pytest.approx(1e6)
+    assert meter.describe() == "10.0 MB of 96.1 MB (10%), 1.0 MB/s, 1 min 27 s left"
+    for second in range(11, 21):  # then 4 MB/s: the window forgets the slow start
+        now[0] = float(second)
+        meter.update(10_000_000 + (second - 10) * 4_000_000, 96_112_376)
+    assert meter.speed == pytest.approx(4e6)
+    assert meter.remaining == pytest.approx((96_112_376 - 50_000_000) / 4e6)
+
+
+def test_the_meter_without_a_total_says_what_arrived_and_how_fast():
+    now = [0.0]
+    meter = TransferMeter(clock=lambda: now[0])
+    meter.update(0, None)
+    now[0] = 2.0
+    meter.update(3_000_000, None)
+    assert meter.remaining is None
+    assert meter.describe() == "3.0 MB, 1.5 MB/s"

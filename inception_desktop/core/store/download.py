@@ -76,11 +76,111 @@ class CancelToken:
 class DownloadError(InceptionDesktopError):
     """A download failed; ``kind`` is one of cancelled, timeout, offline, http, network
     (the connection broke), size (more or fewer bytes than allowed), hash, io (writing), for a
-    caller that gives advice per kind; ``reason`` (as for every project error) is for people."""
+    caller that gives advice per kind; ``reason`` (as for every project error) is for people: what
+    happened in words and sizes (never raw byte counts), without the URL that ``str()`` adds."""
 
-    def __init__(self, message: str, kind: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, kind: str, reason: str | None = None) -> None:
+        super().__init__(message, reason)
         self.kind = kind
+
+
+def _error(url: str, reason: str, kind: str) -> DownloadError:
+    return DownloadError(f"{url}: {reason}", kind, reason)
+
+
+def size_text(n: float) -> str:
+    """Bytes for a person in SI units, the one unit used for every size the app shows:
+    ``96.1 MB`` is 96,112,376 bytes (1 MB = 1,000,000 bytes, as file managers and browsers
+    count on Linux and macOS)."""
+    if n < 1000:
+        return f"{int(n)} bytes"
+    for unit, factor in (("kB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if n < factor * 999.95:
+            return f"{n / factor:.1f} {unit}"
+    return f"{n / 1e12:.1f} TB"
+
+
+def duration_text(seconds: float) -> str:
+    """``7 s``, ``2 min 05 s``, ``1 h 03 min``: a time left, rounded up to whole seconds."""
+    s = max(0, int(-(-seconds // 1)))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+def _sizes(a: int, b: int) -> tuple[str, str]:
+    """Two sizes to compare, in bytes where the rounded texts would read the same."""
+    if size_text(a) == size_text(b):
+        return f"{a:,} bytes", f"{b:,} bytes"
+    return size_text(a), size_text(b)
+
+
+def _stopped_at(received: int, total: int | None) -> str:
+    """Where a download stopped, in words: ``at 40% (38.4 MB of 96.1 MB)`` or ``after 3.2 MB``."""
+    if total:
+        return f"at {received / total:.0%} ({size_text(received)} of {size_text(total)})"
+    return f"after {size_text(received)}" if received else "before any data arrived"
+
+
+class TransferMeter:
+    """Speed and time left of a transfer, from the progress callbacks it is fed.
+
+    The speed is measured over the last ``window`` seconds (a moving window: a connection that
+    slows down shows it within seconds, and one slow read does not swing the estimate); it is
+    unknown (None) until ``min_span`` seconds of data were seen.
+    """
+
+    def __init__(
+        self,
+        window: float = 5.0,
+        min_span: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.window, self.min_span, self.clock = window, min_span, clock
+        self.done = 0
+        self.total: int | None = None
+        self._samples: list[tuple[float, int]] = []
+
+    def update(self, done: int, total: int | None = None) -> None:
+        now = self.clock()
+        self.done, self.total = done, total
+        self._samples.append((now, done))
+        while len(self._samples) > 2 and now - self._samples[1][0] >= self.window:
+            self._samples.pop(0)
+
+    @property
+    def speed(self) -> float | None:
+        """Bytes per second over the window, or None while too little was seen."""
+        if len(self._samples) < 2:
+            return None
+        (t0, b0), (t1, b1) = self._samples[0], self._samples[-1]
+        if t1 - t0 < self.min_span:
+            return None
+        return max(0.0, (b1 - b0) / (t1 - t0))
+
+    @property
+    def remaining(self) -> float | None:
+        """Seconds left at the current speed, or None when the total or the speed is unknown."""
+        speed = self.speed
+        if self.total is None or not speed:
+            return None
+        return max(0.0, (self.total - self.done) / speed)
+
+    def describe(self) -> str:
+        """``38.4 MB of 96.1 MB (40%), 5.2 MB/s, 11 s left`` (parts unknown yet are left out)."""
+        if self.total:
+            share = min(1.0, self.done / self.total)
+            parts = [f"{size_text(self.done)} of {size_text(self.total)} ({share:.0%})"]
+        else:
+            parts = [size_text(self.done)]
+        speed, remaining = self.speed, self.remaining
+        if speed is not None:
+            parts.append(f"{size_text(speed)}/s")
+        if remaining is not None and self.total and self.done < self.total:
+            parts.append(f"{duration_text(remaining)} left")
+        return ", ".join(parts)
 
 
 def file_digest(path: str | Path, algorithm: str = "md5") -> str:
@@ -122,7 +222,7 @@ def download_file(
     try:
         atomic.check_output_dir(target.parent)
     except atomic.WriteError as exc:
-        raise DownloadError(str(exc), "io") from None
+        raise DownloadError(str(exc), "io", exc.reason) from None
     _remove_stale_parts(target)
     cap = min((n for n in (max_bytes, expected_size) if n is not None), default=None)
     import urllib.request
@@ -135,30 +235,41 @@ def download_file(
         total = _headers(reader, clock, url)
         if total is not None:
             if expected_size is not None and total != expected_size:
-                raise DownloadError(
-                    f"{url}: the server offers {total} bytes, the file has {expected_size}",
+                raise _error(
+                    url,
+                    "the server offers {}, the file has {}".format(*_sizes(total, expected_size)),
                     "size",
                 )
             if cap is not None and total > cap:
-                raise DownloadError(f"{url}: {total} bytes is more than the {cap} allowed", "size")
+                raise _error(
+                    url,
+                    f"the server offers {size_text(total)}, more than the {size_text(cap)} "
+                    f"({cap} bytes) allowed",
+                    "size",
+                )
         clock.expected = total if total is not None else expected_size
         digest = hashlib.new(algorithm)
         try:
             with atomic.atomic_open(target, "wb") as out:
                 received = _body(reader, clock, out, digest, url, total, cap, progress)
                 if expected_size is not None and received != expected_size:
-                    raise DownloadError(
-                        f"{url}: got {received} bytes, the file has {expected_size}", "size"
+                    raise _error(
+                        url,
+                        "the download ended at {}, the file has {}".format(
+                            *_sizes(received, expected_size)
+                        ),
+                        "size",
                     )
                 actual = digest.hexdigest()
                 if expected_hash is not None and actual != expected_hash.lower():
-                    raise DownloadError(
-                        f"{url}: the file's {algorithm} is {actual}, expected {expected_hash}; "
-                        "it is damaged or not the expected file, and was not kept",
+                    raise _error(
+                        url,
+                        "the downloaded file is damaged or not the expected one, and was not "
+                        f"kept (its {algorithm} is {actual}, expected {expected_hash})",
                         "hash",
                     )
         except atomic.WriteError as exc:
-            raise DownloadError(f"{url}: {exc}", "io") from exc
+            raise _error(url, f"could not save it: {exc}", "io") from exc
     finally:
         reader.stop()
     log.info("downloaded %s to %s (%d bytes)", url, target, received)
@@ -196,14 +307,21 @@ def _body(
         received += len(value)
         clock.received = received
         if cap is not None and received > cap:
-            raise DownloadError(f"{url}: more than the {cap} bytes allowed", "size")
+            raise _error(
+                url,
+                f"the server sent more than the {size_text(cap)} ({cap} bytes) allowed; "
+                "nothing was kept",
+                "size",
+            )
         out.write(value)
         digest.update(value)
         if progress:
             progress(received, total)
     if total is not None and received < total:
-        raise DownloadError(
-            f"{url}: the connection closed after {received} of {total} bytes", "network"
+        raise _error(
+            url,
+            f"the download stopped {_stopped_at(received, total)}: the connection was closed",
+            "network",
         )
     return received
 
@@ -244,17 +362,25 @@ class _Clock:
 
     def check(self) -> None:
         if self.cancel is not None and self.cancel.cancelled:
-            raise DownloadError(f"download of {self.url} cancelled", "cancelled")
-        now = time.monotonic()
-        if now - self.started > self.deadline:
             raise DownloadError(
-                f"{self.url}: not finished after {self.deadline:g} s "
-                f"({self.received} bytes received), gave up",
+                f"download of {self.url} cancelled",
+                "cancelled",
+                f"the download was cancelled {_stopped_at(self.received, self.expected)}",
+            )
+        now = time.monotonic()
+        where = _stopped_at(self.received, self.expected)
+        if now - self.started > self.deadline:
+            raise _error(
+                self.url,
+                f"not finished after {duration_text(self.deadline)}: the download stopped "
+                f"{where}, gave up",
                 "timeout",
             )
         if now - self.last_data > self.timeout:
-            raise DownloadError(
-                f"{self.url}: no data for {self.timeout:g} s, gave up (check the connection)",
+            raise _error(
+                self.url,
+                f"no data for {duration_text(self.timeout)}: the download stopped {where}, "
+                "gave up (check the connection)",
                 "timeout",
             )
         if now - self.window_start >= self.window:
@@ -262,9 +388,11 @@ class _Clock:
             if self.expected is not None:
                 needed = min(needed, max(1, self.expected - self.window_bytes))
             if self.received - self.window_bytes < needed:
-                raise DownloadError(
-                    f"{self.url}: only {self.received - self.window_bytes} bytes in the last "
-                    f"{self.window:g} s, the connection is stalled; gave up",
+                raise _error(
+                    self.url,
+                    f"only {size_text(self.received - self.window_bytes)} in the last "
+                    f"{duration_text(self.window)}: the connection is stalled, the download "
+                    f"stopped {where}; gave up",
                     "timeout",
                 )
             self.window_start, self.window_bytes = now, self.received
@@ -339,34 +467,48 @@ def _translate(
     import ssl
     import urllib.error
 
-    where = f" after {received} of {total} bytes" if total else ""
+    where = f"the download stopped {_stopped_at(received, total)}: " if received else ""
     if isinstance(exc, DownloadError):
         return exc
     if isinstance(exc, urllib.error.HTTPError):
-        return DownloadError(f"{url}: the server answered {exc.code} {exc.reason}", "http")
+        return _error(url, f"the server answered {exc.code} {exc.reason}", "http")
     if isinstance(exc, urllib.error.URLError):
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
-            return DownloadError(f"{url}: no answer within {timeout:g} s", "timeout")
+            return _error(url, f"no answer within {duration_text(timeout)}", "timeout")
         if isinstance(reason, ssl.SSLError):
-            return DownloadError(f"{url}: secure connection failed ({reason})", "network")
-        return DownloadError(f"{url}: cannot connect ({reason}); you may be offline", "offline")
+            return _error(url, f"secure connection failed ({reason})", "network")
+        return _error(url, f"cannot connect ({reason}); you may be offline", "offline")
     if isinstance(exc, (TimeoutError, socket.timeout)):
-        return DownloadError(
-            f"{url}: no data for {timeout:g} s{where}, gave up (check the connection)", "timeout"
+        return _error(
+            url,
+            f"{where}no data for {duration_text(timeout)}, gave up (check the connection)",
+            "timeout",
         )
     if isinstance(exc, ValueError) and received == 0:
-        return DownloadError(f"{url}: not a valid URL ({exc})", "http")
+        return _error(url, f"not a valid URL ({exc})", "http")
     if isinstance(exc, (http.client.HTTPException, ssl.SSLError, OSError, ValueError)):
-        detail = first_line(str(exc))
-        name = type(exc).__name__
-        return DownloadError(
-            f"{url}: the connection broke{where} ({name}{': ' + detail if detail else ''})",
-            "network",
-        )
+        return _error(url, f"{where or 'the download failed: '}{_cause(exc)}", "network")
     if isinstance(exc, Exception):
-        return DownloadError(f"{url}: {type(exc).__name__}: {exc}", "network")
+        return _error(url, f"{where}{type(exc).__name__}: {first_line(exc)}", "network")
     raise exc  # KeyboardInterrupt, SystemExit on the reader thread: not ours to hide
+
+
+def _cause(exc: BaseException) -> str:
+    """What broke a connection, in words (the exception's name only when it says more)."""
+    import http.client
+    import ssl
+
+    if isinstance(exc, ConnectionResetError):
+        return "the connection was reset"
+    if isinstance(exc, (http.client.IncompleteRead, http.client.RemoteDisconnected)):
+        return "the connection was closed"
+    if isinstance(exc, ConnectionAbortedError | BrokenPipeError):
+        return "the connection was dropped"
+    if isinstance(exc, ssl.SSLError):
+        return f"the secure connection failed ({first_line(exc)})"
+    detail = first_line(exc)
+    return f"the connection broke ({type(exc).__name__}{': ' + detail if detail else ''})"
 
 
 def _remove_stale_parts(target: Path) -> None:

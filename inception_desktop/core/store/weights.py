@@ -3,7 +3,7 @@
 The official Keras file is fetched into the user's cache with progress, cancel, time limits, a
 size cap and an md5 check, and moved into place atomically (see
 :mod:`~.download`). A small JSON file beside it records where it came from,
-its md5 and its size, so ``status`` answers without hashing 92 MB and still notices a file that
+its md5 and its size, so ``status`` answers without hashing 96 MB and still notices a file that
 was truncated or overwritten since (``download`` then repairs it).
 """
 
@@ -25,6 +25,7 @@ from inception_desktop.core.store.download import (
     ProgressCallback,
     download_file,
     file_digest,
+    size_text,
 )
 
 FILE_NAME = "inception_v3_weights_tf_dim_ordering_tf_kernels.h5"
@@ -34,7 +35,9 @@ OFFICIAL_URL = (
 OFFICIAL_MD5 = "9a0d58056eeedaa3f26cb7ebd46da564"
 #: Bytes in the official file (the Content-Length Keras' own download reports for it).
 OFFICIAL_SIZE = 96_112_376
-SIZE_MB = 92
+#: The official file's size as every message and button shows it: SI units (1 MB = 10^6 bytes),
+#: the unit of all sizes the app shows (``download.size_text``): "96.1 MB".
+SIZE_TEXT = size_text(OFFICIAL_SIZE)
 #: A download may exceed the expected size by this much before it is cut off (mirrors of the
 #: official file are byte-identical; this only absorbs a rebuilt file of the same layout).
 SIZE_MARGIN = 1 << 20
@@ -46,6 +49,22 @@ MD5_ENV = "INCEPTION_DESKTOP_WEIGHTS_MD5"
 
 class WeightsError(InceptionDesktopError):
     """Weights are missing, wrong or unusable; the message says what to do next."""
+
+
+class UnofficialWeightsError(WeightsError):
+    """A file to import is not the official one (its md5 differs): it is installed only when the
+    person chooses to trust it, which the CLI asks with ``--trust`` and the window with a dialog;
+    ``size`` and ``md5`` are the file's, for that question."""
+
+    def __init__(self, source: Path, size: int, md5: str) -> None:
+        self.source, self.size, self.md5 = source, size, md5
+        official = f"{SIZE_TEXT}, md5 {expected_md5()}"
+        super().__init__(
+            f"{source} is not the official Inception v3 weights file ({size_text(size)}, "
+            f"md5 {md5}; the official file is {official})",
+            f"not the official Inception v3 weights file ({size_text(size)}, md5 {md5}; the "
+            f"official file is {official})",
+        )
 
 
 @dataclass(frozen=True)
@@ -67,7 +86,7 @@ class WeightsStatus:
         if not self.present:
             return (
                 f"Inception v3 weights are not installed (expected at {self.path}).\n"
-                f"Run 'inception-desktop weights download' ({SIZE_MB} MB), or "
+                f"Run 'inception-desktop weights download' ({SIZE_TEXT}), or "
                 "'inception-desktop weights import FILE' with a copy you have."
             )
         note = " — not the official file" if self.md5 and self.md5 != expected_md5() else ""
@@ -190,7 +209,13 @@ def _advice(exc: DownloadError) -> str:
         ),
         "io": "Free some space or fix the cache folder's permissions, then try again.",
     }.get(exc.kind, "Try again, or import a file you have.")
-    return f"{exc}\n{tail}" if exc.kind != "cancelled" else tail
+    return f"{_sentence(exc.reason)}\n{tail}" if exc.kind != "cancelled" else tail
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first letter and a full stop."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def import_file(
@@ -198,10 +223,11 @@ def import_file(
 ) -> Path:
     """Copy a weights file the user has into the cache.
 
-    The official file (by md5) is always accepted. Any other file is refused unless ``trust`` is
-    set, and even then it must pass ``check`` — :func:`inception_desktop.core.models.inception.
-    check_weights`, which loads it into the Inception v3 architecture and raises
-    :class:`WeightsError` when it does not fit. The model module is passed in rather than
+    The official file (by md5) is always accepted. Any other file is refused
+    (:class:`UnofficialWeightsError`) unless ``trust`` is set, and even then it must pass
+    ``check`` — :func:`inception_desktop.core.models.inception.check_weights`, which loads it
+    into the Inception v3 architecture and raises :class:`WeightsError` when it does not fit.
+    The model module is passed in rather than
     imported: it depends on this store (for where the weights live), not the reverse.
     """
     source = Path(source)
@@ -211,10 +237,7 @@ def import_file(
     origin = "import"
     if md5 != expected_md5():
         if not trust:
-            raise WeightsError(
-                f"{source} is not the official Inception v3 weights file "
-                f"(md5 {md5}, expected {expected_md5()}). If you trust it, import it with --trust."
-            )
+            raise UnofficialWeightsError(source, source.stat().st_size, md5)
         if check is None:
             raise ValueError("importing a file that is not the official one needs a check")
         check(source)  # raises WeightsError when it does not fit
