@@ -1,8 +1,9 @@
 """A drawing canvas for digits: smooth anti-aliased strokes, pen width, undo and clear.
 
 Mouse, pen and touch all arrive as mouse events (Qt synthesises them). The canvas keeps its
-strokes, so undo redraws from them, and renders into a fixed-size grey image that
-:meth:`DigitCanvas.to_array` hands to the preprocessing.
+strokes, so undo redraws from them and :meth:`DigitCanvas.network_array` re-draws them at MNIST's
+stroke width for the digit's size (a 60 px pen on a 180 px digit would fill a 3's loops at 20x20).
+It can also show a picture (an image file read as a digit) until the next stroke.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from inception_desktop.core.digit.strokes import Stroke, mnist_pen, render_strokes
+from inception_desktop.gui.input_view import array_to_qimage
 
 CANVAS = 320
 DEFAULT_PEN = 22
@@ -27,12 +31,15 @@ class DigitCanvas(QWidget):
         self._image.fill(QColor(255, 255, 255))
         self._strokes: list[tuple[int, list[QPointF]]] = []
         self._current: list[QPointF] | None = None
+        self._picture: QImage | None = None
         self.pen_width = DEFAULT_PEN
         self.setMinimumSize(200, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, False)
-        self.setToolTip("Draw a digit. Ctrl+Z undoes a stroke, Esc or Delete clears.")
+        # Takes focus (click or Tab) so that the keys it needs reach its workspace, not a spin box.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip("Draw a digit. Ctrl+Z undoes a stroke; Delete, Backspace or Esc clears.")
 
     def sizeHint(self) -> QSize:
         return QSize(CANVAS, CANVAS)
@@ -42,10 +49,37 @@ class DigitCanvas(QWidget):
 
     # --- content ---------------------------------------------------------------------------
     def is_empty(self) -> bool:
+        """No strokes (a picture shown alone counts as empty: there is nothing drawn)."""
         return not self._strokes and not self._current
 
     def stroke_count(self) -> int:
         return len(self._strokes)
+
+    def strokes(self) -> list[Stroke]:
+        """The strokes drawn, in canvas pixels (:data:`CANVAS` square), oldest first."""
+        return [(float(w), [(p.x(), p.y()) for p in points]) for w, points in self._strokes]
+
+    def drawn_pen(self) -> int:
+        """The widest pen among the strokes (0 for none)."""
+        return max((w for w, _ in self._strokes), default=0)
+
+    def network_pen(self) -> float | None:
+        """The pen the strokes are re-drawn with for the network (None: as drawn, a dot)."""
+        return mnist_pen(self.strokes())
+
+    def network_array(self) -> np.ndarray:
+        """What the network reads: the strokes re-drawn at MNIST's stroke width for their size,
+        uint8 (H, W), white paper and dark ink, like :meth:`to_array`."""
+        return render_strokes(self.strokes(), (CANVAS, CANVAS), self.network_pen())
+
+    def show_picture(self, array: np.ndarray | None) -> None:
+        """Show ``array`` (uint8 grey or RGB) in place of the drawing; the next stroke or a clear
+        removes it. It is not part of :meth:`to_array`."""
+        self._picture = None if array is None else array_to_qimage(np.ascontiguousarray(array))
+        self.update()
+
+    def has_picture(self) -> bool:
+        return self._picture is not None
 
     def to_array(self) -> np.ndarray:
         """The canvas as uint8 (H, W): white paper, dark ink."""
@@ -57,6 +91,7 @@ class DigitCanvas(QWidget):
     def clear(self) -> None:
         self._strokes.clear()
         self._current = None
+        self._picture = None
         self._redraw()
         self.cleared.emit()
 
@@ -107,6 +142,8 @@ class DigitCanvas(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
             return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self._picture = None
         self._current = [self._to_canvas(event.position())]
         self._strokes.append((self.pen_width, self._current))
         painter = QPainter(self._image)
@@ -141,8 +178,24 @@ class DigitCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = self._target()
         painter.drawImage(target, self._image)
-        painter.setPen(QPen(QColor(160, 160, 160), 1))
+        if self._picture is not None:
+            w, h = self._picture.width(), self._picture.height()
+            scale = min(target.width() / w, target.height() / h)
+            fit = QRectF(0, 0, w * scale, h * scale)
+            fit.moveCenter(target.center())
+            painter.drawImage(fit, self._picture)
+        # The frame shows the focus: the canvas's keys (undo, clear) act through it.
+        frame = self.palette().highlight().color() if self.hasFocus() else QColor(160, 160, 160)
+        painter.setPen(QPen(frame))
         painter.drawRect(target.adjusted(0, 0, -1, -1))
-        if self.is_empty():
+        if self.is_empty() and self._picture is None:
             painter.setPen(QColor(150, 150, 150))
             painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.update()

@@ -1,47 +1,70 @@
-"""The preprocessing steps beside the canvas: ink box, 20x20 fit, centred 28x28 input."""
+"""The preprocessing steps of a digit: the ink box (at MNIST's stroke width), the 20x20 fit, and
+the centred 28x28 network input, with a line saying what was done to the strokes."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from inception_desktop.core.digit.normalize import DigitSteps
 from inception_desktop.gui.input_view import InputView
+
+#: Names of the three previews (each also its placeholder while there is nothing to show).
+INK, FIT, INPUT = "Ink box", "Fitted 20x20", "Network input 28x28"
 
 
 class DigitStepsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.crop = InputView(caption="ink box")
-        self.fit = InputView(caption="20x20 fit")
-        self.input = InputView(grid=True, caption="network input")
-        for view in (self.crop, self.fit):
-            view.setMinimumSize(110, 110)
-        self.input.setMinimumSize(200, 200)
+        self.crop = InputView(caption=INK, placeholder=INK)
+        self.fit = InputView(caption=FIT, placeholder=FIT)
+        self.input = InputView(grid=True, caption=INPUT, placeholder=INPUT)
+        for view, tip in (
+            (self.crop, "The ink's bounding box, strokes at MNIST's width for the digit's size"),
+            (self.fit, "Scaled to fit a 20x20 box, keeping the aspect ratio, as MNIST was made"),
+            (self.input, "Centred by its centre of mass in 28x28: exactly what the model reads"),
+        ):
+            view.setMinimumSize(96, 96)
+            view.setToolTip(tip)
         self.info = QLabel("")
         self.info.setWordWrap(True)
-        top = QHBoxLayout()
-        top.addWidget(self.crop)
-        top.addWidget(self.fit)
-        layout = QVBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top, 1)
-        layout.addWidget(self.input, 2)
-        layout.addWidget(self.info)
+        layout.addWidget(self.crop, 0, 0)
+        layout.addWidget(self.fit, 0, 1)
+        layout.addWidget(self.input, 0, 2)
+        layout.addWidget(self.info, 1, 0, 1, 3)
+        for column, stretch in enumerate((1, 1, 2)):  # the network input gets the room
+            layout.setColumnStretch(column, stretch)
+        layout.setRowStretch(0, 1)
 
-    def show_steps(self, steps: DigitSteps | None) -> None:
+    def show_steps(self, steps: DigitSteps | None, pens: tuple[float, float] | None = None) -> None:
+        """Show ``steps``; ``pens`` (drawn, re-drawn) when a drawing's strokes were re-drawn."""
         if steps is None:
             for view in (self.crop, self.fit, self.input):
                 view.set_array(None)
             self.info.setText("")
             return
         x0, y0, x1, y1 = steps.box
-        crop = 255 - np.round(steps.ink[y0:y1, x0:x1] * 255).astype(np.uint8)
-        self.crop.set_array(crop)
+        ink = steps.thinned if steps.thinned is not None else steps.ink[y0:y1, x0:x1]
+        self.crop.set_array(255 - np.round(ink * 255).astype(np.uint8))
         self.fit.set_array(np.round(steps.fitted * 255).astype(np.uint8))
         self.input.set_array(steps.input)
         dx, dy = steps.shift
-        self.info.setText(
-            f"ink box {x1 - x0}x{y1 - y0} px at ({x0}, {y0}); "
-            f"centre-of-mass shift ({dx:+d}, {dy:+d})"
+        lines = []
+        if pens is not None:
+            drawn, redrawn = pens
+            lines.append(
+                f"Strokes re-drawn with a {redrawn:.0f} px pen (MNIST's width, "
+                f"{steps.stroke:.0%} of the digit's size; drawn: {drawn:.0f} px)."
+            )
+        elif steps.thinned_from is not None:
+            lines.append(
+                f"Strokes thinned from {steps.thinned_from:.0%} to {steps.stroke:.0%} of the "
+                "digit's size (MNIST's width)."
+            )
+        lines.append(
+            f"Ink box {x1 - x0}x{y1 - y0} px at ({x0}, {y0}); "
+            f"centre-of-mass shift ({dx:+d}, {dy:+d})."
         )
+        self.info.setText(" ".join(lines))

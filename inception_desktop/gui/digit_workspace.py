@@ -2,12 +2,24 @@
 
 It sends its own requests to the inference worker through its :class:`Channel`, shows their
 answers itself, and follows its own model (the MNIST one) through its :class:`ModelWatch`.
+
+Keys: Ctrl+Z undoes a stroke; Delete, Backspace and Esc clear; [ and ] change the pen. They
+work whatever has focus in the workspace: the window's Edit menu holds Undo and Clear (calling
+:meth:`DigitWorkspace.undo` and :meth:`DigitWorkspace.clear`), so the workspace defines no
+shortcut of its own for those keys (two shortcuts on one key fire neither); keys that reach the
+workspace unhandled (no such menu, as in a test) are handled by its ``keyPressEvent``, and the
+pen spin box is kept from taking them for itself.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,22 +29,78 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inception_desktop.core.digit.normalize import DigitSteps
+from inception_desktop.core.digit.plausible import judge
+from inception_desktop.core.models.prediction import Prediction
 from inception_desktop.gui.channel import Channel, ModelWatch
 from inception_desktop.gui.digit_canvas import DigitCanvas
 from inception_desktop.gui.digit_steps import DigitStepsView
-from inception_desktop.gui.requests import DigitRequest, DigitResult, ModelKind
+from inception_desktop.gui.requests import DigitRequest, DigitResult, ModelKind, next_id
 from inception_desktop.gui.score_bars import ScoreBars
 from inception_desktop.gui.worker import InferenceWorker
 
 #: Live recognition runs at most this often while drawing (the worker also keeps only the latest).
 THROTTLE_MS = 40
+#: An image read as a digit is reduced to this longer side first: the network reads 20 pixels.
+IMAGE_SIDE = 512
+#: Keys that clear the canvas.
+CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape)
+PEN_STEP = 2
+
+
+@dataclass(frozen=True)
+class DigitImageResult:
+    """A digit image's answer: ``picture`` is the image as grey uint8 (at most IMAGE_SIDE)."""
+
+    request_id: int
+    steps: DigitSteps | None
+    prediction: Prediction | None
+    picture: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class DigitImageRequest:
+    """Load the image file ``path`` (safely, on the worker's thread) and read it as a digit."""
+
+    kind: ClassVar[ModelKind] = ModelKind.DIGIT
+    path: str
+    source: str = "digit"  # latest wins with the drawing: one answer shown at a time
+    id: int = field(default_factory=next_id)
+
+    def serve(self, model: Any) -> DigitImageResult:
+        from PIL import Image
+
+        from inception_desktop.core.digit.normalize import normalize_digit
+        from inception_desktop.core.photo.images import load_image
+
+        image = load_image(self.path, draft_to=IMAGE_SIDE).image
+        image.thumbnail((IMAGE_SIDE, IMAGE_SIDE), Image.Resampling.LANCZOS)
+        grey = np.asarray(image.convert("L"), dtype=np.uint8).copy()
+        steps = normalize_digit(grey)
+        prediction = None if steps is None else model.classify(steps.input, k=10)
+        return DigitImageResult(self.id, steps, prediction, grey)
+
+
+def _is_undo(event: QKeyEvent) -> bool:
+    return event.matches(QKeySequence.StandardKey.Undo)
+
+
+def _is_clear(event: QKeyEvent) -> bool:
+    plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return event.key() in CLEAR_KEYS and plain == Qt.KeyboardModifier.NoModifier
 
 
 class DigitWorkspace(QWidget):
+    """See the module docstring. Public API for the window: :meth:`undo`, :meth:`clear`,
+    :meth:`open_image`, :meth:`load_model`, :meth:`use_shipped_model`, :meth:`set_pen_width`,
+    and the signals below."""
+
     TITLE = "&Digit"
     openModelRequested = Signal()
     penWidthChanged = Signal(int)
     message = Signal(str)  # something the person should read (a model that cannot be used)
+    #: After a custom model loaded: its absolute path; "" after returning to the shipped model.
+    customModelChanged = Signal(str)
 
     def __init__(self, worker: InferenceWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,16 +108,18 @@ class DigitWorkspace(QWidget):
         self.channel = Channel(worker, self)
         self.model = ModelWatch(worker, ModelKind.DIGIT, self)
         self.model.ready.connect(self.set_model)
-        self.model.unavailable.connect(
-            lambda why: self.message.emit(f"Cannot use the model: {why}")
-        )
+        self.model.unavailable.connect(self._unavailable)
         self._last_id = 0
-        self.result: DigitResult | None = None
+        self._image_path: str | None = None  # the image file shown, if any
+        self._requested_model: str | None = None  # a load asked for: None shipped, or a path
+        self._pending_model = False
+        self.result: DigitResult | DigitImageResult | None = None
         self.canvas = DigitCanvas()
         self.steps = DigitStepsView()
         self.bars = ScoreBars(10)
         self.bars.clear("Draw a digit")
         self.model_label = QLabel("Model: loading…")
+        self.model_label.setWordWrap(True)
         self.model_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.answer = QLabel("")
         font = self.answer.font()
@@ -57,72 +127,157 @@ class DigitWorkspace(QWidget):
         font.setBold(True)
         self.answer.setFont(font)
         self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note = QLabel("")  # why the answer is not to be trusted, when it is not
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
 
         self.pen = QSpinBox()
         self.pen.setRange(4, 60)
         self.pen.setValue(self.canvas.pen_width)
         self.pen.setSuffix(" px")
-        self.pen.setToolTip("Pen width")
+        self.pen.setToolTip("Pen width ([ and ] change it)")
+        # Never the focus on entering the workspace (Delete would edit the pen, Ctrl+Z undo it);
+        # a click or the wheel still sets it.
+        self.pen.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.pen.valueChanged.connect(self._set_pen)
-        undo = QPushButton("Undo")
-        undo.setToolTip("Undo the last stroke (Ctrl+Z)")
-        undo.clicked.connect(self.canvas.undo)
-        clear = QPushButton("Clear")
-        clear.setToolTip("Clear the canvas (Esc or Delete)")
-        clear.clicked.connect(self.canvas.clear)
-        open_model = QPushButton("Open model…")
-        open_model.setToolTip("Use an MNIST .keras model of your own")
-        open_model.clicked.connect(self.openModelRequested)
-        shipped = QPushButton("Shipped model")
-        shipped.clicked.connect(self.use_shipped_model)
+        for target in (self.pen, self.pen.lineEdit()):
+            target.installEventFilter(self)
+        pen_label = QLabel("Pe&n")
+        pen_label.setBuddy(self.pen)
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.setToolTip("Undo the last stroke (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo)
+        self.clear_button = QPushButton("C&lear")
+        self.clear_button.setToolTip("Clear the canvas (Delete, Backspace or Esc)")
+        self.clear_button.clicked.connect(self.clear)
+        for button in (self.undo_button, self.clear_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the canvas focused
+        self.open_button = QPushButton("&Open model…")
+        self.open_button.setToolTip("Use an MNIST .keras model of your own")
+        self.open_button.clicked.connect(self.openModelRequested)
+        self.shipped_button = QPushButton("Shipped &model")
+        self.shipped_button.setToolTip("Go back to the model that comes with the app")
+        self.shipped_button.clicked.connect(self.use_shipped_model)
 
         tools = QHBoxLayout()
-        tools.addWidget(QLabel("Pen"))
+        tools.addWidget(pen_label)
         tools.addWidget(self.pen)
-        tools.addWidget(undo)
-        tools.addWidget(clear)
+        tools.addWidget(self.undo_button)
+        tools.addWidget(self.clear_button)
         tools.addStretch(1)
         left = QVBoxLayout()
-        left.addWidget(self.canvas, 1)
+        left.addWidget(self.canvas, 3)
         left.addLayout(tools)
+        left.addWidget(self.steps, 1)
+        models = QHBoxLayout()
+        models.addWidget(self.open_button)
+        models.addWidget(self.shipped_button)
+        models.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.answer)
+        right.addWidget(self.note)
         right.addWidget(self.bars)
-        models = QHBoxLayout()
-        models.addWidget(self.model_label, 1)
-        models.addWidget(open_model)
-        models.addWidget(shipped)
-        right.addLayout(models)
         right.addStretch(1)
+        right.addWidget(self.model_label)
+        right.addLayout(models)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
-        layout.addWidget(self.steps, 2)
-        layout.addLayout(right, 3)
+        layout.addLayout(right, 2)
+        self.setTabOrder(self.canvas, self.undo_button)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(THROTTLE_MS)
         self._timer.timeout.connect(self.recognise)
-        self.canvas.changed.connect(self._schedule)
+        self.canvas.changed.connect(self._drawing)
         self.canvas.strokeFinished.connect(self.recognise)
         self.canvas.cleared.connect(self.recognise)
-        for keys, slot in (
-            (QKeySequence.StandardKey.Undo, self.canvas.undo),
-            (QKeySequence(Qt.Key.Key_Escape), self.canvas.clear),
-            (QKeySequence(Qt.Key.Key_Delete), self.canvas.clear),
-        ):
-            shortcut = QShortcut(keys, self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
 
-    def _set_pen(self, width: int) -> None:
-        self.canvas.pen_width = width
-        self.penWidthChanged.emit(width)
+    # --- public API ------------------------------------------------------------------------
+    def undo(self) -> None:
+        """Take back the last stroke (the Edit menu's Undo while this workspace is in front)."""
+        self.canvas.undo()
+
+    def clear(self) -> None:
+        """Clear the canvas, or the image shown on it (the Edit menu's Clear)."""
+        self._image_path = None
+        self.canvas.clear()
+
+    def open_image(self, path: str) -> None:
+        """Read the image file ``path`` as a digit: loaded on the worker's thread, shown on the
+        canvas with its steps and scores. A file that cannot be read is reported by
+        :attr:`message`; the canvas is left as it was."""
+        self._timer.stop()
+        self._image_path = str(Path(path))
+        request = DigitImageRequest(self._image_path)
+        self._last_id = rid = request.id
+        self.bars.clear("Reading the image…")
+        self.channel.send(request, self._show, lambda message: self._failed(rid, message))
 
     def set_pen_width(self, width: int) -> None:
         self.pen.setValue(width)
 
-    def _schedule(self) -> None:
+    def start_model(self) -> None:
+        self._worker.load(ModelKind.DIGIT)
+
+    def load_model(self, path: str | None) -> None:
+        """Use the MNIST model in ``path`` (None: the shipped one); until it is ready, and if it
+        cannot be used, the model before it keeps serving. :attr:`customModelChanged` follows
+        once it is ready."""
+        self._requested_model = None if path is None else str(Path(path).resolve())
+        self._pending_model = True
+        self._worker.load(ModelKind.DIGIT, self._requested_model)
+
+    def use_shipped_model(self) -> None:
+        self.load_model(None)
+
+    def set_model(self, name: str) -> None:
+        self.model_label.setText(f"Model: {name}")
+        if self._pending_model:
+            self._pending_model = False
+            self.customModelChanged.emit(self._requested_model or "")
+        if self._image_path is not None:
+            self.open_image(self._image_path)
+        elif not self.canvas.is_empty():
+            self.recognise()
+
+    # --- keys ------------------------------------------------------------------------------
+    def _key(self, event: QKeyEvent) -> bool:
+        """Handle a workspace key; True when it was one."""
+        if _is_undo(event):
+            self.undo()
+        elif _is_clear(event):
+            self.clear()
+        elif event.key() in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
+            step = PEN_STEP if event.key() == Qt.Key.Key_BracketRight else -PEN_STEP
+            self.pen.setValue(self.pen.value() + step)
+        else:
+            return False
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._key(event):
+            super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The pen spin box would take Ctrl+Z, Delete and Backspace for its text (accepting
+        their ShortcutOverride, so the window's Undo and Clear never fire): refuse it those."""
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            key = event if isinstance(event, QKeyEvent) else None
+            if key is not None and (_is_undo(key) or _is_clear(key)):
+                if event.type() == QEvent.Type.ShortcutOverride:
+                    event.ignore()  # not the spin box's: let a shortcut for it fire
+                    return True
+                return self._key(key)
+        return super().eventFilter(watched, event)
+
+    # --- recognition -----------------------------------------------------------------------
+    def _set_pen(self, width: int) -> None:
+        self.canvas.pen_width = width
+        self.penWidthChanged.emit(width)
+
+    def _drawing(self) -> None:
+        self._image_path = None
         if not self._timer.isActive():
             self._timer.start()
 
@@ -130,48 +285,55 @@ class DigitWorkspace(QWidget):
         """Send the canvas now (an empty canvas clears the prediction without asking)."""
         self._timer.stop()
         if self.canvas.is_empty():
+            if self._image_path is not None:
+                return  # an image is shown: its answer stays
             self._last_id = 0
             self.result = None
             self.steps.show_steps(None)
             self.bars.clear("Draw a digit")
             self.answer.setText("")
+            self.note.setText("")
             return
-        request = DigitRequest(self.canvas.to_array())
-        self._last_id = request.id
-        rid = request.id
+        self._image_path = None
+        request = DigitRequest(self.canvas.network_array())
+        self._last_id = rid = request.id
         self.channel.send(request, self._show, lambda message: self._failed(rid, message))
 
-    def _show(self, result: DigitResult) -> None:
+    def _show(self, result: DigitResult | DigitImageResult) -> None:
         if result.request_id != self._last_id:
             return  # stale: a newer drawing is on its way
         self.result = result
-        self.steps.show_steps(result.steps)
-        if result.prediction is None:
-            self.bars.clear("Draw a digit")
+        pens = None
+        if isinstance(result, DigitImageResult):
+            if not self.canvas.is_empty():
+                self.canvas.clear()  # the strokes go once the image is there to replace them
+            self.canvas.show_picture(result.picture)
+        else:
+            redrawn = self.canvas.network_pen()
+            pens = None if redrawn is None else (float(self.canvas.drawn_pen()), redrawn)
+        self.steps.show_steps(result.steps, pens)
+        if result.prediction is None or result.steps is None:
+            image = isinstance(result, DigitImageResult)
+            self.bars.clear("No digit found in the image" if image else "Draw a digit")
             self.answer.setText("")
+            self.note.setText("")
             return
-        self.bars.set_scores([(s.label, s.score) for s in result.prediction.top])
+        scores = [(s.label, s.score) for s in result.prediction.top]
+        self.bars.set_scores(scores)
+        verdict = judge(result.steps, scores)
         best = result.prediction.best
-        self.answer.setText(f"{best.label}  ({best.score:.0%})")
+        self.answer.setText(f"{best.label}  ({best.score:.0%})" if verdict.ok else verdict.headline)
+        self.note.setText(verdict.advice)
         self.model.update(ms=result.prediction.ms)
 
     def _failed(self, request_id: int, message: str) -> None:
         if request_id == self._last_id:
             self.bars.clear(message)
+            self.answer.setText("")
+            self.note.setText("")
+            self._image_path = None
         self.message.emit(message)
 
-    def start_model(self) -> None:
-        self._worker.load(ModelKind.DIGIT)
-
-    def load_model(self, path: str | None) -> None:
-        """Use the MNIST model in ``path`` (None: the shipped one); until it is ready, and if it
-        cannot be used, the model before it keeps serving."""
-        self._worker.load(ModelKind.DIGIT, path)
-
-    def use_shipped_model(self) -> None:
-        self.load_model(None)
-
-    def set_model(self, name: str) -> None:
-        self.model_label.setText(f"Model: {name}")
-        if not self.canvas.is_empty():
-            self.recognise()
+    def _unavailable(self, why: str) -> None:
+        self._pending_model = False
+        self.message.emit(f"Cannot use the model: {why}")

@@ -5,6 +5,10 @@ MNIST's own recipe does not: take the ink's bounding box, scale it to fit a 20x2
 aspect ratio (with an anti-aliasing filter), and place it in a 28x28 field so that its centre of
 mass sits at the centre. Each step is returned, so the window can show why a digit was (or was
 not) recognised.
+
+One step is added to MNIST's: ink written with a pen much thicker than MNIST's for the digit's
+size is first thinned (:func:`.strokes.thin`), or its loops fill in at 20x20 and a 3 reads as an
+8. Ordinary handwriting (up to MNIST's 99th percentile of stroke width) is left as it is.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from inception_desktop.core.digit import contract
+from inception_desktop.core.digit import contract, strokes
 
 FIELD = contract.SIDE
 FIT = 20
@@ -37,6 +41,9 @@ class DigitSteps:
         offset: where ``fitted``'s top-left landed in the 28x28 field (x, y), after the shift.
         shift: the centre-of-mass correction applied, in field pixels (dx, dy).
         input: uint8 (28, 28): the network input, ink bright on black like MNIST.
+        stroke: the ink's stroke width / its box's longer side, as fitted (after any thinning).
+        thinned_from: the stroke ratio before thinning, or None when the ink was not thinned.
+        thinned: float32 the thinned ink box (at :data:`.strokes.WORK_SIDE`), or None.
     """
 
     ink: np.ndarray
@@ -45,6 +52,9 @@ class DigitSteps:
     offset: tuple[int, int]
     shift: tuple[int, int]
     input: np.ndarray
+    stroke: float = 0.0
+    thinned_from: float | None = None
+    thinned: np.ndarray | None = None
 
 
 def ink_of(image: np.ndarray | Image.Image) -> np.ndarray:
@@ -83,8 +93,11 @@ def ink_of(image: np.ndarray | Image.Image) -> np.ndarray:
     return clipped
 
 
-def normalize_digit(image: np.ndarray | Image.Image) -> DigitSteps | None:
-    """MNIST-style 28x28 input for a drawing, or None for an empty canvas (no guess)."""
+def normalize_digit(image: np.ndarray | Image.Image, thin: bool = True) -> DigitSteps | None:
+    """MNIST-style 28x28 input for a drawing, or None for an empty canvas (no guess).
+
+    ``thin``: thin strokes thicker than :data:`.strokes.THIN_ABOVE` of the digit's size.
+    """
     ink = ink_of(image)
     peak = float(ink.max(initial=0.0))
     if peak < EMPTY_THRESHOLD:
@@ -93,6 +106,13 @@ def normalize_digit(image: np.ndarray | Image.Image) -> DigitSteps | None:
     cols = np.flatnonzero((ink >= INK_THRESHOLD * peak).any(axis=0))
     y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
     crop = ink[y0:y1, x0:x1] / peak
+    stroke = strokes.stroke_ratio(crop)
+    thinned_from: float | None = None
+    thinned: np.ndarray | None = None
+    if thin and stroke > strokes.THIN_ABOVE:
+        thinned, thinned_from = strokes.thin(crop)
+        crop = thinned
+        stroke = strokes.stroke_ratio(thinned)
     h, w = crop.shape
     scale = FIT / max(h, w)
     fit_w, fit_h = max(1, round(w * scale)), max(1, round(h * scale))
@@ -114,6 +134,9 @@ def normalize_digit(image: np.ndarray | Image.Image) -> DigitSteps | None:
         offset=offset,
         shift=shift,
         input=np.round(field * 255.0).astype(np.uint8),
+        stroke=stroke,
+        thinned_from=thinned_from,
+        thinned=thinned,
     )
 
 
