@@ -49,6 +49,18 @@ class InputView(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(299, 299)
 
+    def hasHeightForWidth(self) -> bool:
+        # Capped views are as tall as their square plus caption: nothing floats below them.
+        return self._max_scale is not None
+
+    def heightForWidth(self, width: int) -> int:
+        side = min(width, round(299 * (self._max_scale or 1.0)))
+        if self._image is not None and self._max_scale is not None:
+            side = min(
+                width, round(max(self._image.width(), self._image.height()) * self._max_scale)
+            )
+        return side + (18 if self._caption else 0)
+
     def set_array(
         self, array: np.ndarray | None, content: tuple[float, float, float, float] | None = None
     ) -> None:
@@ -95,10 +107,9 @@ class InputView(QWidget):
         if self._image is None or not self._caption:
             return ""
         w, h = self._image.width(), self._image.height()
-        text = f"{self._caption} — {w}x{h}"
         if self._max_scale is not None and self.scale() < 0.995:
-            text += f", shown at {self.scale():.0%}"
-        return text
+            return f"{w}x{h} input, shown at {self.scale():.0%}"
+        return f"{self._caption} — {w}x{h}"
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

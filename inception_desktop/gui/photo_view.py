@@ -33,7 +33,7 @@ class PhotoView(QWidget):
         self._placeholder = "Drop photos here, paste (Ctrl+V) or open (Ctrl+O)"
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumSize(240, 200)
+        self.setMinimumSize(220, 150)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setToolTip(
             "Drag to draw a crop rectangle; drag it to move, corners to resize; "

@@ -168,8 +168,11 @@ class PhotoWorkspace(QWidget):
         self.strip.hide()
         self.input_view = InputView(caption="network input", max_scale=1.0)
         self.input_view.setMinimumSize(150, 150)
+        # Never shown above 1:1, so never wider than that: the photo takes the room left.
+        self.input_view.setMaximumSize(NETWORK_SIDE + 24, NETWORK_SIDE + 20)
         self.bars = ScoreBars(10)
         self.bars.setMinimumWidth(220)
+        self.bars.setMaximumWidth(460)
         self.title = QLabel("")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
@@ -179,12 +182,14 @@ class PhotoWorkspace(QWidget):
         font.setPointSize(round(font.pointSize() * 1.8))
         font.setBold(True)
         self.headline.setFont(font)
-        self.headline.setWordWrap(True)
-        self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+        self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.headline.setMaximumWidth(460)
         self.box_label = QLabel("")
         self.box_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.box_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.box_label.setToolTip("The crop box in the original photo's pixels, as `classify`")
+        self.box_label.setToolTip(
+            "The crop box in the original photo's pixels (drag on the photo to draw one)"
+        )
 
         self.mode_group = QButtonGroup(self)
         self.mode_buttons: dict[str, QPushButton] = {}
@@ -203,6 +208,10 @@ class PhotoWorkspace(QWidget):
         self.color_button.setToolTip("The colour that pads a photo to a square (Pad framing)")
         self.color_button.clicked.connect(self.choose_pad_color)
         framing_row.addWidget(self.color_button)
+        self.clear_box_button = QPushButton("Clear box")
+        self.clear_box_button.setToolTip("Remove the crop rectangle (Esc on the photo)")
+        self.clear_box_button.clicked.connect(self.clear_box)
+        framing_row.addWidget(self.clear_box_button)
         framing_row.addSpacing(12)
         self.compare_button = QPushButton("Compare")
         self.compare_button.setToolTip("Classify the photo under every framing, side by side")
@@ -211,16 +220,12 @@ class PhotoWorkspace(QWidget):
         framing_row.addStretch(1)
         self._update_color_button()
 
-        self.clear_box_button = QPushButton("Clear box")
-        self.clear_box_button.setToolTip("Remove the crop rectangle (Esc on the photo)")
-        self.clear_box_button.clicked.connect(self.clear_box)
         self.copy_box_button = QPushButton("Copy box")
         self.copy_box_button.setToolTip("Copy the box as the command line's --box X,Y,W,H")
         self.copy_box_button.clicked.connect(self.copy_box)
         box_row = QHBoxLayout()
         box_row.addWidget(self.box_label, 1)
         box_row.addWidget(self.copy_box_button)
-        box_row.addWidget(self.clear_box_button)
 
         self.copy_input_button = QPushButton("Copy input")
         self.copy_input_button.setToolTip("Copy the network input (299x299) as an image")
@@ -233,15 +238,23 @@ class PhotoWorkspace(QWidget):
         left.addWidget(self.title)
         left.addWidget(self.view, 1)
         left.addLayout(box_row)
+        copy_row = QHBoxLayout()
+        copy_row.addStretch(1)
+        copy_row.addWidget(self.copy_input_button)
+        copy_row.addWidget(self.copy_scores_button)
+        copy_row.addStretch(1)
         middle = QVBoxLayout()
-        middle.addWidget(self.input_view, 1)
-        middle.addWidget(self.copy_input_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        middle.addWidget(self.input_view)
+        middle.addLayout(copy_row)
+        middle.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.headline)
         right.addWidget(self.bars)
-        right.addWidget(self.copy_scores_button, 0, Qt.AlignmentFlag.AlignRight)
         right.addStretch(1)
         panes = QHBoxLayout()
+        panes.setSpacing(14)
+        # The photo gets the most; the input never grows past 1:1 and the scores past readable
+        # widths, so a maximised window gives the rest to the photo.
         panes.addLayout(left, 5)
         panes.addLayout(middle, 3)
         panes.addLayout(right, 3)
@@ -442,7 +455,8 @@ class PhotoWorkspace(QWidget):
             self._shown = None
             self._waiting = entry.key
             self.view.set_image(None)
-            self.title.setText(f"{entry.source} — loading…")
+            name = Path(entry.path).name if entry.path is not None else entry.source
+            self.title.setText(f"{name} — loading…")
             self._update_box_label()
             if entry.path is not None:
                 self.loader.load_path(entry.path)
@@ -454,7 +468,8 @@ class PhotoWorkspace(QWidget):
         self.view.set_image(photo.qimage)
         self.framing = replace(self.framing, box=None)
         w, h = shown_size(photo)
-        self.title.setText(f"{photo.loaded.source} — {w}x{h} {photo.loaded.format}")
+        name = Path(photo.path).name if photo.path is not None else photo.loaded.source
+        self.title.setText(f"{name} — {w}x{h} {photo.loaded.format}")
         self.title.setToolTip(photo.loaded.source)
         self._update_box_label()
         self._update_placeholders()
@@ -621,8 +636,7 @@ class PhotoWorkspace(QWidget):
     def _update_box_label(self) -> None:
         box = self.framing.box if self._shown is not None else None
         if box is None:
-            hint = "Drag on the photo to classify only a part of it" if self._shown else ""
-            self.box_label.setText(hint)
+            self.box_label.setText("No crop box" if self._shown else "")
         else:
             x, y, w, h = (round(v) for v in (box.x, box.y, box.w, box.h))
             self.box_label.setText(f"Box {x},{y} {w}x{h} px")
@@ -679,8 +693,10 @@ class PhotoWorkspace(QWidget):
             dialog.finished.connect(self._input_dialog_closed)
             self.input_dialog = dialog
         self._sync_input_dialog()
-        self.input_dialog.show()
-        self.input_dialog.raise_()
+        if self.input_dialog.isVisible():
+            self.input_dialog.raise_()
+        else:
+            self.input_dialog.show()
 
     def _input_dialog_closed(self) -> None:
         if self.input_dialog is not None:

@@ -38,7 +38,7 @@ class ScoreBars(QWidget):
         return QSize(340, ROW * self._capacity + 8)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(260, ROW * self._capacity + 8)
+        return QSize(200, ROW * self._capacity + 8)  # the explicit minimum width rules
 
     def set_scores(
         self, rows: Sequence[tuple[str, float]], moves: Sequence[int | None] = ()

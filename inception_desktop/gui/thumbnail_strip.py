@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu, QWidget
 
-THUMB = 72
+THUMB = 64
 #: The caption of a photo whose top-1 label is not known yet.
 PENDING = "…"
 
@@ -37,7 +37,7 @@ class ThumbnailStrip(QListWidget):
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(False)
         self.setIconSize(QSize(THUMB, THUMB))
-        self.setGridSize(QSize(THUMB + 40, THUMB + 34))
+        self.setGridSize(QSize(THUMB + 44, THUMB + self.fontMetrics().height() + 12))
         self.setMovement(QListView.Movement.Static)
         self.setUniformItemSizes(True)  # layout of a thousand items without measuring each
         # One row: never a vertical scroll bar; the horizontal one only when the photos overflow,
@@ -48,8 +48,8 @@ class ThumbnailStrip(QListWidget):
         self.setStyleSheet(STYLE)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
-        self.setFixedHeight(THUMB + 34 + bar + 8)
-        self.setMinimumWidth(2 * (THUMB + 40))
+        self.setFixedHeight(self.gridSize().height() + bar + 8)
+        self.setMinimumWidth(2 * (THUMB + 44))
         self.currentRowChanged.connect(self._changed)
 
         self.remove_action = QAction("&Remove", self)
