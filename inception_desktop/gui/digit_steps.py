@@ -4,27 +4,33 @@ the centred 28x28 network input, with a line saying what was done to the strokes
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from inception_desktop.core.digit.normalize import DigitSteps
 from inception_desktop.gui.input_view import InputView
 
 #: Names of the three previews (each also its placeholder while there is nothing to show).
 INK, FIT, INPUT = "Ink box", "Fitted 20x20", "Network input 28x28"
+#: Their captions under a picture, short enough not to be clipped at the smallest size (the
+#: preview adds the size: "Fitted — 13x20").
+CAPTIONS = {INK: "Ink box", FIT: "Fitted", INPUT: "Network input"}
 
 
 class DigitStepsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.crop = InputView(caption=INK, placeholder=INK)
-        self.fit = InputView(caption=FIT, placeholder=FIT)
-        self.input = InputView(grid=True, caption=INPUT, placeholder=INPUT)
+        self.crop = InputView(caption=CAPTIONS[INK], placeholder=INK)
+        self.fit = InputView(caption=CAPTIONS[FIT], placeholder=FIT)
+        self.input = InputView(grid=True, caption=CAPTIONS[INPUT], placeholder=INPUT)
         for view, tip in (
             (self.crop, "The ink's bounding box, strokes at MNIST's width for the digit's size"),
             (self.fit, "Scaled to fit a 20x20 box, keeping the aspect ratio, as MNIST was made"),
             (self.input, "Centred by its centre of mass in 28x28: exactly what the model reads"),
         ):
-            view.setMinimumSize(96, 96)
+            view.setMinimumSize(124, 110)
+            # Not vertically expanding: the canvas above takes the height first.
+            view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             view.setToolTip(tip)
         self.info = QLabel("")
         self.info.setWordWrap(True)
@@ -37,6 +43,17 @@ class DigitStepsView(QWidget):
         for column, stretch in enumerate((1, 1, 2)):  # the network input gets the room
             layout.setColumnStretch(column, stretch)
         layout.setRowStretch(0, 1)
+        # Room for the previews and three lines of info at the narrowest (no height for width).
+        self.setMinimumHeight(110 + layout.spacing() + 3 * self.fontMetrics().lineSpacing() + 4)
+
+    def sizeHint(self) -> QSize:
+        """Modest: the canvas beside it is what should grow first."""
+        return QSize(420, 200)
+
+    def hasHeightForWidth(self) -> bool:
+        """No: its wrapped info line and square previews would claim height for width, and the
+        column would give the canvas its minimum."""
+        return False
 
     def show_steps(self, steps: DigitSteps | None, pens: tuple[float, float] | None = None) -> None:
         """Show ``steps``; ``pens`` (drawn, re-drawn) when a drawing's strokes were re-drawn."""

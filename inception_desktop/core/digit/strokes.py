@@ -133,8 +133,8 @@ def render_strokes(
         radius = (pen if width is None else width) * s / 2
         points = [(x * s, y * s) for x, y in path]
         if len(points) > 1:
-            draw.line(points, fill=0, width=max(1, round(2 * radius)), joint="curve")
-        for x, y in (points[0], points[-1]) if len(points) > 1 else points[:1]:
+            draw.line(points, fill=0, width=max(1, round(2 * radius)))
+        for x, y in points:  # round caps and joins (PIL's own joins leave seams)
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=0)
     small = image.resize((w, h), Image.Resampling.BOX)
     return np.asarray(small, dtype=np.uint8).copy()

@@ -1,0 +1,206 @@
+"""Digits drawn with thin and thick pens at several sizes: how often the shipped model reads them.
+
+Usage: python benchmarks/digit_pens.py [--data ../shared/data/mnist] [--count 100] [--measure]
+
+Real handwriting, re-drawn the way a person draws on the canvas: MNIST validation digits (the
+last 5,000 of the TRAINING split; the test split is never read) are skeletonised (Zhang-Suen) to a
+centreline, which is drawn again as round-capped strokes with pens of 8-60 px, scaled so that the
+ink is 100-250 px on the app's canvas (as drawn in the window, which shows a 320 px canvas). Each
+drawing is read by the shipped model on the app's LiteRT path, three ways:
+
+* before: the drawing as painted, normalised as the app did before thick pens were handled;
+* strokes: the app's canvas path, strokes re-drawn at MNIST's stroke width for their size;
+* image: the app's path for a dropped image of the drawing (no strokes: thick ink is thinned);
+* unsure: how often the strokes path says "Not sure" instead of its answer (plausible.judge).
+
+``--measure`` prints the MNIST validation statistics behind the thresholds in
+``core/digit/strokes.py`` and ``core/digit/plausible.py``. At the default count it runs in about
+a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from inception_desktop.core.digit import plausible, strokes  # noqa: E402
+from inception_desktop.core.digit.normalize import normalize_digit  # noqa: E402
+
+CANVAS = 320
+PENS = (8, 16, 24, 40, 60)
+SIZES = (100, 150, 200, 250)
+UPSAMPLE = 4  # skeletonise at 112x112: a smoother centreline than at 28x28
+
+
+def skeleton(mask: np.ndarray) -> np.ndarray:
+    """Zhang-Suen thinning of a boolean mask to one-pixel-wide lines."""
+    image = np.pad(mask.astype(np.uint8), 1)
+    changed = True
+    while changed:
+        changed = False
+        for step in (0, 1):
+            p = image
+            n = [
+                np.roll(p, s, axis=(0, 1))
+                for s in ((1, 0), (1, -1), (0, -1), (-1, -1), (-1, 0), (-1, 1), (0, 1), (1, 1))
+            ]  # P2..P9: north, north-east, east, south-east, south, south-west, west, north-west
+            count = sum(n)
+            ring = [*n, n[0]]
+            transitions = sum(((ring[i] == 0) & (ring[i + 1] == 1)) for i in range(8))
+            p2, p4, p6, p8 = n[0], n[2], n[4], n[6]
+            if step == 0:
+                cond = (p2 * p4 * p6 == 0) & (p4 * p6 * p8 == 0)
+            else:
+                cond = (p2 * p4 * p8 == 0) & (p2 * p6 * p8 == 0)
+            remove = (p == 1) & (count >= 2) & (count <= 6) & (transitions == 1) & cond
+            if remove.any():
+                image = np.where(remove, 0, image).astype(np.uint8)
+                changed = True
+    return image[1:-1, 1:-1].astype(bool)
+
+
+def centreline(digit: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """The digit's skeleton as segments (x0, y0, x1, y1) between neighbouring pixels."""
+    big = Image.fromarray(digit).resize((28 * UPSAMPLE,) * 2, Image.Resampling.BICUBIC)
+    bones = skeleton(np.asarray(big) >= 128)
+    ys, xs = np.nonzero(bones)
+    on = set(zip(ys.tolist(), xs.tolist(), strict=True))
+    segments = []
+    for y, x in on:
+        for dy, dx in ((0, 1), (1, -1), (1, 0), (1, 1)):
+            if (y + dy, x + dx) in on:
+                segments.append((float(x), float(y), float(x + dx), float(y + dy)))
+        if not any((y + dy, x + dx) in on for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx):
+            segments.append((float(x), float(y), float(x), float(y)))
+    return segments
+
+
+def drawing(segments, pen: float, size: float) -> list[strokes.Stroke]:
+    """``segments`` scaled so that the ink (centreline plus the pen) spans ``size`` px, centred
+    on the canvas, as strokes drawn with ``pen``."""
+    array = np.array(segments, dtype=np.float64)
+    xs, ys = array[:, [0, 2]], array[:, [1, 3]]
+    x0, y0 = xs.min(), ys.min()
+    extent = max(xs.max() - x0, ys.max() - y0, 1.0)
+    scale = max(size - pen, 1.0) / extent
+    cx = CANVAS / 2 - (xs.max() - x0) * scale / 2
+    cy = CANVAS / 2 - (ys.max() - y0) * scale / 2
+    return [
+        (
+            float(pen),
+            [
+                ((a - x0) * scale + cx, (b - y0) * scale + cy),
+                ((c - x0) * scale + cx, (d - y0) * scale + cy),
+            ],
+        )
+        for a, b, c, d in segments
+    ]
+
+
+def read(model, canvases: list[np.ndarray], thin: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The labels read, and whether the app would say "Not sure" instead (plausible.judge)."""
+    all_steps = [normalize_digit(canvas, thin=thin) for canvas in canvases]
+    inputs = [np.zeros((28, 28), np.uint8) if s is None else s.input for s in all_steps]
+    predictions = model.classify_batch(inputs, k=2)
+    unsure = [
+        s is None or not plausible.judge(s, [(t.label, t.score) for t in p.top]).ok
+        for s, p in zip(all_steps, predictions, strict=True)
+    ]
+    return np.array([int(p.best.label) for p in predictions]), np.array(unsure)
+
+
+def measure(x: np.ndarray, y: np.ndarray, model) -> None:
+    ratios, inks = [], []
+    inputs, all_steps = [], []
+    for image in x:
+        steps = normalize_digit(255 - image, thin=False)
+        assert steps is not None
+        all_steps.append(steps)
+        ratios.append(steps.stroke)
+        inks.append(float(steps.input.mean()) / 255)
+        inputs.append(steps.input)
+    pct = (0.1, 1, 10, 50, 90, 99, 99.9)
+    print(f"MNIST validation, {len(x)} digits")
+    print(f"  stroke ratio percentiles {pct}: {np.percentile(ratios, pct).round(3)}")
+    print(
+        f"  input ink percentiles {pct}: {np.percentile(inks, pct).round(3)}, max {max(inks):.3f}"
+    )
+    predictions = model.classify_batch(inputs, k=1)
+    best = np.array([p.best.score for p in predictions])
+    right = np.array([int(p.best.label) for p in predictions]) == y
+    print(f"  accuracy {right.mean():.4f}")
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+        low = best < threshold
+        print(
+            f"  confidence < {threshold}: {low.mean():.2%} of digits, "
+            f"right on {right[low].sum()}/{low.sum()}"
+        )
+    refused = sum(
+        not plausible.judge(steps, [("", score)]).ok
+        for steps, score in zip(all_steps, best, strict=True)
+    )
+    print(f"  refused by plausible.judge: {refused / len(x):.2%}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "mnist"))
+    parser.add_argument("--count", type=int, default=100, help="digits per pen and size")
+    parser.add_argument("--measure", action="store_true", help="MNIST statistics only")
+    args = parser.parse_args()
+
+    from inception_desktop.core.models.mnist import load_classifier
+    from inception_desktop.core.training.mnist import data
+
+    splits = data.load(args.data, allow_download=False)
+    model = load_classifier(None, "litert")
+    if args.measure:
+        measure(splits.x_val, splits.y_val, model)
+        return 0
+    rng = np.random.default_rng(0)
+    pick = rng.choice(len(splits.x_val), args.count, replace=False)
+    digits, labels = splits.x_val[pick], splits.y_val[pick].astype(int)
+    lines = [centreline(d) for d in digits]
+    print(f"{model.name} (LiteRT), {args.count} MNIST validation digits per row")
+    print(f"{'pen':>4} {'size':>5}  {'before':>7} {'strokes':>8} {'image':>7}  {'unsure':>7}")
+    totals: dict[str, list[np.ndarray]] = {"before": [], "strokes": [], "image": [], "unsure": []}
+    started = time.perf_counter()
+    for pen in PENS:
+        for size in SIZES:
+            drawn = [drawing(s, pen, size) for s in lines]
+            painted = [strokes.render_strokes(d, (CANVAS, CANVAS)) for d in drawn]
+            redrawn = [
+                strokes.render_strokes(d, (CANVAS, CANVAS), strokes.mnist_pen(d)) for d in drawn
+            ]
+            read_strokes, unsure = read(model, redrawn, thin=True)
+            row = {
+                "before": read(model, painted, thin=False)[0] == labels,
+                "strokes": read_strokes == labels,
+                "image": read(model, painted, thin=True)[0] == labels,
+                "unsure": unsure,
+            }
+            for key, value in row.items():
+                totals[key].append(value)
+            print(
+                f"{pen:>4} {size:>5}  {row['before'].mean():>7.1%} "
+                f"{row['strokes'].mean():>8.1%} {row['image'].mean():>7.1%}  "
+                f"{row['unsure'].mean():>7.1%}"
+            )
+    print(
+        f"{'all':>10}  {np.mean(totals['before']):>7.1%} {np.mean(totals['strokes']):>8.1%} "
+        f"{np.mean(totals['image']):>7.1%}  {np.mean(totals['unsure']):>7.1%}"
+        f"   ({time.perf_counter() - started:.0f} s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""Stroke width: measured, re-drawn at MNIST's width, thinned in images; and plausibility."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from inception_desktop.core.digit import plausible, strokes
+from inception_desktop.core.digit.normalize import normalize_digit
+
+THREE = [
+    (100.0, 80.0),
+    (200.0, 75.0),
+    (220.0, 120.0),
+    (160.0, 160.0),
+    (225.0, 200.0),
+    (200.0, 250.0),
+    (100.0, 250.0),
+]
+
+
+def _ink_crop(canvas: np.ndarray) -> np.ndarray:
+    ink = (255 - canvas.astype(np.float32)) / 255
+    rows = np.flatnonzero((ink > 0.1).any(axis=1))
+    cols = np.flatnonzero((ink > 0.1).any(axis=0))
+    return ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+@pytest.mark.parametrize("pen", [8, 20, 40])
+def test_stroke_ratio_measures_the_pen(pen):
+    line = [(float(pen), [(50.0, 60.0), (50.0, 260.0)])]
+    canvas = strokes.render_strokes(line, (320, 320))
+    ratio = strokes.stroke_ratio(_ink_crop(canvas))
+    assert ratio == pytest.approx(pen / (200 + pen), rel=0.2)
+
+
+def test_strokes_are_redrawn_at_mnists_width_whatever_the_pen():
+    ratios = []
+    for pen in (6, 30, 60):
+        drawn = [(float(pen), THREE)]
+        width = strokes.mnist_pen(drawn)
+        assert width is not None and 15 < width < 30  # the same for every pen: size decides
+        ratios.append(
+            strokes.stroke_ratio(_ink_crop(strokes.render_strokes(drawn, (320, 320), width)))
+        )
+    assert max(ratios) - min(ratios) < 0.02
+    assert np.mean(ratios) == pytest.approx(strokes.MNIST_RATIO, abs=0.03)
+
+
+def test_a_tap_is_kept_as_drawn():
+    assert strokes.mnist_pen([(22.0, [(100.0, 100.0)])]) is None
+    assert strokes.mnist_pen([(22.0, [(100.0, 100.0), (103.0, 101.0)])]) is None
+    assert strokes.mnist_pen([]) is None
+
+
+def test_thick_ink_in_an_image_is_thinned_and_ordinary_ink_is_not():
+    thick = strokes.render_strokes([(70.0, THREE)], (320, 320))
+    steps = normalize_digit(thick)
+    assert steps is not None and steps.thinned_from is not None and steps.thinned is not None
+    assert steps.thinned_from > strokes.THIN_ABOVE > steps.stroke
+    assert normalize_digit(thick, thin=False).thinned_from is None
+    ordinary = strokes.render_strokes([(20.0, THREE)], (320, 320))
+    kept = normalize_digit(ordinary)
+    assert kept is not None and kept.thinned_from is None and kept.thinned is None
+
+
+def test_a_dot_is_not_plausible_and_a_digit_is():
+    dot = strokes.render_strokes([(22.0, [(160.0, 160.0)])], (320, 320))
+    steps = normalize_digit(dot)
+    assert steps is not None
+    verdict = plausible.judge(steps, [("0", 1.0)])
+    assert not verdict.ok and verdict.advice.startswith("Not sure")
+    three = normalize_digit(strokes.render_strokes([(20.0, THREE)], (320, 320)))
+    assert three is not None
+    assert plausible.judge(three, [("3", 0.99), ("8", 0.01)]).ok
+    unsure = plausible.judge(three, [("3", 0.45), ("8", 0.40)])
+    assert not unsure.ok and unsure.headline == "3 or 8?"
+
+
+def test_mnist_validation_digits_are_plausible_and_left_alone(mnist_splits):
+    """The thresholds leave real handwriting alone: on 1,000 validation digits (never the test
+    split), almost none is thinned or refused for its shape."""
+    x = mnist_splits.x_val[:1000]
+    all_steps = [normalize_digit(255 - image) for image in x]
+    thinned = sum(s is not None and s.thinned_from is not None for s in all_steps)
+    refused = sum(s is None or not plausible.judge(s, [("", 1.0)]).ok for s in all_steps)
+    assert thinned <= 20 and refused <= 3, (thinned, refused)
