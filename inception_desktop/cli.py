@@ -1,6 +1,11 @@
 """Command line: ``classify``, ``explain``, ``retrain``, ``train``, ``evaluate``, ``weights`` and
 ``gui`` (the default).
 
+``inception-desktop PHOTO...`` (files or folders without a command) opens them in the window, as
+any desktop application does with the files it is given (and a file manager's "Open with");
+``inception-desktop`` alone opens the window. A first word that is neither a command nor an
+existing path is a usage error that names the nearest command.
+
 Each command lives in ``inception_desktop.commands`` and imports TensorFlow only when it runs, so
 ``--help`` and argument errors answer at once.
 
@@ -24,6 +29,7 @@ from collections.abc import Sequence
 
 from inception_desktop import __version__
 from inception_desktop.commands import classify, evaluate, explain, gui, retrain, train, weights
+from inception_desktop.commands.common import HelpFormatter, Parser
 from inception_desktop.core.errors import InceptionDesktopError, first_line
 
 #: Exit status after the reader of stdout went away: 128 + SIGPIPE, as a shell reports it.
@@ -32,21 +38,92 @@ EXIT_BROKEN_PIPE = 141
 EXIT_INTERNAL_ERROR = 70
 
 
+COMMANDS = (gui, classify, explain, train, evaluate, retrain, weights)
+#: Options of the top-level parser, which come before a command.
+_TOP_FLAGS = ("-v", "--verbose")
+_TOP_EXITS = ("-h", "--help", "--version")
+
+DESCRIPTION = """\
+Classify photos with Inception v3 and hand-drawn digits with an MNIST model.
+
+Without a command, opens the window, with the photos and folders given (inception-desktop
+PHOTO...). Each command has its own help: inception-desktop COMMAND --help.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inception-desktop",
-        description="Classify photos with Inception v3 and digits with an MNIST model.",
+        usage="%(prog)s [-h] [--version] [-v] [COMMAND ... | PHOTO ...]",
+        description=DESCRIPTION,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (gui, classify, explain, train, evaluate, retrain, weights):
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=Parser, prog="inception-desktop"
+    )
+    for module in COMMANDS:
         module.add_parser(sub)
     return parser
 
 
+def command_names(parser: argparse.ArgumentParser) -> list[str]:
+    """The names of the commands ``parser`` knows, in the order ``--help`` lists them."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+def with_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``argv`` with ``gui`` inserted where no command is named but files are given.
+
+    ``inception-desktop a.jpg b/`` and ``inception-desktop --runtime litert a.jpg`` mean ``gui``;
+    a first word that is a command, ``--help``, ``--version``, or nothing at all is left alone; a
+    first word that is neither a command nor an existing path (nor a web address) is left alone
+    too, for :func:`unknown_command` to explain.
+    """
+    commands = command_names(parser)
+    for index, word in enumerate(argv):
+        if word in _TOP_FLAGS:
+            continue
+        if word in _TOP_EXITS or word in commands or word == "--":
+            return argv
+        if word.startswith("-") or os.path.lexists(word) or _is_url(word):
+            return [*argv[:index], "gui", *argv[index:]]
+        return argv
+    return argv
+
+
+def _is_url(word: str) -> bool:
+    return word.lower().startswith(("http://", "https://", "file://"))
+
+
+def unknown_command(argv: list[str], parser: argparse.ArgumentParser) -> str | None:
+    """The usage error for a first word that is no command and no file, or None."""
+    import difflib
+
+    commands = command_names(parser)
+    word = next((w for w in argv if w not in _TOP_FLAGS), None)
+    if word is None or word.startswith("-") or word in commands:
+        return None
+    near = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    hint = f"did you mean '{near[0]}'? " if near else ""
+    return (
+        f"'{word}' is neither a command nor an existing file or folder; {hint}"
+        f"commands: {', '.join(commands)} (see inception-desktop --help)"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    words = with_command(words, parser)
+    problem = unknown_command(words, parser)
+    if problem is not None:
+        parser.error(problem)  # exits with status 2, the usage line first
+    args = parser.parse_args(words)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

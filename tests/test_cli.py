@@ -387,8 +387,10 @@ def test_window_and_cli_give_the_same_network_input(
     window.photo.set_mode("crop")
     window.photo.view.boxChanged.emit(box.scaled(decoded.scale))  # what a drag reports
     qtbot.waitUntil(
-        lambda: window.photo.result.framed.framing.mode == "crop"
-        and window.photo.result.framed.framing.box is not None,
+        lambda: (
+            window.photo.result.framed.framing.mode == "crop"
+            and window.photo.result.framed.framing.box is not None
+        ),
         timeout=30000,
     )
     saved = tmp_path / "inputs"
@@ -398,3 +400,120 @@ def test_window_and_cli_give_the_same_network_input(
     assert code == 0
     (png,) = saved.iterdir()
     np.testing.assert_array_equal(np.asarray(Image.open(png)), window.photo.input_view.array())
+
+
+# --- files without a command open the window; help reads as plain text -------------------------
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], str | None]]:
+    """What the command line asked the window to open (the window itself is tested below)."""
+    import inception_desktop.gui.app as app
+
+    calls: list[tuple[list[str], str | None]] = []
+    monkeypatch.setattr(
+        app, "run_app", lambda files, runtime=None: calls.append((files, runtime)) or 0
+    )
+    return calls
+
+
+def test_files_without_a_command_open_in_the_window(photo_folder, opened, monkeypatch):
+    a, b = photo_folder / "a.jpg", photo_folder / "b.png"
+    assert main([str(a), str(b), str(photo_folder)]) == 0
+    assert main(["--runtime", "litert", str(a)]) == 0
+    assert main(["-v", str(a)]) == 0
+    monkeypatch.chdir(photo_folder)
+    assert main(["a.jpg"]) == 0  # relative, as a shell gives it
+    assert main(["https://example.org/cat.jpg"]) == 0  # a web address: no file to find
+    assert main([]) == 0  # no arguments at all: the window, empty
+    assert opened == [
+        ([str(a), str(b), str(photo_folder)], None),
+        ([str(a)], "litert"),
+        ([str(a)], None),
+        (["a.jpg"], None),
+        (["https://example.org/cat.jpg"], None),
+        ([], None),
+    ]
+
+
+def test_a_command_still_wins_and_a_typo_is_a_clear_usage_error(photo_folder, opened, capsys):
+    assert main(["weights", "path"]) == 0 and opened == []
+    with pytest.raises(SystemExit) as info:
+        main(["clasify", str(photo_folder / "a.jpg")])
+    assert info.value.code == 2 and opened == []
+    err = capsys.readouterr().err
+    assert "'clasify' is neither a command nor an existing file or folder" in err
+    assert "did you mean 'classify'?" in err and "invalid choice" not in err
+
+
+def test_the_window_opens_the_files_the_command_line_names(qtbot, window, tmp_path, monkeypatch):
+    """Relative paths are made absolute (recent files work from any folder), in their order."""
+    from inception_desktop.gui.app import inputs_from_arguments
+    from tests.test_photo_workspace import _photo, showing
+
+    a, b = _photo(tmp_path / "a.png"), _photo(tmp_path / "b.jpg", (200, 500))
+    monkeypatch.chdir(tmp_path)
+    inputs = inputs_from_arguments(["a.png", b.as_uri(), "https://example.org/c.jpg"])
+    assert inputs.paths == [str(a), str(b)] and inputs.urls == ["https://example.org/c.jpg"]
+    window.open_inputs(inputs_from_arguments(["a.png", "b.jpg"]))
+    qtbot.waitUntil(lambda: len(window.photo.photos) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: showing(window, a), timeout=10000)
+
+
+def _help(*args: str, capsys) -> str:
+    with pytest.raises(SystemExit) as info:
+        main([*args, "--help"])
+    assert info.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(), ("gui",), ("classify",), ("explain",), ("retrain",), ("weights",), ("weights", "import")],
+)
+def test_help_is_plain_text(args, capsys):
+    """Module docstrings are the descriptions: no RST literals or roles reach the terminal."""
+    text = _help(*args, capsys=capsys)
+    assert text.startswith("usage: inception-desktop")
+    assert "``" not in text and ":class:" not in text and ":func:" not in text
+
+
+def test_help_shows_defaults_and_explains_choices(capsys):
+    text = " ".join(_help("classify", capsys=capsys).split())  # unwrapped
+    assert "(default: pad)" in text and "(default: 128,128,128)" in text
+    assert "crop = the centre square" in text and "squash = the whole photo stretched" in text
+    assert "litert = LiteRT on the CPU" in text and "(default: auto)" in text
+    assert "(default: False)" not in text and "(5) (default: 5)" not in text
+    explain = " ".join(_help("explain", capsys=capsys).split())
+    assert "occlusion = grey out each cell" in explain and "(default: gradcam)" in explain
+    download = " ".join(_help("weights", "download", capsys=capsys).split())
+    assert "96.1 MB" in download and "(default: 30)" not in download  # said once, as "(30)"
+
+
+def test_the_progress_line_counts_failures(photo_folder, inception_weights, capsys):
+    """Three of five inputs fail: the last progress line says so instead of "5/5 (100%)"."""
+    code = main(
+        [
+            "classify",
+            str(photo_folder),
+            str(photo_folder / "nope.jpg"),
+            "--weights",
+            str(inception_weights),
+        ]
+    )
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "classifying: 5/5 done, 3 failed" in err and "(100%)" not in err
+
+
+def test_progress_of_bytes_shows_size_speed_and_time_left(monkeypatch, capsys):
+    from inception_desktop.commands.common import ProgressLine
+
+    now = [0.0]
+    bar = ProgressLine("Inception v3 weights", unit="B", min_interval=0.0)
+    monkeypatch.setattr(bar.meter, "clock", lambda: now[0])
+    for second in range(5):
+        now[0] = float(second)
+        bar.update(second * 2_000_000, 96_112_376)
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == "Inception v3 weights: 8.0 MB of 96.1 MB (8%), 2.0 MB/s, 45 s left"

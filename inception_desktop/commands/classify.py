@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from inception_desktop.commands.common import ProgressLine, add_runtime_argument, err
+from inception_desktop.commands.common import (
+    FRAMING_HELP,
+    ProgressLine,
+    add_runtime_argument,
+    err,
+)
 from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 
 if TYPE_CHECKING:
@@ -46,16 +51,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="'inception' (default), 'mnist' (the shipped digit model), a .keras MNIST file, "
         "or a model made by 'retrain' (its own class names)",
     )
+    p.add_argument("--framing", choices=MODES, default=DEFAULT_MODE, help=FRAMING_HELP)
     p.add_argument(
-        "--framing", choices=MODES, default=DEFAULT_MODE, help="how a photo becomes square"
+        "--box",
+        metavar="X,Y,W,H",
+        help="classify only this rectangle, in the original image's pixels (before framing)",
     )
-    p.add_argument("--box", help="X,Y,W,H: classify only this rectangle (original image pixels)")
     p.add_argument(
         "--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)"
     )
-    p.add_argument("--top", type=int, default=5, help="how many classes to show (5)")
+    p.add_argument("--top", type=int, default=5, metavar="N", help="how many classes to show")
     p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
-    p.add_argument("--weights", type=Path, help="Inception v3 weights file to use instead")
+    p.add_argument(
+        "--weights",
+        type=Path,
+        metavar="FILE.h5",
+        help="Inception v3 weights file to use instead of the installed one",
+    )
     p.add_argument(
         "--force", action="store_true", help="use a retrained model on other weights than its own"
     )
@@ -93,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             return [pool.submit(_prepare, i, framing, is_photo) for i in chunk if i.error is None]
 
         pending = submit(chunks[0]) if chunks else []
-        done = 0
+        done = failed = 0
         for n, chunk in enumerate(chunks):
             for future in pending:
                 future.result()
@@ -104,8 +116,9 @@ def run(args: argparse.Namespace) -> int:
             for item, prediction in zip(ready, predictions, strict=True):
                 item.result = prediction.as_dict()
             done += len(chunk)
-            if bar:
-                bar.update(done)
+            failed += sum(1 for item in chunk if item.error is not None)
+            if bar:  # "5/5 done, 4 failed": a run that mostly failed never reads as 100%
+                bar.update(done, failed=failed)
     saved = _save_inputs(items, args.save_input) if args.save_input else True
     _print(items, args.json)
     return 1 if not saved or any(i.error for i in items) else 0

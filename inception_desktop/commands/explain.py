@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inception_desktop.commands.common import add_runtime_argument, err
+from inception_desktop.commands.common import FRAMING_HELP, add_runtime_argument, err
 from inception_desktop.core.errors import InceptionDesktopError
 from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 
@@ -47,16 +47,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="INDEX|LABEL",
         help="the class to explain (default: each input's top class)",
     )
-    p.add_argument("--method", choices=METHODS, default="gradcam", help="gradcam (default)")
     p.add_argument(
-        "--framing", choices=MODES, default=DEFAULT_MODE, help="how a photo becomes square"
+        "--method",
+        choices=METHODS,
+        default="gradcam",
+        help="gradcam = the gradients of the class at a convolution layer (TensorFlow; a second "
+        "or two); occlusion = grey out each cell of a grid and measure how the score drops "
+        "(any runtime; one network run per cell)",
     )
-    p.add_argument("--box", help="X,Y,W,H: explain only this rectangle (original image pixels)")
+    p.add_argument("--framing", choices=MODES, default=DEFAULT_MODE, help=FRAMING_HELP)
+    p.add_argument(
+        "--box",
+        metavar="X,Y,W,H",
+        help="explain only this rectangle, in the original image's pixels (before framing)",
+    )
     p.add_argument(
         "--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)"
     )
     p.add_argument("--layer", help="Grad-CAM layer (default: mixed10 / the last conv map)")
-    p.add_argument("--grid", type=int, default=8, help="occlusion cells per side (8)")
+    p.add_argument("--grid", type=int, default=8, metavar="N", help="occlusion cells per side")
     p.add_argument(
         "--sweep",
         action="store_true",

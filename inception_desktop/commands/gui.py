@@ -1,16 +1,28 @@
-"""``inception-desktop gui`` (the default): open the window."""
+"""``inception-desktop gui`` (the default): open the window.
+
+``inception-desktop PHOTO...`` is the same as ``inception-desktop gui PHOTO...`` (see cli.py).
+"""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from inception_desktop.commands.common import add_runtime_argument
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("gui", help="open the window (the default command)")
-    p.add_argument("files", nargs="*", type=Path, help="photos to open at start")
+    p = sub.add_parser(
+        "gui",
+        help="open the window (the default command)",
+        description="Open the window, with the photos given. Without a command, "
+        "inception-desktop PHOTO... does the same.",
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="PHOTO",
+        help="photos, folders of photos or web addresses of images to open at start",
+    )
     add_runtime_argument(p)
     p.set_defaults(run=run)
 
@@ -18,5 +30,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from inception_desktop.gui.app import run_app
 
-    files = [str(f) for f in getattr(args, "files", []) or []]
+    files = [str(f) for f in getattr(args, "files", []) or []]  # as given: a URL stays one
     return run_app(files, getattr(args, "runtime", None))

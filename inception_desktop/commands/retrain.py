@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from inception_desktop.commands.classify import display_path, json_path
-from inception_desktop.commands.common import ProgressLine, add_runtime_argument, err
+from inception_desktop.commands.common import (
+    FRAMING_HELP,
+    ProgressLine,
+    add_runtime_argument,
+    err,
+)
 
 MODES = ("squash", "crop", "pad")
 
@@ -26,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="one subfolder per class")
     p.add_argument("--out", type=Path, required=True, metavar="MODEL.keras", help="model to write")
     p.add_argument("--weights", type=Path, help="Inception v3 weights (default: the installed)")
-    p.add_argument("--framing", choices=MODES, default="pad", help="how a photo becomes square")
+    p.add_argument("--framing", choices=MODES, default="pad", help=FRAMING_HELP)
     p.add_argument("--validation", type=float, default=0.2, help="fraction held out (0.2)")
     p.add_argument(
         "--validation-dir",

@@ -1,4 +1,7 @@
-"""``inception-desktop weights status|download|import FILE [--trust]|path``."""
+"""``inception-desktop weights status|download|import FILE [--trust]|path``.
+
+Sizes are SI units (1 MB = 10^6 bytes), as everywhere in the app: the official file is 96.1 MB.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +13,25 @@ from inception_desktop.commands.common import ProgressLine, err
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     from inception_desktop.core.store.download import DEFAULT_DEADLINE, DEFAULT_TIMEOUT  # light
+    from inception_desktop.core.store.weights import SIZE_TEXT
 
-    p = sub.add_parser("weights", help="manage the Inception v3 ImageNet weights")
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = sub.add_parser(
+        "weights",
+        help="manage the Inception v3 ImageNet weights",
+        description="Install, check or locate the Inception v3 ImageNet weights the photo "
+        f"classifier needs: the official Keras file ({SIZE_TEXT}), downloaded once into your "
+        "cache folder, or a copy you already have.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(p))
     actions.add_parser("status", help="say whether the weights are installed, and where")
     actions.add_parser("path", help="print where the weights file lives")
-    dl = actions.add_parser("download", help="download the official file (92 MB) once")
+    dl = actions.add_parser(
+        "download",
+        help=f"download the official file ({SIZE_TEXT}) once",
+        description=f"Download the official Inception v3 weights ({SIZE_TEXT}) into your cache "
+        "folder, check their md5, and convert them for LiteRT. Progress shows the speed and the "
+        "time left.",
+    )
     dl.add_argument(
         "--timeout",
         type=float,
@@ -28,12 +44,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=DEFAULT_DEADLINE,
         help="seconds the whole download may take (%(default)g)",
     )
-    imp = actions.add_parser("import", help="install a weights file you already have")
-    imp.add_argument("file", type=Path)
+    imp = actions.add_parser(
+        "import",
+        help="install a weights file you already have",
+        description="Install a copy of the weights you already have. The official file (by "
+        "md5) is always accepted; any other only with --trust.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE.h5", help="the weights file to install")
     imp.add_argument(
         "--trust",
         action="store_true",
-        help="accept a file that is not the official one (it must still load into Inception v3)",
+        help="accept a file that is not the official one: loading an .h5 file from an "
+        "untrusted source is a risk; the file must still load into Inception v3",
     )
     p.set_defaults(run=run)
 
@@ -77,6 +99,13 @@ def run(args: argparse.Namespace) -> int:
             from inception_desktop.core.models.inception import import_weights
 
             path = import_weights(args.file, trust=args.trust)
+    except weights.UnofficialWeightsError as exc:
+        err(f"error: {exc}")
+        err(
+            "If you trust where it came from, import it with --trust "
+            "(it is then checked to load into Inception v3)."
+        )
+        return 1
     except InceptionDesktopError as exc:  # WeightsError with advice; RuntimeChoiceError...
         err(f"error: {exc}")
         return 1

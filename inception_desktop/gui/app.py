@@ -2,13 +2,51 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from importlib import resources
 
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inception_desktop.gui.bindings import binding_problem
 from inception_desktop.gui.garbage_collector import GarbageCollector
 from inception_desktop.gui.main_window import MainWindow, schedule_start
+from inception_desktop.gui.mime import Inputs
+
+#: The freedesktop name of the application: its .desktop file (packaging/linux) and its icon.
+DESKTOP_NAME = "inception-desktop"
+#: The icon's sizes shipped as PNG (resources/icons), beside the SVG.
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
+
+
+def app_icon() -> QIcon:
+    """The application's icon from the package's resources: every PNG size (crisp in a title
+    bar and a task switcher alike), or an empty icon when they are missing."""
+    icon = QIcon()
+    folder = resources.files("inception_desktop.resources").joinpath("icons")
+    for size in ICON_SIZES:
+        png = folder.joinpath(f"{DESKTOP_NAME}-{size}.png")
+        if png.is_file():
+            icon.addFile(str(png))
+    return icon
+
+
+def inputs_from_arguments(files: list[str]) -> Inputs:
+    """What the command line names, as the window opens it: local paths made absolute (a recent
+    file must work from any folder), web addresses as URLs, ``file://`` URLs (what some file
+    managers pass) as the local paths they name."""
+    inputs = Inputs()
+    for text in files:
+        lower = text.lower()
+        if lower.startswith(("http://", "https://")):
+            inputs.urls.append(text)
+        elif lower.startswith("file://"):
+            inputs.paths.append(QUrl(text).toLocalFile())
+        else:
+            inputs.paths.append(os.path.abspath(text))
+    return inputs
 
 
 def run_app(files: list[str], runtime: str | None = None) -> int:
@@ -16,6 +54,10 @@ def run_app(files: list[str], runtime: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Inception Desktop")
     app.setOrganizationName("Inception Desktop")
+    # The window's icon, and the name a Wayland compositor or a task bar matches with the
+    # installed .desktop entry (its icon and name, and "Open with" grouping).
+    QGuiApplication.setDesktopFileName(DESKTOP_NAME)
+    QApplication.setWindowIcon(app_icon())
     problem = binding_problem()
     if problem is not None:
         # Refuse now, with what to install, rather than abort mid-session and lose the user's work.
@@ -26,7 +68,7 @@ def run_app(files: list[str], runtime: str | None = None) -> int:
     window = MainWindow(runtime=runtime)
     window.show()
     if files:
-        window.open_paths(files)
+        window.open_inputs(inputs_from_arguments(files))
     schedule_start(window)
     code = app.exec()
     collector.stop()
