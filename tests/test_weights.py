@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import socket
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 
 from inception_desktop.cli import main
 from inception_desktop.core.models import inception
@@ -69,7 +72,9 @@ def test_import_refuses_an_unofficial_file_unless_trusted(
     inception_weights: Path, tmp_path, capsys
 ):
     assert main(["weights", "import", str(inception_weights)]) == 1
-    assert "not the official" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "not the official" in err and "the official file is 96.1 MB" in err
+    assert "import it with --trust" in err  # the command line's way to say "trust it"
     assert not weights.status().present
     assert main(["weights", "import", str(inception_weights), "--trust"]) == 0
     assert weights.status().origin == "trusted import"
@@ -148,3 +153,143 @@ def test_the_download_is_capped_at_the_official_size(http_server, monkeypatch):
     assert not weights.status().present
     assert list(weights.weights_path().parent.iterdir()) == []
 
+
+# --- the window's weights panel ------------------------------------------------------------------
+
+BLOB = bytes(range(256)) * 16_000  # 4.1 MB: long enough to measure a speed, quick to serve
+
+
+@pytest.fixture
+def panel(qtbot):
+    from inception_desktop.gui.weights_panel import WeightsPanel
+
+    checked: list[Path] = []
+
+    def check(path: Path) -> None:  # the architecture check is TensorFlow's: tested above
+        checked.append(path)
+        if path.name.startswith("junk"):
+            raise weights.WeightsError(f"{path}: not usable as Inception v3 weights (junk)")
+
+    widget = WeightsPanel(check=check)
+    widget.checked = checked
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _click(qtbot, button) -> None:
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_the_panel_says_one_size_in_one_unit():
+    """The button, the message and the command line all say 96.1 MB (SI: 96,112,376 bytes)."""
+    from inception_desktop.gui.weights_panel import WeightsPanel
+
+    widget = WeightsPanel()
+    assert weights.SIZE_TEXT == "96.1 MB"
+    assert widget.download_button.text() == "Download (96.1 MB)"
+    assert "96.1 MB" in widget.message.text() and "92 MB" not in widget.message.text()
+    assert "96.1 MB" in weights.status().describe()
+    widget.deleteLater()
+
+
+def test_the_download_shows_size_speed_and_time_left(qtbot, panel, http_server, monkeypatch):
+    http_server.files[weights.FILE_NAME] = BLOB
+    http_server.slow_chunk = 16_000  # 256 writes, 5 ms apart: more than a second in all
+    monkeypatch.setenv(weights.URL_ENV, http_server.url(f"slow/{weights.FILE_NAME}"))
+    monkeypatch.setenv(weights.MD5_ENV, hashlib.md5(BLOB).hexdigest())
+    texts: list[str] = []
+    timer = QTimer(panel)
+    timer.timeout.connect(lambda: texts.append(panel.status.text()))
+    timer.start(20)
+    with qtbot.waitSignal(panel.installed, timeout=30000):
+        _click(qtbot, panel.download_button)
+    timer.stop()
+    progress = [t for t in texts if t.startswith("Downloading…")]
+    assert progress, texts
+    size = r"[\d.]+ (bytes|kB|MB)"
+    pattern = rf"Downloading… {size} of 4\.1 MB \(\d+%\)(, {size}/s(, .+ left)?)?"
+    assert [t for t in progress if not re.fullmatch(pattern, t)] == []
+    assert any("/s, " in t and t.endswith(" left") for t in progress), progress
+    assert weights.status().present and weights.status().origin == "download"
+    qtbot.waitUntil(lambda: panel.download_button.isEnabled(), timeout=5000)
+
+
+def test_a_broken_download_is_explained_in_words(qtbot, panel, http_server, monkeypatch):
+    http_server.files[weights.FILE_NAME] = BLOB
+    monkeypatch.setenv(weights.URL_ENV, http_server.url(f"reset/{weights.FILE_NAME}"))
+    monkeypatch.setenv(weights.MD5_ENV, hashlib.md5(BLOB).hexdigest())
+    _click(qtbot, panel.download_button)
+    qtbot.waitUntil(lambda: panel.download_button.isEnabled(), timeout=30000)
+    text = panel.status.text()
+    assert text.startswith("The download stopped at 50% (2.0 MB of 4.1 MB): the connection")
+    assert "Try again, or import a file you have." in text
+    assert "bytes" not in text and "http://" not in text
+    assert not weights.status().present
+
+
+def test_download_and_import_wait_while_a_model_loads(qtbot, panel, http_server, monkeypatch):
+    monkeypatch.setenv(weights.URL_ENV, http_server.url(weights.FILE_NAME))
+    panel.set_model_loading(True)
+    assert not panel.download_button.isEnabled() and not panel.import_button.isEnabled()
+    assert panel.status.text() == "Loading Inception v3…"
+    panel.start_download()  # what the menu's Download does: nothing meanwhile
+    panel.choose_file()  # no file dialog either
+    assert not panel.busy() and http_server.requests == []
+    panel.set_model_loading(False)
+    assert panel.download_button.isEnabled() and panel.import_button.isEnabled()
+    assert panel.status.text() == ""
+
+
+def _unofficial(tmp_path: Path, name: str = "mine.h5") -> Path:
+    path = tmp_path / name
+    path.write_bytes(b"\x89HDF\r\n\x1a\n" + b"1" * 250_000)
+    return path
+
+
+def _ask(qtbot, panel, path: Path):
+    panel.import_file(str(path))
+    qtbot.waitUntil(lambda: panel.trust_dialog is not None and panel.trust_dialog.isVisible())
+    qtbot.waitUntil(lambda: not panel.busy())
+    return panel.trust_dialog
+
+
+def test_an_unofficial_file_is_a_question_in_the_window_not_a_flag(qtbot, panel, tmp_path):
+    path = _unofficial(tmp_path)
+    dialog = _ask(qtbot, panel, path)
+    words = f"{dialog.text()} {dialog.informativeText()} {panel.status.text()}"
+    assert "--trust" not in words and "command" not in words
+    assert "“mine.h5” is not the official Inception v3 weights file" in dialog.text()
+    info = " ".join(dialog.informativeText().split())
+    assert "It has 250.0 kB and md5 " in info and "the official file has 96.1 MB" in info
+    assert "trust where it came from" in info
+    assert not panel.download_button.isEnabled()  # nothing else starts while it asks
+    cancel = dialog.button(dialog.StandardButton.Cancel)
+    _click(qtbot, cancel)
+    qtbot.waitUntil(lambda: panel.trust_dialog is None)
+    assert panel.status.text() == "Import cancelled; nothing was installed."
+    assert panel.checked == [] and not weights.status().present
+    assert panel.download_button.isEnabled()
+
+
+def test_import_anyway_checks_the_file_then_installs_it(qtbot, panel, tmp_path):
+    path = _unofficial(tmp_path)
+    dialog = _ask(qtbot, panel, path)
+    with qtbot.waitSignal(panel.installed, timeout=10000) as installed:
+        _click(qtbot, panel.trust_import_button)
+    assert installed.args == [str(weights.weights_path())]
+    assert panel.checked == [path]
+    assert weights.status().present and weights.status().origin == "trusted import"
+    assert dialog is not panel.trust_dialog
+
+
+def test_import_anyway_still_refuses_a_file_that_does_not_load(qtbot, panel, tmp_path):
+    path = _unofficial(tmp_path, "junk.h5")
+    _ask(qtbot, panel, path)
+    _click(qtbot, panel.trust_import_button)
+    qtbot.waitUntil(lambda: panel.checked == [path] and not panel.busy(), timeout=10000)
+    qtbot.waitUntil(lambda: panel.import_button.isEnabled(), timeout=5000)
+    assert "not usable as Inception v3 weights" in panel.status.text()
+    assert not weights.status().present
