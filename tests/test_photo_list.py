@@ -135,3 +135,20 @@ def test_the_cache_keeps_the_most_recently_used_and_never_fileless_photos():
     cache.pop("a")
     cache.clear()
     assert len(cache) == 0
+
+
+def test_the_shown_size_is_upright_and_the_box_reads_as_the_cli_option():
+    from types import SimpleNamespace
+
+    from inception_desktop.core.photo.framing import Box
+    from inception_desktop.gui.photo_list import box_argument, shown_size
+
+    def photo(original, decoded):
+        return SimpleNamespace(loaded=SimpleNamespace(original_size=original, size=decoded))
+
+    assert shown_size(photo((785, 320), (320, 785))) == (320, 785)  # EXIF-rotated
+    assert shown_size(photo((4000, 3000), (1000, 750))) == (4000, 3000)  # drafted JPEG
+    assert shown_size(photo((500, 500), (500, 500))) == (500, 500)
+    box = Box(10.4, 20.6, 300.2, 199.5)
+    assert box_argument(box) == "--box 10,21,300,200"
+    assert Box.parse(box_argument(box).split()[1]) == Box(10, 21, 300, 200)

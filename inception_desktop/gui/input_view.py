@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QDialog, QSizePolicy, QVBoxLayout, QWidget
 
 
 def array_to_qimage(array: np.ndarray) -> QImage:
@@ -26,6 +26,8 @@ class InputView(QWidget):
     the caption says the scale when there is not ("shown at 74%"): a person judging detail must
     know whether they see the network's pixels.
     """
+
+    changed = Signal()  # another array (or none) is shown
 
     def __init__(
         self,
@@ -69,6 +71,7 @@ class InputView(QWidget):
         self._image = None if self._array is None else array_to_qimage(self._array)
         self._content = content
         self.update()
+        self.changed.emit()
 
     def array(self) -> np.ndarray | None:
         return self._array
@@ -150,3 +153,20 @@ class InputView(QWidget):
                     self.caption_text(), Qt.TextElideMode.ElideRight, self.width()
                 ),
             )
+
+
+class InputDialog(QDialog):
+    """A window showing what ``source`` shows, pixel for pixel (it follows ``source``)."""
+
+    def __init__(self, source: InputView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Network input")
+        self._source = source
+        self.view = InputView(caption="network input", max_scale=1.0)
+        self.view.setMinimumSize(299, 299 + 20)
+        QVBoxLayout(self).addWidget(self.view)
+        source.changed.connect(self._follow)
+        self._follow()
+
+    def _follow(self) -> None:
+        self.view.set_array(self._source.array(), self._source.content())

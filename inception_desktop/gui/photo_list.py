@@ -166,3 +166,19 @@ class PhotoCache:
 
     def __len__(self) -> int:
         return len(self._photos)
+
+
+def shown_size(photo: Any) -> tuple[int, int]:
+    """The original size of ``photo`` (a loader's Photo) as it is shown: upright. A photo
+    rotated by its EXIF orientation is 320x785 when shown so, though its file (and
+    ``original_size``) say 785x320; the decoded image is upright, so its shape decides."""
+    ow, oh = photo.loaded.original_size
+    iw, ih = photo.loaded.size
+    if ow != oh and (iw > ih) != (ow > oh):
+        return oh, ow
+    return ow, oh
+
+
+def box_argument(box: Any) -> str:
+    """A crop box (original pixels, a core ``Box``) as the command line's ``--box X,Y,W,H``."""
+    return "--box " + ",".join(str(round(v)) for v in (box.x, box.y, box.w, box.h))

@@ -36,7 +36,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QColorDialog,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -45,16 +44,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inception_desktop.core.photo.framing import DEFAULT_MODE, MODES, Box, Framing, parse_color
+from inception_desktop.core.photo.framing import DEFAULT_MODE, MODES, Framing, parse_color
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.core.store import weights
 from inception_desktop.gui.background import Job
 from inception_desktop.gui.channel import Channel, ModelWatch
 from inception_desktop.gui.compare_dialog import CompareDialog
 from inception_desktop.gui.image_loader import ImageLoader, Photo
-from inception_desktop.gui.input_view import InputView
+from inception_desktop.gui.input_view import InputDialog, InputView
 from inception_desktop.gui.mime import Inputs
-from inception_desktop.gui.photo_list import Entry, PhotoCache, PhotoList
+from inception_desktop.gui.photo_list import (
+    Entry,
+    PhotoCache,
+    PhotoList,
+    box_argument,
+    shown_size,
+)
 from inception_desktop.gui.photo_view import PhotoView
 from inception_desktop.gui.requests import (
     CompareRequest,
@@ -89,21 +94,6 @@ NO_PHOTO = "Drop a photo to classify it"
 NO_WEIGHTS = "Inception v3 needs its weights: download or import them above"
 
 
-def shown_size(photo: Photo) -> tuple[int, int]:
-    """The original photo's size as it is shown: upright (a photo rotated by its EXIF
-    orientation is 320x785 when shown so, though its file stores 785x320)."""
-    ow, oh = photo.loaded.original_size
-    iw, ih = photo.loaded.size
-    if ow != oh and (iw > ih) != (ow > oh):
-        return oh, ow
-    return ow, oh
-
-
-def box_argument(box: Box) -> str:
-    """``box`` (original pixels) as the command line's ``--box X,Y,W,H``."""
-    return "--box " + ",".join(str(round(v)) for v in (box.x, box.y, box.w, box.h))
-
-
 class PhotoWorkspace(QWidget):
     TITLE = "Photo"
     framingChanged = Signal(str)  # the mode, on every change
@@ -132,7 +122,7 @@ class PhotoWorkspace(QWidget):
         self._given: dict[tuple[int, int], str] = {}  # (batch, place) → absolute path given
         self._fetching: list[str] = []  # web addresses being fetched
         self.compare_dialog: CompareDialog | None = None
-        self.input_dialog: QDialog | None = None
+        self.input_dialog: InputDialog | None = None
         self.color_dialog: QColorDialog | None = None
         self.list = PhotoList()
         self._cache = PhotoCache(CACHED)
@@ -379,18 +369,6 @@ class PhotoWorkspace(QWidget):
         if not self._flush_timer.isActive():
             self._flush_timer.start(FLUSH_MS)
 
-    def add_photo(self, photo: Photo) -> None:
-        """Add one photo now (no batching) and show it."""
-        self._incoming.append(photo)
-        self.flush()
-        index = self.list.index_of(photo.key)
-        if index >= 0:
-            self._select(index)
-
-    def begin_batch(self, batch: int) -> None:
-        """Photos opened together: the first of them in the order given is selected."""
-        self.list.begin_batch(batch)
-
     def flush(self) -> None:
         """Insert the photos that arrived, in the order they were given, for at most
         :data:`FLUSH_BUDGET_MS` (the GUI thread shares the interpreter with the decoding threads,
@@ -439,8 +417,8 @@ class PhotoWorkspace(QWidget):
         """The row of the photo shown (-1 for none)."""
         return self.list.current
 
-    def show_photo(self, index: int, force: bool = False) -> None:
-        if not 0 <= index < len(self.list) or (index == self.list.current and not force):
+    def show_photo(self, index: int) -> None:
+        if not 0 <= index < len(self.list) or index == self.list.current:
             return
         if not self._selecting:
             self.list.stop_following()  # a person chose: stop following the batch being opened
@@ -528,6 +506,7 @@ class PhotoWorkspace(QWidget):
     def remove_all(self) -> None:
         self.loader.cancel()  # a folder still being opened stops at its next photo
         self.list.clear()
+        self._given.clear()
         self._incoming.clear()
         self._cache.clear()
         self._uncaptioned.clear()
@@ -683,31 +662,16 @@ class PhotoWorkspace(QWidget):
     def show_input(self) -> None:
         """A window with the network input pixel for pixel (it follows the photo shown)."""
         if self.input_dialog is None:
-            dialog = QDialog(self)
-            dialog.setWindowTitle("Network input")
-            view = InputView(caption="network input", max_scale=1.0)
-            view.setMinimumSize(NETWORK_SIDE, NETWORK_SIDE + 20)
-            layout = QVBoxLayout(dialog)
-            layout.addWidget(view)
-            dialog.view = view  # type: ignore[attr-defined]
-            dialog.finished.connect(self._input_dialog_closed)
-            self.input_dialog = dialog
-        self._sync_input_dialog()
-        if self.input_dialog.isVisible():
-            self.input_dialog.raise_()
-        else:
+            self.input_dialog = InputDialog(self.input_view, self)
+            self.input_dialog.finished.connect(self._input_dialog_closed)
             self.input_dialog.show()
+        else:
+            self.input_dialog.raise_()
 
     def _input_dialog_closed(self) -> None:
         if self.input_dialog is not None:
             self.input_dialog.deleteLater()
         self.input_dialog = None
-
-    def _sync_input_dialog(self) -> None:
-        if self.input_dialog is not None:
-            self.input_dialog.view.set_array(  # type: ignore[attr-defined]
-                self.input_view.array(), self.input_view.content()
-            )
 
     def set_drop_highlight(self, on: bool) -> None:
         """Show that dragged files will open here (the window calls it from its drag events)."""
@@ -749,7 +713,6 @@ class PhotoWorkspace(QWidget):
         self._preview = None
         self.input_view.set_array(framed.array, framed.content_rect)
         self.view.set_seen(framed.source_rect)
-        self._sync_input_dialog()
 
     def _classify_thumbnail(self, key: str, photo: Photo) -> int:
         framing = replace(self.framing, box=None)
@@ -805,7 +768,6 @@ class PhotoWorkspace(QWidget):
         best = result.prediction.best
         self.headline.setText(f"{best.label} — {percent_text(best.score)}")
         self.model.update(ms=result.prediction.ms)
-        self._sync_input_dialog()
 
     def _failed(self, key: str, request_id: int, message: str) -> None:
         self._caption(key, "error")
