@@ -193,6 +193,7 @@ def test_entering_the_workspace_does_not_focus_the_pen(qtbot, host):
     qtbot.wait(10)
     focus = win.focusWidget()
     assert focus is not win.digit.pen and focus is not win.digit.pen.lineEdit()
+    assert focus is win.digit.canvas  # the keys it needs reach it first
     assert win.digit.pen.focusPolicy() == Qt.FocusPolicy.ClickFocus
 
 
@@ -362,3 +363,25 @@ def test_custom_model_changes_are_announced(qtbot, host, tmp_path):
     ws.use_shipped_model()
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=10000)
     assert seen == [str(model.resolve()), ""]
+
+
+def test_the_workspace_fits_800x600_and_uses_a_large_window(qtbot, host):
+    """At 800x600 nothing is clipped and the canvas is the largest part; taller, the steps move
+    beside the scores (the canvas gets the height), and the window can be made small again."""
+    win = host()
+    win.tabs.setCurrentIndex(1)
+    ws = win.digit
+    sizes = {}
+    for w, h in ((800, 600), (1920, 1080), (800, 600)):
+        win.resize(w, h)
+        qtbot.waitUntil(lambda w=w, h=h: (win.width(), win.height()) == (w, h), timeout=3000)
+        qtbot.wait(20)
+        canvas = ws.canvas._target().width()
+        beside = ws._right.indexOf(ws.steps) >= 0
+        sizes[(w, h, beside)] = canvas
+        for widget in (ws.canvas, ws.steps, ws.bars, ws.shipped_button, ws.undo_button):
+            assert widget.parentWidget() is ws
+            assert ws.rect().contains(widget.geometry()), (w, h, type(widget).__name__)
+            assert widget.height() >= widget.minimumSizeHint().height() - 1
+    assert sizes[(800, 600, False)] >= 280
+    assert sizes[(1920, 1080, True)] >= 700

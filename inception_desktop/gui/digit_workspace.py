@@ -46,6 +46,9 @@ IMAGE_SIDE = 512
 #: Keys that clear the canvas.
 CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape)
 PEN_STEP = 2
+#: The preprocessing steps sit under the scores, not under the canvas, when the scores' column has
+#: room for them and this much to spare.
+SLACK = 24
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ class DigitWorkspace(QWidget):
         self.result: DigitResult | DigitImageResult | None = None
         self.canvas = DigitCanvas()
         self.steps = DigitStepsView()
+        self._steps_min = self.steps.minimumHeight()
         self.bars = ScoreBars(10)
         self.bars.clear("Draw a digit")
         self.model_label = QLabel("Model: loading…")
@@ -165,7 +169,7 @@ class DigitWorkspace(QWidget):
         tools.addWidget(self.undo_button)
         tools.addWidget(self.clear_button)
         tools.addStretch(1)
-        left = QVBoxLayout()
+        self._left = left = QVBoxLayout()
         left.addWidget(self.canvas, 3)
         left.addLayout(tools)
         left.addWidget(self.steps, 1)
@@ -181,6 +185,7 @@ class DigitWorkspace(QWidget):
         right.addWidget(self.model_label)
         right.addLayout(models)
         right.addStretch(1)
+        self._right = right
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addLayout(right, 2)
@@ -273,6 +278,36 @@ class DigitWorkspace(QWidget):
         return super().eventFilter(watched, event)
 
     # --- recognition -----------------------------------------------------------------------
+    # --- layout ----------------------------------------------------------------------------
+    def hasHeightForWidth(self) -> bool:
+        """No: the wrapped labels would make the window's minimum height that of the narrowest
+        width (the 800x600 window came out taller than asked); the columns have room to spare."""
+        return False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        right = self._right.minimumSize().height() + self._steps_min
+        if self._right.indexOf(self.steps) < 0:
+            right += self._right.spacing()
+        margins = self.layout().contentsMargins()
+        self._place_steps(self.height() >= right + margins.top() + margins.bottom() + SLACK)
+
+    def _place_steps(self, beside: bool) -> None:
+        """Tall enough, the steps go under the scores (the canvas takes the whole left height);
+        otherwise under the canvas, where the 800x600 window has room for them."""
+        index = self._right.indexOf(self.steps)
+        if beside == (index >= 0):
+            return
+        # Beside the scores they claim no minimum height: the window can still be made shorter,
+        # and they go back under the canvas when it is.
+        self.steps.setMinimumHeight(0 if beside else self._steps_min)
+        if beside:
+            self._left.removeWidget(self.steps)
+            self._right.insertWidget(self._right.count() - 1, self.steps, 4)
+        else:
+            self._right.removeWidget(self.steps)
+            self._left.addWidget(self.steps, 1)
+
     def _set_pen(self, width: int) -> None:
         self.canvas.pen_width = width
         self.penWidthChanged.emit(width)
