@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint screenshots benchmarks wheel clean fuzz
+.PHONY: run test lint screenshots benchmarks wheel clean fuzz install-desktop uninstall-desktop
 
 # A stamp per install flavour, remade whenever pyproject.toml changes.
 $(VENV)/.run-stamp: pyproject.toml
@@ -57,3 +57,37 @@ fuzz: $(VENV)/.test-stamp
 			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=20 \
 			-artifact_prefix=build/fuzz/ || exit 1; \
 	done
+
+# The desktop entry and icon, for this user (no root): the application menu lists Inception
+# Desktop, and a file manager offers "Open with Inception Desktop" for images. Exec points at
+# this checkout's .venv; run again after moving it. XDG_DATA_HOME moves the target (as it does
+# for the desktop itself).
+DESKTOP_DATA ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+DESKTOP_APPS := $(DESKTOP_DATA)/applications
+DESKTOP_ICONS := $(DESKTOP_DATA)/icons/hicolor
+ICON_SIZES := 16 32 48 64 128 256
+APP_EXEC := $(abspath $(BIN))/inception-desktop
+
+install-desktop: $(VENV)/.run-stamp
+	mkdir -p "$(DESKTOP_APPS)"
+	sed -e 's|^Exec=inception-desktop |Exec="$(APP_EXEC)" |' \
+		-e 's|^TryExec=inception-desktop$$|TryExec=$(APP_EXEC)|' \
+		packaging/linux/inception-desktop.desktop > "$(DESKTOP_APPS)/inception-desktop.desktop"
+	for size in $(ICON_SIZES); do \
+		install -D -m 644 resources/icons/inception-desktop-$$size.png \
+			"$(DESKTOP_ICONS)/$${size}x$${size}/apps/inception-desktop.png" || exit 1; \
+	done
+	install -D -m 644 resources/icons/inception-desktop.svg \
+		"$(DESKTOP_ICONS)/scalable/apps/inception-desktop.svg"
+	-command -v update-desktop-database >/dev/null && update-desktop-database -q "$(DESKTOP_APPS)"
+	-command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$(DESKTOP_ICONS)"
+	@echo "installed $(DESKTOP_APPS)/inception-desktop.desktop (Exec=$(APP_EXEC))"
+
+uninstall-desktop:
+	rm -f "$(DESKTOP_APPS)/inception-desktop.desktop"
+	rm -f "$(DESKTOP_ICONS)/scalable/apps/inception-desktop.svg"
+	for size in $(ICON_SIZES); do \
+		rm -f "$(DESKTOP_ICONS)/$${size}x$${size}/apps/inception-desktop.png"; \
+	done
+	-command -v update-desktop-database >/dev/null && update-desktop-database -q "$(DESKTOP_APPS)"
+	-command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$(DESKTOP_ICONS)"

@@ -33,6 +33,16 @@ def app_icon() -> QIcon:
     return icon
 
 
+def identify(app: QGuiApplication) -> None:
+    """Name the application and give its windows the icon; the desktop file name is what a
+    Wayland compositor or a task bar matches with the installed .desktop entry (its icon, its
+    name, and the windows grouped under it)."""
+    app.setApplicationName("Inception Desktop")
+    app.setOrganizationName("Inception Desktop")
+    QGuiApplication.setDesktopFileName(DESKTOP_NAME)
+    QGuiApplication.setWindowIcon(app_icon())
+
+
 def inputs_from_arguments(files: list[str]) -> Inputs:
     """What the command line names, as the window opens it: local paths made absolute (a recent
     file must work from any folder), web addresses as URLs, ``file://`` URLs (what some file
@@ -52,12 +62,7 @@ def inputs_from_arguments(files: list[str]) -> Inputs:
 def run_app(files: list[str], runtime: str | None = None) -> int:
     """Open the window; ``runtime`` (from ``--runtime``) overrides the saved setting once."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Inception Desktop")
-    app.setOrganizationName("Inception Desktop")
-    # The window's icon, and the name a Wayland compositor or a task bar matches with the
-    # installed .desktop entry (its icon and name, and "Open with" grouping).
-    QGuiApplication.setDesktopFileName(DESKTOP_NAME)
-    QApplication.setWindowIcon(app_icon())
+    identify(app)
     problem = binding_problem()
     if problem is not None:
         # Refuse now, with what to install, rather than abort mid-session and lose the user's work.
