@@ -379,11 +379,14 @@ def test_delete_context_menu_and_remove_all(qtbot, window, tmp_path):
 def test_menu_removes_the_photo_shown(qtbot, window, tmp_path):
     drop(window, files_mime(_photo(tmp_path / "only.png")))
     qtbot.waitUntil(lambda: shown(window), timeout=5000)
-    menu = {a.text(): a for a in window.menuBar().actions()}["P&hoto"].menu()
-    actions = {a.text(): a for a in menu.actions()}
-    actions["&Remove photo"].trigger()
+    def plain(text: str) -> str:
+        return text.replace("&", "").lower()
+
+    menu = {plain(a.text()): a for a in window.menuBar().actions()}["photo"].menu()
+    actions = {plain(a.text()): a for a in menu.actions()}
+    actions["remove photo"].trigger()
     assert window.photo.photo_count() == 0 and window.photo.current_photo() is None
-    assert actions["Remove &all photos"].shortcut().toString() == "Ctrl+Shift+Del"
+    assert actions["remove all photos"].shortcut().toString() == "Ctrl+Shift+Del"
 
 
 def test_only_a_few_decoded_photos_stay_in_memory_and_others_reload(qtbot, window, tmp_path):
