@@ -8,6 +8,7 @@ import re
 import sys
 import textwrap
 import time
+from typing import Any
 
 #: Sphinx roles (``:class:`~a.b.C```) and RST literals (````x````): docstrings double as help
 #: texts, and a terminal shows markup literally.
@@ -88,7 +89,7 @@ class Parser(argparse.ArgumentParser):
     """An ArgumentParser that formats its help with :class:`HelpFormatter` (the commands'
     parsers are made through it: ``add_subparsers(parser_class=Parser)``)."""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
 

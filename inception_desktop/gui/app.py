@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from importlib import resources
+from typing import cast
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -61,7 +62,7 @@ def inputs_from_arguments(files: list[str]) -> Inputs:
 
 def run_app(files: list[str], runtime: str | None = None) -> int:
     """Open the window; ``runtime`` (from ``--runtime``) overrides the saved setting once."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     identify(app)
     problem = binding_problem()
     if problem is not None:

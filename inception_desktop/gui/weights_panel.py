@@ -170,7 +170,7 @@ class WeightsPanel(QWidget):
             self.status.setText("Connecting…")
             self._meter = TransferMeter()
             self._ticker.start()
-            work = _download
+            work: Callable[[Job], Path] = _download
         else:
             self.status.setText(
                 "Checking that the file loads into Inception v3 (this takes a few seconds)…"
