@@ -379,6 +379,7 @@ def test_delete_context_menu_and_remove_all(qtbot, window, tmp_path):
 def test_menu_removes_the_photo_shown(qtbot, window, tmp_path):
     drop(window, files_mime(_photo(tmp_path / "only.png")))
     qtbot.waitUntil(lambda: shown(window), timeout=5000)
+
     def plain(text: str) -> str:
         return text.replace("&", "").lower()
 
@@ -798,3 +799,25 @@ def test_the_workspace_fits_the_window(qtbot, window, tmp_path, size):
         assert ws.input_view.scale() == 1.0
     shots = Path(__import__("os").environ.get("PHOTO_SHOTS", tmp_path))
     window.grab().save(str(shots / f"photo-{size[0]}x{size[1]}.png"))
+
+
+def test_a_model_error_is_cleared_once_a_good_model_loads(qtbot, make_window, tmp_path):
+    from tests.fakes import FakeClassifier
+
+    attempts = []
+
+    def flaky(path):
+        attempts.append(path)
+        if len(attempts) == 1:
+            raise OSError("the weights file is damaged")
+        return FakeClassifier("Fake Inception", (299, 299, 3), 1000)
+
+    fakes = {"photo": flaky, "digit": lambda path: FakeClassifier("Fake MNIST", (28, 28), 10)}
+    window = make_window(factories=fakes, ready=False)
+    ws = window.photo
+    qtbot.waitUntil(lambda: "damaged" in ws.weights_panel.status.text(), timeout=10000)
+    drop(window, files_mime(_photo(tmp_path / "p.png")))
+    qtbot.waitUntil(lambda: ws.current_photo() is not None, timeout=5000)
+    window.worker.load("photo")
+    qtbot.waitUntil(lambda: shown(window), timeout=10000)
+    assert ws.weights_panel.status.text() == "" and not ws.weights_panel.isVisible()
