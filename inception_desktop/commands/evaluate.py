@@ -78,6 +78,9 @@ def _run_mnist(args: argparse.Namespace) -> int:
     )
     for digit, acc in summary["per_class_accuracy"].items():
         print(f"  {digit}: {acc:.2%}")
+    flips = summary["flip_lookalikes"]
+    pairs = ", ".join(f"{name}: {count}" for name, count in flips.items() if name != "total")
+    print(f"flipped-lookalike confusions (what horizontal flips teach): {pairs}")
     if args.report and not failed:
         print(f"report written to {args.report}")
     return 1 if failed else 0

@@ -134,13 +134,12 @@ def inception_v3() -> Any:
     x = layers.Resizing(side, side, interpolation="bilinear", name="resize")(inputs)
     x = layers.Concatenate(name="grey_to_rgb")([x, x, x])
     x = layers.Rescaling(2.0, offset=-1.0, name="to_inception_range")(x)
-    return keras.applications.InceptionV3(
-        weights=None,
-        classes=NUM_CLASSES,
-        input_tensor=x,
-        input_shape=(side, side, 3),
-        name="inception_v3",
+    base = keras.applications.InceptionV3(
+        weights=None, classes=NUM_CLASSES, input_tensor=x, input_shape=(side, side, 3)
     )
+    # Rewrapped: Keras' model takes its inputs as a list, and calling it with one tensor (as
+    # evaluation and the app do) would warn at every call. Same layers, same weights.
+    return keras.Model(inputs, base.outputs[0], name="inception_v3")
 
 
 def default() -> Any:
