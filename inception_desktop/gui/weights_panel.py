@@ -70,6 +70,12 @@ def _importer(source: str, check: Check | None) -> Callable[[Job], Path]:
     return work
 
 
+def _unbroken(text: str) -> str:
+    """``text`` on one line in a word-wrapped label (no-break spaces): a size and its md5 are
+    compared line against line."""
+    return text.replace(" ", "\u00a0")
+
+
 class WeightsPanel(QWidget):
     installed = Signal(str)
 
@@ -237,8 +243,10 @@ class WeightsPanel(QWidget):
         dialog.setWindowTitle("Not the official weights file")
         dialog.setText(f"“{exc.source.name}” is not the official Inception v3 weights file.")
         dialog.setInformativeText(
-            f"It has {size_text(exc.size)} and md5 {exc.md5}; the official file has "
-            f"{weights.SIZE_TEXT} and md5 {weights.expected_md5()}.\n\n"
+            _unbroken(f"This file: {size_text(exc.size)}, md5 {exc.md5}")
+            + "\n"
+            + _unbroken(f"The official file: {weights.SIZE_TEXT}, md5 {weights.expected_md5()}")
+            + "\n\n"
             "Weights files (.h5) can be crafted to make the program misbehave: import one only "
             "if you trust where it came from. It is then checked to load into Inception v3 "
             "before it is installed."
