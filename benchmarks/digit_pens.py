@@ -13,6 +13,10 @@ drawing is read by the shipped model on the app's LiteRT path, three ways:
 * image: the app's path for a dropped image of the drawing (no strokes: thick ink is thinned);
 * unsure: how often the strokes path says "Not sure" instead of its answer (plausible.judge).
 
+``--distort`` reads validation digits slanted (shear) and with thinner or thicker strokes (grey
+erosion or dilation at 4x), through the app's image path: what augmentation in training would
+have to cover for other writers' hands.
+
 ``--measure`` prints the MNIST validation statistics behind the thresholds in
 ``core/digit/strokes.py`` and ``core/digit/plausible.py``. At the default count it runs in about
 a minute on two cores.
@@ -105,9 +109,9 @@ def drawing(segments, pen: float, size: float) -> list[strokes.Stroke]:
     ]
 
 
-def read(model, canvases: list[np.ndarray], thin: bool) -> tuple[np.ndarray, np.ndarray]:
+def read(model, canvases: list[np.ndarray], restroke: bool) -> tuple[np.ndarray, np.ndarray]:
     """The labels read, and whether the app would say "Not sure" instead (plausible.judge)."""
-    all_steps = [normalize_digit(canvas, thin=thin) for canvas in canvases]
+    all_steps = [normalize_digit(canvas, restroke=restroke) for canvas in canvases]
     inputs = [np.zeros((28, 28), np.uint8) if s is None else s.input for s in all_steps]
     predictions = model.classify_batch(inputs, k=2)
     unsure = [
@@ -121,7 +125,7 @@ def measure(x: np.ndarray, y: np.ndarray, model) -> None:
     ratios, inks = [], []
     inputs, all_steps = [], []
     for image in x:
-        steps = normalize_digit(255 - image, thin=False)
+        steps = normalize_digit(255 - image, restroke=False)
         assert steps is not None
         all_steps.append(steps)
         ratios.append(steps.stroke)
@@ -150,11 +154,50 @@ def measure(x: np.ndarray, y: np.ndarray, model) -> None:
     print(f"  refused by plausible.judge: {refused / len(x):.2%}")
 
 
+def distorted(digit: np.ndarray, shear: float, width: int) -> np.ndarray:
+    """``digit`` (ink bright on black, 28x28) slanted by ``shear`` (x += shear * (cy - y): a
+    positive shear leans it right) and with its strokes ``width`` px (at 4x) thicker or thinner,
+    as a dark-on-white image (a scan) of 112x112 with room for the slant."""
+    side = 28 * UPSAMPLE
+    big = Image.fromarray(digit).resize((side, side), Image.Resampling.BICUBIC)
+    pad = Image.new("L", (side * 2, side), 0)
+    pad.paste(big, (side // 2, 0))
+    cy = side / 2
+    slanted = pad.transform(
+        pad.size,
+        Image.Transform.AFFINE,
+        (1, shear, -shear * cy, 0, 1, 0),
+        Image.Resampling.BILINEAR,
+    )
+    if width:
+        from PIL import ImageFilter
+
+        make = ImageFilter.MaxFilter if width > 0 else ImageFilter.MinFilter
+        for _ in range(abs(width) // 2):
+            slanted = slanted.filter(make(3))
+    return 255 - np.asarray(slanted, dtype=np.uint8)
+
+
+def distort(x: np.ndarray, y: np.ndarray, model, count: int) -> None:
+    digits, labels = x[:count], y[:count].astype(int)
+    print(
+        f"{model.name} (LiteRT), {count} MNIST validation digits, app image path (re-stroking on)"
+    )
+    print(f"{'shear':>6} {'width':>6}  {'accuracy':>8}  {'unsure':>7}")
+    for shear in (-0.4, -0.2, 0.0, 0.2, 0.4):
+        for width in (-4, 0, 4, 8):
+            images = [distorted(d, shear, width) for d in digits]
+            read_labels, unsure = read(model, images, restroke=True)
+            accuracy = (read_labels == labels).mean()
+            print(f"{shear:>6.1f} {width:>+6d}  {accuracy:>8.1%}  {unsure.mean():>7.1%}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "mnist"))
     parser.add_argument("--count", type=int, default=100, help="digits per pen and size")
     parser.add_argument("--measure", action="store_true", help="MNIST statistics only")
+    parser.add_argument("--distort", action="store_true", help="slanted, thinner, thicker")
     args = parser.parse_args()
 
     from inception_desktop.core.models.mnist import load_classifier
@@ -164,6 +207,9 @@ def main() -> int:
     model = load_classifier(None, "litert")
     if args.measure:
         measure(splits.x_val, splits.y_val, model)
+        return 0
+    if args.distort:
+        distort(splits.x_val, splits.y_val, model, args.count * 5)
         return 0
     rng = np.random.default_rng(0)
     pick = rng.choice(len(splits.x_val), args.count, replace=False)
@@ -180,11 +226,11 @@ def main() -> int:
             redrawn = [
                 strokes.render_strokes(d, (CANVAS, CANVAS), strokes.mnist_pen(d)) for d in drawn
             ]
-            read_strokes, unsure = read(model, redrawn, thin=True)
+            read_strokes, unsure = read(model, redrawn, restroke=True)
             row = {
-                "before": read(model, painted, thin=False)[0] == labels,
+                "before": read(model, painted, restroke=False)[0] == labels,
                 "strokes": read_strokes == labels,
-                "image": read(model, painted, thin=True)[0] == labels,
+                "image": read(model, painted, restroke=True)[0] == labels,
                 "unsure": unsure,
             }
             for key, value in row.items():

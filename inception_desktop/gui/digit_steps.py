@@ -63,7 +63,7 @@ class DigitStepsView(QWidget):
             self.info.setText("")
             return
         x0, y0, x1, y1 = steps.box
-        ink = steps.thinned if steps.thinned is not None else steps.ink[y0:y1, x0:x1]
+        ink = steps.restroked if steps.restroked is not None else steps.ink[y0:y1, x0:x1]
         self.crop.set_array(255 - np.round(ink * 255).astype(np.uint8))
         self.fit.set_array(np.round(steps.fitted * 255).astype(np.uint8))
         self.input.set_array(steps.input)
@@ -75,9 +75,10 @@ class DigitStepsView(QWidget):
                 f"Strokes re-drawn with a {redrawn:.0f} px pen (MNIST's width, "
                 f"{steps.stroke:.0%} of the digit's size; drawn: {drawn:.0f} px)."
             )
-        elif steps.thinned_from is not None:
+        elif steps.restroked_from is not None:
+            change = "thinned" if steps.restroked_from > steps.stroke else "thickened"
             lines.append(
-                f"Strokes thinned from {steps.thinned_from:.0%} to {steps.stroke:.0%} of the "
+                f"Strokes {change} from {steps.restroked_from:.0%} to {steps.stroke:.0%} of the "
                 "digit's size (MNIST's width)."
             )
         lines.append(
