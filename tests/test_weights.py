@@ -38,6 +38,8 @@ def test_download_through_the_real_path_then_status(served_weights, capsys):
     assert main(["weights", "download"]) == 0
     out, err = capsys.readouterr()
     assert "installed:" in out and "Inception v3 weights" in err
+    # One unit (SI MB) in the progress, which ends at the whole file; no raw byte counts.
+    assert re.search(r"Inception v3 weights: ([\d.]+ MB) of \1 \(100%\)", err), err
     assert "converted for LiteRT" in out  # found where the real lookup expects it
     status = weights.status()
     assert status.present and status.origin == "download"
