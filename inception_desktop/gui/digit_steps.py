@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from inception_desktop.core.digit.normalize import DigitSteps
+from inception_desktop.core.digit.strokes import MNIST_RATIO, WORK_SIDE
 from inception_desktop.gui.input_view import InputView
 
 #: Names of the three previews (each also its placeholder while there is nothing to show).
@@ -79,7 +80,7 @@ class DigitStepsView(QWidget):
             change = "thinned" if steps.restroked_from > steps.stroke else "thickened"
             lines.append(
                 f"Strokes {change} from {steps.restroked_from:.0%} to {steps.stroke:.0%} of the "
-                "digit's size (MNIST's width)."
+                f"digit's size (MNIST's: {MNIST_RATIO:.0%}; shown at {WORK_SIDE} px)."
             )
         lines.append(
             f"Ink box {x1 - x0}x{y1 - y0} px at ({x0}, {y0}); "
