@@ -346,6 +346,10 @@ def test_an_image_file_is_read_as_a_digit(qtbot, host, tmp_path):
     assert _answer(ws) == "7", ws.bars.rows()
     assert ws.canvas.has_picture() and ws.canvas.is_empty()
     assert "thinned" in ws.steps.info.text()
+    pasted = Image.new("RGBA", (200, 200), (0, 0, 0, 0))  # a bitmap on transparency
+    ImageDraw.Draw(pasted).line([(60, 40), (60, 160)], fill=(0, 0, 0, 255), width=14)
+    ws.open_array(np.asarray(pasted))
+    qtbot.waitUntil(lambda: _answer(ws) == "1", timeout=10000)
     ws.open_image(str(tmp_path / "missing.png"))
     qtbot.waitUntil(lambda: "missing.png" in ws.bars.placeholder(), timeout=10000)
     assert ws.bars.rows() == [] and ws.answer.text() == ""

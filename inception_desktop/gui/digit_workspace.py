@@ -63,10 +63,12 @@ class DigitImageResult:
 
 @dataclass(frozen=True)
 class DigitImageRequest:
-    """Load the image file ``path`` (safely, on the worker's thread) and read it as a digit."""
+    """Read an image as a digit, on the worker's thread: the file ``path`` (loaded safely) or
+    ``array`` (uint8 grey, RGB or RGBA: a pasted bitmap; transparency is paper)."""
 
     kind: ClassVar[ModelKind] = ModelKind.DIGIT
-    path: str
+    path: str | None = None
+    array: np.ndarray | None = field(default=None, repr=False)
     source: str = "digit"  # latest wins with the drawing: one answer shown at a time
     id: int = field(default_factory=next_id)
 
@@ -74,9 +76,14 @@ class DigitImageRequest:
         from PIL import Image
 
         from inception_desktop.core.digit.normalize import normalize_digit
-        from inception_desktop.core.photo.images import load_image
+        from inception_desktop.core.photo.images import load_image, to_rgb
 
-        image = load_image(self.path, draft_to=IMAGE_SIDE).image
+        if self.path is not None:
+            image = load_image(self.path, draft_to=IMAGE_SIDE).image
+        elif self.array is not None:
+            image = to_rgb(Image.fromarray(np.ascontiguousarray(self.array)))
+        else:
+            raise ValueError("no image to read")
         image.thumbnail((IMAGE_SIDE, IMAGE_SIDE), Image.Resampling.LANCZOS)
         grey = np.asarray(image.convert("L"), dtype=np.uint8).copy()
         steps = normalize_digit(grey)
@@ -95,8 +102,8 @@ def _is_clear(event: QKeyEvent) -> bool:
 
 class DigitWorkspace(QWidget):
     """See the module docstring. Public API for the window: :meth:`undo`, :meth:`clear`,
-    :meth:`open_image`, :meth:`load_model`, :meth:`use_shipped_model`, :meth:`set_pen_width`,
-    and the signals below."""
+    :meth:`open_image`, :meth:`open_array`, :meth:`load_model`, :meth:`use_shipped_model`,
+    :meth:`set_pen_width`, and the signals below."""
 
     TITLE = "&Digit"
     openModelRequested = Signal()
@@ -113,7 +120,7 @@ class DigitWorkspace(QWidget):
         self.model.ready.connect(self.set_model)
         self.model.unavailable.connect(self._unavailable)
         self._last_id = 0
-        self._image_path: str | None = None  # the image file shown, if any
+        self._image: str | np.ndarray | None = None  # the image file or bitmap shown, if any
         self._requested_model: str | None = None  # a load asked for: None shipped, or a path
         self._pending_model = False
         self.result: DigitResult | DigitImageResult | None = None
@@ -206,16 +213,27 @@ class DigitWorkspace(QWidget):
 
     def clear(self) -> None:
         """Clear the canvas, or the image shown on it (the Edit menu's Clear)."""
-        self._image_path = None
+        self._image = None
         self.canvas.clear()
 
     def open_image(self, path: str) -> None:
         """Read the image file ``path`` as a digit: loaded on the worker's thread, shown on the
         canvas with its steps and scores. A file that cannot be read is reported by
         :attr:`message`; the canvas is left as it was."""
+        self._read(str(Path(path)))
+
+    def open_array(self, array: np.ndarray) -> None:
+        """Read a bitmap (uint8 (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA, e.g. pasted) as a
+        digit, like :meth:`open_image`."""
+        self._read(np.array(array, dtype=np.uint8))
+
+    def _read(self, image: str | np.ndarray) -> None:
         self._timer.stop()
-        self._image_path = str(Path(path))
-        request = DigitImageRequest(self._image_path)
+        self._image = image
+        if isinstance(image, str):
+            request = DigitImageRequest(path=image)
+        else:
+            request = DigitImageRequest(array=image)
         self._last_id = rid = request.id
         self.bars.clear("Reading the image…")
         self.channel.send(request, self._show, lambda message: self._failed(rid, message))
@@ -242,8 +260,8 @@ class DigitWorkspace(QWidget):
         if self._pending_model:
             self._pending_model = False
             self.customModelChanged.emit(self._requested_model or "")
-        if self._image_path is not None:
-            self.open_image(self._image_path)
+        if self._image is not None:
+            self._read(self._image)
         elif not self.canvas.is_empty():
             self.recognise()
 
@@ -313,7 +331,7 @@ class DigitWorkspace(QWidget):
         self.penWidthChanged.emit(width)
 
     def _drawing(self) -> None:
-        self._image_path = None
+        self._image = None
         if not self._timer.isActive():
             self._timer.start()
 
@@ -321,7 +339,7 @@ class DigitWorkspace(QWidget):
         """Send the canvas now (an empty canvas clears the prediction without asking)."""
         self._timer.stop()
         if self.canvas.is_empty():
-            if self._image_path is not None:
+            if self._image is not None:
                 return  # an image is shown: its answer stays
             self._last_id = 0
             self.result = None
@@ -330,7 +348,7 @@ class DigitWorkspace(QWidget):
             self.answer.setText("")
             self.note.setText("")
             return
-        self._image_path = None
+        self._image = None
         request = DigitRequest(self.canvas.network_array())
         self._last_id = rid = request.id
         self.channel.send(request, self._show, lambda message: self._failed(rid, message))
@@ -367,7 +385,7 @@ class DigitWorkspace(QWidget):
             self.bars.clear(message)
             self.answer.setText("")
             self.note.setText("")
-            self._image_path = None
+            self._image = None
         self.message.emit(message)
 
     def _unavailable(self, why: str) -> None:
