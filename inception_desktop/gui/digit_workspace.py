@@ -155,12 +155,13 @@ class DigitWorkspace(QWidget):
             target.installEventFilter(self)
         pen_label = QLabel("Pe&n")
         pen_label.setBuddy(self.pen)
-        self.undo_button = QPushButton("&Undo")
+        self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip("Undo the last stroke (Ctrl+Z)")
         self.undo_button.clicked.connect(self.undo)
-        self.clear_button = QPushButton("C&lear")
+        self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Clear the canvas (Delete, Backspace or Esc)")
         self.clear_button.clicked.connect(self.clear)
+        # No mnemonics: Ctrl+Z and Delete are theirs (and benchmarks/soak.py finds "Clear").
         for button in (self.undo_button, self.clear_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the canvas focused
         self.open_button = QPushButton("&Open model…")
