@@ -132,6 +132,17 @@ def test_make_install_desktop_installs_for_this_user_and_uninstall_removes_it(tm
     cache = data / "applications" / "mimeinfo.cache"
     if shutil.which("update-desktop-database"):  # "Open with" in a file manager reads this
         assert "image/jpeg=inception-desktop.desktop;" in cache.read_text(encoding="utf-8")
+    gio = shutil.which("gio")
+    if gio:  # what a GTK file manager asks for its "Open with" list
+        only_ours = {
+            **env,
+            "XDG_DATA_DIRS": str(tmp_path / "none"),
+            "XDG_CONFIG_HOME": str(tmp_path),
+        }
+        listed = subprocess.run(
+            [gio, "mime", "image/jpeg"], env=only_ours, capture_output=True, text=True, timeout=30
+        ).stdout
+        assert "Registered applications:\n\tinception-desktop.desktop" in listed, listed
     subprocess.run(
         [*make, "uninstall-desktop"], env=env, check=True, timeout=60, capture_output=True
     )
