@@ -350,3 +350,17 @@ def test_the_meter_without_a_total_says_what_arrived_and_how_fast():
     meter.update(3_000_000, None)
     assert meter.remaining is None
     assert meter.describe() == "3.0 MB, 1.5 MB/s"
+
+
+def test_the_meter_starts_afresh_for_the_next_file():
+    now = [0.0]
+    meter = TransferMeter(clock=lambda: now[0])
+    for second in range(4):
+        now[0] = float(second)
+        meter.update(second * 1_000_000, 3_000_000)
+    now[0] = 3.1
+    meter.update(0, 500_000)  # the next file: no negative speed from the first one's bytes
+    assert meter.speed is None and meter.describe() == "0 bytes of 500.0 kB (0%)"
+    now[0] = 4.1
+    meter.update(250_000, 500_000)
+    assert meter.speed == pytest.approx(250_000) and meter.remaining == pytest.approx(1.0)

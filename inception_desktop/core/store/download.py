@@ -129,7 +129,8 @@ class TransferMeter:
 
     The speed is measured over the last ``window`` seconds (a moving window: a connection that
     slows down shows it within seconds, and one slow read does not swing the estimate); it is
-    unknown (None) until ``min_span`` seconds of data were seen.
+    unknown (None) until ``min_span`` seconds of data were seen. One meter may follow several
+    files in turn (MNIST's four): progress that goes back, or another total, starts it afresh.
     """
 
     def __init__(
@@ -145,6 +146,8 @@ class TransferMeter:
 
     def update(self, done: int, total: int | None = None) -> None:
         now = self.clock()
+        if done < self.done or total != self.total:  # a new file on the same meter: start over
+            self._samples.clear()
         self.done, self.total = done, total
         self._samples.append((now, done))
         while len(self._samples) > 2 and now - self._samples[1][0] >= self.window:
