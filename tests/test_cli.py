@@ -469,7 +469,17 @@ def _help(*args: str, capsys) -> str:
 
 @pytest.mark.parametrize(
     "args",
-    [(), ("gui",), ("classify",), ("explain",), ("retrain",), ("weights",), ("weights", "import")],
+    [
+        (),
+        ("gui",),
+        ("classify",),
+        ("explain",),
+        ("train",),
+        ("evaluate",),
+        ("retrain",),
+        ("weights",),
+        ("weights", "import"),
+    ],
 )
 def test_help_is_plain_text(args, capsys):
     """Module docstrings are the descriptions: no RST literals or roles reach the terminal."""
