@@ -57,7 +57,7 @@ def test_wrong_hash_from_the_server_installs_nothing(served_weights, monkeypatch
     assert list(weights.weights_path().parent.iterdir()) == []
 
 
-def test_server_error_and_offline_give_advice(http_server, monkeypatch):
+def test_server_error_and_offline_give_advice(http_server, monkeypatch, capsys):
     monkeypatch.setenv(weights.URL_ENV, http_server.url("status/503"))
     with pytest.raises(weights.WeightsError, match=r"(?s)503.*import a file"):
         weights.download()
@@ -65,8 +65,14 @@ def test_server_error_and_offline_give_advice(http_server, monkeypatch):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv(weights.URL_ENV, f"http://127.0.0.1:{port}/nothing-listens-here")
-    with pytest.raises(weights.WeightsError, match=r"(?s)offline.*weights import FILE"):
+    with pytest.raises(weights.WeightsError, match=r"(?s)offline.*then import it") as info:
         weights.download()
+    assert "inception-desktop" not in str(info.value)  # the window shows it too: no commands
+    capsys.readouterr()
+    assert main(["weights", "download"]) == 1
+    assert "To install a copy you have: inception-desktop weights import FILE" in (
+        capsys.readouterr().err
+    )
     assert not weights.status().present
 
 

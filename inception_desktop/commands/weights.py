@@ -108,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     except InceptionDesktopError as exc:  # WeightsError with advice; RuntimeChoiceError...
         err(f"error: {exc}")
+        if args.action == "download" and "import" in str(exc):
+            err("To install a copy you have: inception-desktop weights import FILE")
         return 1
     print(f"installed: {path}")
     return _convert(path, weights.status().md5)

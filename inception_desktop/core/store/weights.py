@@ -193,11 +193,13 @@ def download(
 
 
 def _advice(exc: DownloadError) -> str:
+    """What happened and what to do, in words for the window and the command line alike (no
+    command names: the window has its Import button, the command line adds its command)."""
     tail = {
         "cancelled": "Download cancelled; nothing was kept.",
         "offline": (
-            "You seem to be offline. Download the file elsewhere from "
-            f"{OFFICIAL_URL} and run 'inception-desktop weights import FILE'."
+            "You seem to be offline. Download the file on a computer that is online, from "
+            f"{OFFICIAL_URL}, then import it."
         ),
         "timeout": "The server stopped answering. Try again later, or import a file you have.",
         "http": "The server refused the download. Try again later, or import a file you have.",
