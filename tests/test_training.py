@@ -346,3 +346,29 @@ def test_a_source_recipe_trains_as_its_text_did(tiny, tmp_path: Path):
     assert meta["augment"] == "shift1" and not meta["flip"] and meta["source_accuracy"] == 0.9951
     assert "sgd lr 0.03" in meta["recipe_detail"]
     assert not load_model(result.path).losses  # the L2 is training's, not the saved model's
+
+
+@pytest.mark.slow
+def test_inception_v3_trains_through_the_cli_path_with_chus_recipe(tiny, tmp_path: Path):
+    """Two batches of Inception v3 with Chu's recipe (RMSprop, batch 32, horizontal flips): the
+    whole run, from the digit-sized input to a model file the app can open."""
+    small = replace(
+        tiny,
+        x_train=tiny.x_train[:64],
+        y_train=tiny.y_train[:64],
+        x_val=tiny.x_val[:64],
+        y_val=tiny.y_val[:64],
+        x_test=tiny.x_test[:64],
+        y_test=tiny.y_test[:64],
+    )
+    lines: list[str] = []
+    config = training.TrainConfig(
+        "inception_v3", epochs=1, out=tmp_path / "v3.keras", recipe="source"
+    )
+    result = training.train(config, small, lines.append)
+    assert "rmsprop lr 0.1 (step), batch 32, 1 epochs, momentum 0.9, horizontal flips" in lines[0]
+    meta = read_metadata(result.path)
+    assert (meta["architecture"], meta["recipe"], meta["flip"]) == ("inception_v3", "source", True)
+    assert meta["source_accuracy"] == 0.9905 and meta["batch_size"] == 32
+    model = load_model(result.path)  # the app's own checks: safe_mode, 28x28x1 in, 10 out
+    assert model.count_params() == meta["parameters"] > 21_000_000
