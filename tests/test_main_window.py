@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from inception_desktop.core.store import weights
 from inception_desktop.core.store.download import file_digest
+from inception_desktop.gui.photo_workspace import NO_PHOTO, NO_WEIGHTS
 from inception_desktop.gui.settings import Settings
 from tests.fakes import FakeClassifier
 from tests.test_photo_workspace import _photo, drop, files_mime, showing
@@ -29,11 +30,13 @@ def test_settings_persist_across_runs(qtbot, make_window, tmp_path):
     first.close()
     second = make_window(settings=Settings(QSettings(ini, QSettings.Format.IniFormat)), ready=False)
     assert second.photo.mode_buttons["crop"].isChecked()
-    assert second.photo.color_button.styleSheet().endswith("solid #ff0000; }")
+    assert second.photo.pad_color_name() == "#ff0000"
     assert second.digit.pen.value() == 13
     assert second.tabs.currentIndex() == 1
     assert second.size().height() == 520  # (the offscreen screen clamps widths to 800)
-    assert [a.text() for a in second.recent_menu.actions()] == ["/photos/cat.jpg"]
+    recent = [a.data() for a in second.recent_menu.actions() if a.data()]
+    assert recent == ["/photos/cat.jpg"]
+    assert second.framing_group.checkedAction().data() == "crop"
 
 
 def test_closing_stops_the_worker_thread(qtbot, window):
@@ -71,7 +74,7 @@ def test_missing_weights_offer_download_which_then_loads(
     factories = {"photo": default_factories()["photo"], "digit": lambda path: digit}
     win = make_window(factories, runtime="litert", installed=False, ready=False)
     panel = win.photo.weights_panel
-    assert panel.isVisible() and "92 MB" in panel.download_button.text()
+    assert panel.isVisible() and "96.1 MB" in panel.download_button.text()
     assert win.status.model.text() == "Model: Inception v3 (weights missing)"
     qtbot.mouseClick(panel.download_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=10000)
@@ -128,11 +131,15 @@ def test_drop_with_the_real_inception_model(
     assert win.status.device.text() == f"CPU · LiteRT · {threads} thread{'s' * (threads > 1)}"
 
 
-def test_the_status_bar_says_when_weights_are_missing(qtbot, make_window):
+def test_the_status_bar_says_when_weights_are_missing(qtbot, make_window, tmp_path):
     win = make_window(installed=False, ready=False)
     assert win.status.model.text() == "Model: Inception v3 (weights missing)"
     assert win.photo.weights_panel.isVisible()
-    assert win.photo.bars.placeholder() == "Inception v3 weights are needed (see above)"
+    assert win.photo.bars.placeholder() == NO_PHOTO
+    drop(win, files_mime(_photo(tmp_path / "a.png")))
+    qtbot.waitUntil(lambda: win.photo.bars.placeholder() == NO_WEIGHTS, timeout=5000)
+    # framing needs no model: the network input is there already
+    qtbot.waitUntil(lambda: win.photo.input_view.array() is not None, timeout=5000)
 
 
 def test_the_first_window_fits_a_small_screen():

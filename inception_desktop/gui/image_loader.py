@@ -37,7 +37,7 @@ from inception_desktop.core.photo.images import (
 )
 from inception_desktop.core.photo.prepare import PHOTO_DRAFT
 from inception_desktop.gui.background import Job
-from inception_desktop.gui.input_view import array_to_qimage
+from inception_desktop.gui.input_view import array_to_qimage, qimage_to_array
 from inception_desktop.gui.thumbnail_strip import THUMB
 
 log = logging.getLogger(__name__)
@@ -225,14 +225,12 @@ def _batches(items: Iterator[object]) -> Iterator[list[object]]:
 
 
 def _from_qimage(image: QImage, source: str, order: tuple[int, ...]) -> Iterator[object]:
-    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    w, h = rgba.width(), rgba.height()
+    array = qimage_to_array(image)
+    h, w = array.shape[:2]
     if w * h == 0:
         yield _Problem(source, "the clipboard image is empty")
         return
-    buffer = np.frombuffer(rgba.constBits(), np.uint8, count=rgba.bytesPerLine() * h)
-    array = buffer.reshape(h, rgba.bytesPerLine())[:, : 4 * w].reshape(h, w, 4)
-    rgb = to_rgb(Image.fromarray(array.copy(), "RGBA"))
+    rgb = to_rgb(Image.fromarray(array, "RGBA"))
     loaded = LoadedImage(rgb, source, "clipboard", (w, h))
     yield _photo(loaded, f"{source}#{next(_serial)}", None, order)
 

@@ -8,6 +8,16 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QDialog, QSizePolicy, QVBoxLayout, QWidget
 
 
+def qimage_to_array(image: QImage) -> np.ndarray:
+    """A copied uint8 (H, W, 4) RGBA array of any QImage (a pasted bitmap, say)."""
+    rgba = image.convertToFormat(QImage.Format.Format_RGBA8888)
+    w, h = rgba.width(), rgba.height()
+    if w * h == 0:
+        return np.zeros((h, w, 4), np.uint8)
+    buffer = np.frombuffer(rgba.constBits(), np.uint8, count=rgba.bytesPerLine() * h)
+    return buffer.reshape(h, rgba.bytesPerLine())[:, : 4 * w].reshape(h, w, 4).copy()
+
+
 def array_to_qimage(array: np.ndarray) -> QImage:
     """A deep-copied QImage of a uint8 (H, W) grey or (H, W, 3) RGB array."""
     array = np.ascontiguousarray(array, dtype=np.uint8)

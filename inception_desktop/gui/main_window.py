@@ -1,7 +1,14 @@
-"""The main window: it builds the window (the workspaces as tabs, a banner, the status bar), the
-menus and shortcuts, and takes drops and pastes. It routes no result: each workspace sends its own
-requests to the inference worker and shows its own answers and its own model's state, which the
-status bar shows for the workspace in front. Adding a workspace is one line in ``__init__``."""
+"""The main window: it builds the window (the workspaces as tabs, the status bar with its list of
+problems), the menus and shortcuts, and takes drops and pastes. It routes no result: each workspace
+sends its own requests to the inference worker and shows its own answers and its own model's state,
+which the status bar shows for the workspace in front. Adding a workspace is one line in
+``__init__``.
+
+Every shortcut is a window-level action in a menu, so it works whatever has focus (a spin box
+must not turn Ctrl+Z into "undo the pen width"). Actions that belong to one workspace are enabled
+only while it is in front: a disabled action's shortcut does not fire, so the key reaches the
+focused widget instead (Delete on the photo strip removes a photo; on the Digit tab it clears the
+canvas)."""
 
 from __future__ import annotations
 
@@ -20,12 +27,14 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
 )
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget
 
 from inception_desktop.core.photo.framing_modes import MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
+from inception_desktop.gui import help_texts
 from inception_desktop.gui.digit_workspace import DigitWorkspace
-from inception_desktop.gui.messages import Banner
+from inception_desktop.gui.input_view import qimage_to_array
+from inception_desktop.gui.messages import Problems, ProblemsButton
 from inception_desktop.gui.mime import Inputs, inputs_from_mime
 from inception_desktop.gui.photo_workspace import PhotoWorkspace
 from inception_desktop.gui.settings import Settings
@@ -44,6 +53,10 @@ RUNTIME_CHOICES = (
     ("tensorflow", "&TensorFlow"),
 )
 
+
+#: How long a problem and a workspace's notice stay in the status bar's message area.
+SHOW_PROBLEM_MS = 10000
+NOTICE_MS = 5000
 
 #: The first run's window size, where the screen has room for it.
 FIRST_SIZE = QSize(1200, 720)
@@ -71,60 +84,135 @@ class MainWindow(QMainWindow):
             self.settings.runtime = runtime
         self.worker_thread = WorkerThread(factories, self.settings.runtime)
         self.worker = self.worker_thread.worker
-        self.banner = Banner()
+        self.problems = Problems(self)
         self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
         self._workspaces: list[PhotoWorkspace | DigitWorkspace] = []  # in tab order
         self.photo = self._add(PhotoWorkspace(self.worker))
         self.digit = self._add(DigitWorkspace(self.worker))
-        self.tabs.currentChanged.connect(self._tab_changed)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+        self.setCentralWidget(self.tabs)
         self.status = StatusBar()
+        self.problems_button = ProblemsButton(self.problems)
+        self.status.addPermanentWidget(self.problems_button)
         self.setStatusBar(self.status)
+        self.problems.added.connect(lambda text: self.status.showMessage(text, SHOW_PROBLEM_MS))
+        self._remembered_model: str | None = None  # a custom digit model being restored
         self._build_menus()
         self._connect()
         self._restore()
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())
 
     # --- construction ----------------------------------------------------------------------
     def _add(self, workspace: W) -> W:
-        """A workspace as a tab: its messages go to the banner, its model to the status bar."""
-        self.tabs.addTab(workspace, workspace.TITLE)
+        """A workspace as a tab: its problems go to the list, its notices and its model to the
+        status bar. Tab titles carry no mnemonic: Alt+letter belongs to the menus."""
+        self.tabs.addTab(workspace, workspace.TITLE.replace("&", ""))
         self._workspaces.append(workspace)
-        workspace.message.connect(self.banner.show_message)
+        workspace.message.connect(self.problems.add)
+        notice = getattr(workspace, "notice", None)
+        if notice is not None:
+            notice.connect(lambda text: self.status.showMessage(text, NOTICE_MS))
         workspace.model.changed.connect(self._update_status)
         return workspace
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            if isinstance(shortcut, list | tuple):
+                action.setShortcuts([QKeySequence(k) for k in shortcut])
+            else:
+                action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
+            action.setToolTip(tip)
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open Photos…", self.open_dialog, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "Open &Folder…", self.open_folder_dialog, "Ctrl+Shift+O")
-        self._action(file_menu, "&Paste", self.paste, QKeySequence.StandardKey.Paste)
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        view = bar.addMenu("&View")
-        self._action(
-            view, "&Photo workspace", lambda: self.tabs.setCurrentIndex(PHOTO_TAB), "Ctrl+1"
+        self._build_file_menu(bar.addMenu("&File"))
+        self._build_edit_menu(bar.addMenu("&Edit"))
+        self._build_view_menu(bar.addMenu("&View"))
+        self._build_photo_menu(bar.addMenu("&Photo"))
+        self._build_digit_menu(bar.addMenu("&Digit"))
+        self._build_help_menu(bar.addMenu("&Help"))
+
+    def _build_file_menu(self, menu: QMenu) -> None:
+        self._action(menu, "&Open Photos…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(menu, "Open &Folder…", self.open_folder_dialog, "Ctrl+Shift+O")
+        self.recent_menu = menu.addMenu("Open &Recent")
+        menu.addSeparator()
+        self._action(menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+    def _build_edit_menu(self, menu: QMenu) -> None:
+        photo, digit = self.photo, self.digit
+        self.undo_action = self._action(
+            menu,
+            "&Undo Stroke",
+            lambda: digit.undo(),
+            QKeySequence.StandardKey.Undo,
+            "Take back the last stroke on the digit canvas",
         )
-        self._action(
-            view, "&Digit workspace", lambda: self.tabs.setCurrentIndex(DIGIT_TAB), "Ctrl+2"
+        self.clear_action = self._action(
+            menu,
+            "C&lear Canvas",
+            lambda: digit.clear(),
+            ["Delete", "Backspace"],
+            "Clear the digit canvas",
         )
-        view.addSeparator()
-        self.runtime_menu = view.addMenu("&Runtime")
+        menu.addSeparator()
+        self.copy_scores_action = self._action(
+            menu,
+            "&Copy Scores",
+            lambda: photo.copy_scores(),
+            QKeySequence.StandardKey.Copy,
+            "Copy the top-10 scores as text",
+        )
+        self.copy_input_action = self._action(
+            menu,
+            "Copy Network &Input",
+            lambda: photo.copy_input(),
+            "Ctrl+Shift+C",
+            "Copy the exact 299x299 network input as an image",
+        )
+        self.copy_box_action = self._action(
+            menu,
+            "Copy Crop &Box as --box",
+            lambda: photo.copy_box(),
+            None,
+            "Copy the crop box in original-image pixels, as the command line's --box X,Y,W,H",
+        )
+        menu.addSeparator()
+        self._action(
+            menu,
+            "&Paste",
+            self.paste,
+            QKeySequence.StandardKey.Paste,
+            "Open the image, file or web address on the clipboard",
+        )
+        self.digit_actions = [self.undo_action, self.clear_action]
+        self.photo_actions = [self.copy_scores_action, self.copy_input_action, self.copy_box_action]
+
+    def _build_view_menu(self, menu: QMenu) -> None:
+        for index, workspace in enumerate(self._workspaces):
+            title = workspace.TITLE.replace("&", "")
+            self._action(
+                menu,
+                f"&{title} Workspace",
+                lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+                f"Ctrl+{index + 1}",
+            )
+        menu.addSeparator()
+        self._action(
+            menu,
+            "Pro&blems…",
+            self.problems_button.show_list,
+            "Ctrl+Shift+E",
+            "Every problem since start, to read again, copy or clear",
+        )
+        self.runtime_menu = menu.addMenu("&Runtime")
         self.runtime_group = QActionGroup(self)
         for name, text in RUNTIME_CHOICES:
             action = self.runtime_menu.addAction(text)
@@ -133,41 +221,91 @@ class MainWindow(QMainWindow):
             action.setChecked(name == self.settings.runtime)
             action.triggered.connect(lambda _=False, n=name: self.set_runtime(n))
             self.runtime_group.addAction(action)
-        photo = bar.addMenu("P&hoto")
+
+    def _build_photo_menu(self, menu: QMenu) -> None:
+        photo = self.photo
+        self.framing_group = QActionGroup(self)
+        self.framing_group.setExclusive(True)
         for number, mode in enumerate(MODES, start=1):
-            key = f"Ctrl+Shift+{number}"
-            self._action(
-                photo, f"Frame by {mode}", lambda _=False, m=mode: self.photo.set_mode(m), key
+            action = self._action(
+                menu,
+                f"Frame by &{mode.capitalize()}",
+                lambda _=False, m=mode: photo.set_mode(m),
+                f"Ctrl+Shift+{number}",
             )
-        self._action(photo, "&Compare framings", self.photo.compare, "Ctrl+K")
-        photo.addSeparator()
+            action.setCheckable(True)
+            action.setData(mode)
+            self.framing_group.addAction(action)
         self._action(
-            photo,
-            "&Remove photo",
-            lambda: self.photo.remove_photo(self.photo.current),
+            menu,
+            "Pad C&olour…",
+            lambda: photo.choose_pad_color(),
+            None,
+            "The colour that pads a photo to a square (Pad framing)",
+        )
+        self._action(
+            menu,
+            "Clear Crop &Box",
+            lambda: photo.clear_box(),
+            None,
+            "Classify the whole photo again",
+        )
+        self._action(
+            menu,
+            "Co&mpare Framings",
+            lambda: photo.compare(),
+            "Ctrl+K",
+            "Every framing of the photo side by side",
+        )
+        menu.addSeparator()
+        self._action(
+            menu,
+            "&Remove Photo",
+            lambda: photo.remove_photo(photo.current),
             tip="Remove the photo shown from the strip (Delete on the strip)",
         )
         self._action(
-            photo, "Remove &all photos", self.photo.remove_all, "Ctrl+Shift+Del", "Empty the strip"
+            menu, "Remove &All Photos", photo.remove_all, "Ctrl+Shift+Del", "Empty the strip"
         )
-        photo.addSeparator()
+        menu.addSeparator()
+        self.download_action = self._action(
+            menu, "&Download Inception v3 Weights", photo.weights_panel.start_download
+        )
+        self.import_action = self._action(
+            menu, "&Import Weights File…", photo.weights_panel.choose_file
+        )
+
+    def _build_digit_menu(self, menu: QMenu) -> None:
+        digit = self.digit
+        menu.addAction(self.undo_action)
+        menu.addAction(self.clear_action)
+        menu.addSeparator()
+        self._action(menu, "&Open MNIST Model…", self.open_digit_model)
+        self._action(menu, "Use the &Shipped Model", digit.use_shipped_model)
+
+    def _build_help_menu(self, menu: QMenu) -> None:
         self._action(
-            photo, "&Download Inception v3 weights", self.photo.weights_panel.start_download
+            menu,
+            "&Keyboard Shortcuts",
+            lambda: help_texts.show_shortcuts(self),
+            QKeySequence.StandardKey.HelpContents,
         )
-        self._action(photo, "&Import weights file…", self.photo.weights_panel.choose_file)
-        digit = bar.addMenu("Di&git")
-        self._action(digit, "&Open MNIST model…", self.open_digit_model)
-        self._action(digit, "Use the &shipped model", self.digit.use_shipped_model)
-        self._action(digit, "&Clear canvas", self.digit.canvas.clear)
+        self._action(menu, "&Where Files Live", lambda: help_texts.show_files(self))
+        menu.addSeparator()
+        self._action(menu, "&About Inception Desktop", lambda: help_texts.show_about(self))
 
     def _connect(self) -> None:
-        self.photo.framingChanged.connect(lambda m: setattr(self.settings, "framing", m))
+        self.photo.framingChanged.connect(self._framing_changed)
         self.photo.padColorChanged.connect(lambda c: setattr(self.settings, "pad_color", c))
         self.digit.penWidthChanged.connect(lambda v: setattr(self.settings, "pen_width", v))
-        self.photo.compareRequested.connect(
-            lambda: self.status.showMessage("Comparing framings…", 5000)
-        )
         self.digit.openModelRequested.connect(self.open_digit_model)
+        opened = getattr(self.photo, "photoOpened", None)  # TODO(lead): direct once it lands
+        if opened is not None:
+            opened.connect(self._photo_opened)
+        custom = getattr(self.digit, "customModelChanged", None)
+        if custom is not None:
+            custom.connect(self._custom_model_changed)
+        self.digit.model.unavailable.connect(self._digit_model_unavailable)
 
     def _restore(self) -> None:
         s = self.settings
@@ -178,35 +316,46 @@ class MainWindow(QMainWindow):
             self.resize(first_size(self.screen().availableGeometry().size()))
         with contextlib.suppress(ValueError):
             self.photo.set_pad_color(s.pad_color)
-        if s.framing in MODES:
-            self.photo.set_mode(s.framing)
+        framing = s.framing if s.framing in MODES else MODES[0]
+        self.photo.set_mode(framing)
+        self._framing_changed(framing)
         self.digit.set_pen_width(s.pen_width)
-        self.tabs.setCurrentIndex(s.workspace if s.workspace in (0, 1) else 0)
+        self.tabs.setCurrentIndex(s.workspace if 0 <= s.workspace < self.tabs.count() else 0)
         self._refresh_recent(s.recent_files())
 
     def start_models(self) -> None:
         """Ask the worker to load the models, after the window is on screen: first the one
-        the visible workspace needs, so its first answer does not wait behind the other."""
+        the visible workspace needs, so its first answer does not wait behind the other. A
+        custom digit model chosen in an earlier session is loaded again."""
         current = self.tabs.currentWidget()
         others = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        remembered = self.settings.digit_model
         for workspace in [current, *(w for w in others if w is not current)]:
-            workspace.start_model()
+            if workspace is self.digit and remembered and Path(remembered).is_file():
+                self._remembered_model = remembered
+                self.digit.load_model(remembered)
+            else:
+                workspace.start_model()
         self._update_status()
 
     # --- inputs ----------------------------------------------------------------------------
     def open_inputs(self, inputs: Inputs) -> None:
+        """Open what was dropped, pasted or given: photos go to the Photo workspace, except a
+        single image file while the Digit workspace is in front, which is read as a digit."""
         if not inputs:
-            self.banner.show_message(
+            self.problems.add(
                 "Nothing to open: drop or paste image files, a folder, an "
                 "image, or a web address of an image."
             )
             return
-        self.tabs.setCurrentIndex(PHOTO_TAB)
-        for path in inputs.paths:
-            if Path(path).is_file():
-                self._refresh_recent(self.settings.add_recent(path))
-        for url in inputs.urls:
-            self.status.showMessage(f"Fetching {url}…", 5000)
+        if self.tabs.currentWidget() is self.digit and not inputs.urls:
+            if len(inputs.paths) == 1 and Path(inputs.paths[0]).is_file():
+                self.digit.open_image(inputs.paths[0])
+                return
+            if not inputs.paths and inputs.image is not None:
+                self.digit.open_array(qimage_to_array(inputs.image))
+                return
+        self.tabs.setCurrentWidget(self.photo)
         self.photo.open(inputs)
 
     def open_paths(self, paths: list[str]) -> None:
@@ -215,14 +364,18 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
         paths, _ = QFileDialog.getOpenFileNames(
-            self, "Open photos", "", f"Images ({patterns});;All files (*)"
+            self, "Open photos", self.settings.last_folder, f"Images ({patterns});;All files (*)"
         )
         if paths:
+            self.settings.last_folder = str(Path(paths[0]).parent)
             self.open_paths(paths)
 
     def open_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a folder of photos")
+        folder = QFileDialog.getExistingDirectory(
+            self, "Open a folder of photos", self.settings.last_folder
+        )
         if folder:
+            self.settings.last_folder = folder
             self.open_paths([folder])
 
     def paste(self) -> None:
@@ -232,29 +385,76 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if inputs_from_mime(event.mimeData()):
             event.acceptProposedAction()
+            self._drop_highlight(True)
 
     def dragMoveEvent(self, event) -> None:
         event.acceptProposedAction()
 
+    def dragLeaveEvent(self, event) -> None:
+        self._drop_highlight(False)
+        super().dragLeaveEvent(event)
+
     def dropEvent(self, event: QDropEvent) -> None:
+        self._drop_highlight(False)
         inputs = inputs_from_mime(event.mimeData())
         if inputs:
             event.acceptProposedAction()
         self.open_inputs(inputs)
 
+    def _drop_highlight(self, on: bool) -> None:
+        """Show where a drop will land: the workspace in front takes it."""
+        target = self.tabs.currentWidget()
+        highlight = getattr(target, "set_drop_highlight", None)
+        if highlight is not None:
+            highlight(on)
+
+    # --- recent files, models, settings ------------------------------------------------------
+    def _photo_opened(self, path: str) -> None:
+        """Only photos that opened reach Open Recent (a broken file would fail there again)."""
+        self._refresh_recent(self.settings.add_recent(path))
+
     def _refresh_recent(self, recent: list[str]) -> None:
         self.recent_menu.clear()
         for path in recent:
-            action = self.recent_menu.addAction(path)
+            # "&" in a file name is shown, not taken as a mnemonic.
+            action = self.recent_menu.addAction(path.replace("&", "&&"))
+            action.setData(path)
             action.triggered.connect(lambda _=False, p=path: self.open_paths([p]))
+        if recent:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("&Clear Menu")
+            clear.triggered.connect(self.clear_recent)
         self.recent_menu.setEnabled(bool(recent))
+
+    def clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self._refresh_recent([])
 
     def open_digit_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open an MNIST model", "", "Keras models (*.keras)"
+            self, "Open an MNIST model", self.settings.last_folder, "Keras models (*.keras)"
         )
         if path:
+            self.settings.last_folder = str(Path(path).parent)
             self.digit.load_model(path)
+
+    def _custom_model_changed(self, path: str) -> None:
+        """Remember the digit model in use ("" for the shipped one) for the next start."""
+        self._remembered_model = None
+        self.settings.digit_model = path
+
+    def _digit_model_unavailable(self, _why: str) -> None:
+        """A remembered custom model that no longer loads: say so (the workspace does) and
+        fall back to the shipped model, forgetting the choice."""
+        if self._remembered_model is not None:
+            self._remembered_model = None
+            self.settings.digit_model = ""
+            self.digit.use_shipped_model()
+
+    def _framing_changed(self, mode: str) -> None:
+        self.settings.framing = mode
+        for action in self.framing_group.actions():
+            action.setChecked(action.data() == mode)
 
     def set_runtime(self, runtime: str) -> None:
         """Run the models on ``runtime`` from now on (and at the next start)."""
@@ -265,6 +465,11 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, index: int) -> None:
         self.settings.workspace = index
+        current = self.tabs.widget(index)
+        for action in self.digit_actions:
+            action.setEnabled(current is self.digit)
+        for action in self.photo_actions:
+            action.setEnabled(current is self.photo)
         self._update_status()
 
     def _update_status(self) -> None:

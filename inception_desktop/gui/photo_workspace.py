@@ -147,6 +147,10 @@ class PhotoWorkspace(QWidget):
         self.weights_panel = WeightsPanel()
         self.weights_panel.hide()
         self.weights_panel.installed.connect(lambda _path: self._worker.load(ModelKind.PHOTO))
+        # Download and Import wait while a model loads, whoever started the load.
+        self.model.changed.connect(
+            lambda: self.weights_panel.set_model_loading(self.model.state.loading is not None)
+        )
         self.view = PhotoView()
         self.view.boxChanged.connect(self._box_changed)
         self.strip = ThumbnailStrip()

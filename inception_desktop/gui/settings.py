@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 MAX_RECENT = 10
 
@@ -43,6 +46,27 @@ class Settings:
         lambda self, v: self.qs.setValue("digit/pen_width", int(v)),
     )
 
+    digit_model = property(
+        lambda self: self._get("digit/model", "", str),
+        lambda self, v: self.qs.setValue("digit/model", v or ""),
+    )
+
+    @property
+    def last_folder(self) -> str:
+        """Where file dialogs open: the folder last used, else Pictures, else home (never the
+        process's current directory, which for a desktop launch is arbitrary)."""
+        saved = self._get("files/last_folder", "", str)
+        if saved and Path(saved).is_dir():
+            return saved
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        if pictures and Path(pictures).is_dir():
+            return pictures
+        return str(Path.home())
+
+    @last_folder.setter
+    def last_folder(self, folder: str) -> None:
+        self.qs.setValue("files/last_folder", os.path.abspath(folder))
+
     def recent_files(self) -> list[str]:
         value = self.qs.value("photo/recent", [])
         if isinstance(value, str):
@@ -52,10 +76,16 @@ class Settings:
         return [str(v) for v in value]
 
     def add_recent(self, path: str) -> list[str]:
+        """Remember a photo that opened: stored absolute, so it still opens when the app is
+        started from another folder."""
+        path = os.path.abspath(path)
         recent = [path] + [p for p in self.recent_files() if p != path]
         recent = recent[:MAX_RECENT]
         self.qs.setValue("photo/recent", recent)
         return recent
+
+    def clear_recent(self) -> None:
+        self.qs.setValue("photo/recent", [])
 
     def sync(self) -> None:
         self.qs.sync()
