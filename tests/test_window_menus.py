@@ -169,3 +169,21 @@ def test_a_custom_digit_model_is_remembered(qtbot, make_window, tmp_path):
     second.worker.load = lambda kind, path=None: loads.append((kind, path))
     second.start_models()
     assert ("digit", str(model)) in loads
+
+
+def test_an_image_dropped_on_the_digit_tab_is_read_as_a_digit(qtbot, window, tmp_path):
+    from PIL import Image
+
+    window.tabs.setCurrentWidget(window.digit)
+    seven = Image.new("L", (120, 120), 255)
+    seven.paste(0, (30, 20, 90, 32))
+    seven.paste(0, (70, 20, 82, 100))
+    path = tmp_path / "seven.png"
+    seven.save(path)
+    drop(window, files_mime(path))
+    qtbot.waitUntil(lambda: window.digit.result is not None, timeout=10000)
+    assert window.tabs.currentWidget() is window.digit and window.photo.photo_count() == 0
+    assert "as a digit" in window.status.currentMessage()
+    drop(window, files_mime(path, _photo(tmp_path / "a.png")))  # several files: photos
+    qtbot.waitUntil(lambda: window.photo.photo_count() == 2, timeout=10000)
+    assert window.tabs.currentWidget() is window.photo

@@ -109,6 +109,7 @@ class DigitWorkspace(QWidget):
     openModelRequested = Signal()
     penWidthChanged = Signal(int)
     message = Signal(str)  # something the person should read (a model that cannot be used)
+    notice = Signal(str)  # a short status text (not a problem)
     #: After a custom model loaded: its absolute path; "" after returning to the shipped model.
     customModelChanged = Signal(str)
 
@@ -221,6 +222,10 @@ class DigitWorkspace(QWidget):
         """Read the image file ``path`` as a digit: loaded on the worker's thread, shown on the
         canvas with its steps and scores. A file that cannot be read is reported by
         :attr:`message`; the canvas is left as it was."""
+        self.notice.emit(
+            f"Reading {Path(path).name} as a digit (drop it on the Photo workspace, Ctrl+1, "
+            "to classify it as a photo)"
+        )
         self._read(str(Path(path)))
 
     def open_array(self, array: np.ndarray) -> None:

@@ -110,9 +110,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(workspace, workspace.TITLE.replace("&", ""))
         self._workspaces.append(workspace)
         workspace.message.connect(self.problems.add)
-        notice = getattr(workspace, "notice", None)
-        if notice is not None:
-            notice.connect(lambda text: self.status.showMessage(text, NOTICE_MS))
+        workspace.notice.connect(lambda text: self.status.showMessage(text, NOTICE_MS))
         workspace.model.changed.connect(self._update_status)
         return workspace
 
@@ -299,12 +297,8 @@ class MainWindow(QMainWindow):
         self.photo.padColorChanged.connect(lambda c: setattr(self.settings, "pad_color", c))
         self.digit.penWidthChanged.connect(lambda v: setattr(self.settings, "pen_width", v))
         self.digit.openModelRequested.connect(self.open_digit_model)
-        opened = getattr(self.photo, "photoOpened", None)  # TODO(lead): direct once it lands
-        if opened is not None:
-            opened.connect(self._photo_opened)
-        custom = getattr(self.digit, "customModelChanged", None)
-        if custom is not None:
-            custom.connect(self._custom_model_changed)
+        self.photo.photoOpened.connect(self._photo_opened)
+        self.digit.customModelChanged.connect(self._custom_model_changed)
         self.digit.model.unavailable.connect(self._digit_model_unavailable)
 
     def _restore(self) -> None:
