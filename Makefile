@@ -29,8 +29,16 @@ test: $(VENV)/.test-stamp
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python -m pytest
 
+# The README's pictures, from the real window on a virtual X11 screen of each size, maximised
+# under a window manager (needs Debian's xvfb, openbox and imagemagick).
+SCREEN_SIZES ?= 1280x800 1024x700
+
 screenshots: $(VENV)/.run-stamp
-	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screenshots.py docs
+	for size in $(SCREEN_SIZES); do \
+		xvfb-run -a -s "-screen 0 $${size}x24" sh -c \
+			"openbox & sleep 1; $(BIN)/python packaging/screenshots.py docs --size $$size" \
+			|| exit 1; \
+	done
 
 benchmarks: $(VENV)/.test-stamp
 	TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/python benchmarks/inference_latency.py

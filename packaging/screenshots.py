@@ -1,6 +1,13 @@
-"""Open the real window offscreen, drive both workspaces, and save PNGs for the README.
+"""Open the real window, drive both workspaces, and save PNGs for the README.
 
-Usage: python packaging/screenshots.py OUT_DIR
+Usage: python packaging/screenshots.py OUT_DIR [--size WxH]
+
+``make screenshots`` runs it once per screen size (1280x800 and 1024x700) on a virtual X11 screen
+(Xvfb) with a window manager (openbox), the window maximised as a person would have it, and takes
+each picture of the whole screen with ImageMagick's ``import -window root``: window decorations,
+real fonts, focus and layout included, which an offscreen grab hides. Without an X11 display
+(``QT_QPA_PLATFORM=offscreen``) it falls back to grabbing the window at that size. Files are named
+``<what>-<W>x<H>.png``.
 
 Inception v3's ImageNet weights cannot be downloaded everywhere, so unless they are installed in
 the user's cache this script uses weights with fixed random values (the labels shown are then
@@ -9,7 +16,10 @@ meaningless, and the picture says so in its title). The Digit workspace uses the
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,9 +40,11 @@ def sample_photo(path: Path) -> Path:
     return path
 
 
-def main(out: Path) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+def main(out: Path, size: tuple[int, int]) -> int:
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out.mkdir(parents=True, exist_ok=True)
+    suffix = f"{size[0]}x{size[1]}"
     tmp = Path(tempfile.mkdtemp(prefix="inception-desktop-shots-"))
     from inception_desktop.core.store import weights
     from inception_desktop.core.store.download import file_digest
@@ -60,18 +72,34 @@ def main(out: Path) -> int:
         for _ in range(20):
             app.processEvents()
 
+    real_screen = app.platformName() == "xcb" and shutil.which("import") is not None
+
+    def shot(widget, name: str) -> None:
+        """The whole screen on X11 (what a person sees), else the widget's own grab."""
+        wait(lambda: True)
+        path = out / f"{name}-{suffix}.png"
+        if real_screen:
+            import time
+
+            time.sleep(0.3)  # let the window manager and the compositor settle
+            wait(lambda: True)
+            subprocess.run(["import", "-window", "root", str(path)], check=True)
+        else:
+            widget.grab().save(str(path))
+
     window = MainWindow(settings)
-    window.resize(1280, 760)
-    window.show()
+    if real_screen:
+        window.showMaximized()
+    else:
+        window.resize(*size)
+        window.show()
     window.start_models()
     wait(lambda: window.digit.model.state.ready)
-    window.grab().save(str(out / "weights-missing.png"))
+    shot(window, "weights-missing")
 
     random_weights = not weights.status().present
     if random_weights:
         # TensorFlow belongs to the worker thread: the random weights are made in a subprocess.
-        import subprocess
-
         random_file = tmp / "random.h5"
         subprocess.run(
             [
@@ -102,14 +130,15 @@ def main(out: Path) -> int:
     window.photo.view.set_box(box)
     window.photo._box_changed(box)
     wait(lambda: window.photo.result.framed.framing.box == box)
-    window.grab().save(str(out / "photo.png"))
+    shot(window, "photo")
 
     window.photo.compare()
     wait(lambda: window.photo.compare_dialog is not None)
-    window.photo.compare_dialog.resize(1100, 560)
+    dialog = window.photo.compare_dialog
+    dialog.resize(min(1100, size[0] - 40), min(560, size[1] - 80))
     wait(lambda: True)
-    window.photo.compare_dialog.grab().save(str(out / "compare.png"))
-    window.photo.compare_dialog.close()
+    shot(dialog, "compare")
+    dialog.close()
 
     window.tabs.setCurrentIndex(1)
     from tests.gui_helpers import drag, polyline
@@ -120,13 +149,22 @@ def main(out: Path) -> int:
     seven = [(0.25, 0.2), (0.72, 0.2), (0.42, 0.85)]
     drag(canvas, polyline([(t.x() + x * t.width(), t.y() + y * t.height()) for x, y in seven]))
     wait(lambda: window.digit.result is not None and window.digit.result.prediction is not None)
-    window.grab().save(str(out / "digit.png"))
+    shot(window, "digit")
 
     window.close()
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
     return 0
 
 
+def _size(text: str) -> tuple[int, int]:
+    w, _, h = text.partition("x")
+    return int(w), int(h)
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")))
+    parser = argparse.ArgumentParser(description="Screenshots of the real window for docs/.")
+    parser.add_argument("out", nargs="?", type=Path, default=Path("docs"))
+    parser.add_argument("--size", type=_size, default=(1280, 800), help="screen size, WxH")
+    args = parser.parse_args()
+    raise SystemExit(main(args.out, args.size))

@@ -560,7 +560,7 @@ def test_the_strip_spans_the_workspace_without_a_vertical_scroll_bar(qtbot, wind
 def test_scores_tell_ten_rows_apart_with_a_headline_and_copy_as_text(
     qtbot, window, tmp_path, clipboard
 ):
-    from inception_desktop.gui.score_bars import percent_text
+    from inception_desktop.gui.score_bars import percent_text, percent_texts
 
     assert [percent_text(s) for s in (0.4531, 0.0543, 0.0013, 0.00004)] == [
         "45.3%",
@@ -568,19 +568,29 @@ def test_scores_tell_ten_rows_apart_with_a_headline_and_copy_as_text(
         "0.13%",
         "<0.01%",
     ]
+    # Near-equal scores (an untrained model's) get the decimals that show their order.
+    assert percent_texts([0.001004, 0.001003, 0.001, 0.00099]) == [
+        "0.1004%",
+        "0.1003%",
+        "0.1000%",
+        "0.0990%",
+    ]
+    assert percent_texts([0.5, 0.5]) == ["50.0%", "50.0%"]  # equal scores stay equal
     drop(window, files_mime(_photo(tmp_path / "p.png")))
     qtbot.waitUntil(lambda: shown(window), timeout=5000)
     ws = window.photo
-    best_label, best_score = ws.bars.rows()[0]
-    assert ws.headline.text() == f"{best_label} — {percent_text(best_score)}"
+    best_label = ws.bars.rows()[0][0]
+    texts = ws.bars.percent_texts()
+    assert ws.headline.text() == f"{best_label} — {texts[0]}"
+    assert texts[0] == percent_texts([score for _, score in ws.bars.rows()])[0]
     assert ws.headline.font().pointSize() > ws.bars.font().pointSize()
     qtbot.mouseClick(ws.copy_scores_button, Qt.MouseButton.LeftButton)
     lines = clipboard.text().splitlines()
     assert lines[0].endswith("p.png\tpad") and len(lines) == 11
-    for rank, (line, (label, score)) in enumerate(
-        zip(lines[1:], ws.bars.rows(), strict=True), start=1
+    for rank, (line, (label, _), text) in enumerate(
+        zip(lines[1:], ws.bars.rows(), texts, strict=True), start=1
     ):
-        assert line == f"{rank}\t{label}\t{percent_text(score)}"
+        assert line == f"{rank}\t{label}\t{text}"
 
 
 def test_copy_input_puts_the_network_input_on_the_clipboard(qtbot, window, tmp_path, clipboard):

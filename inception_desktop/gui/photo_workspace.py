@@ -68,7 +68,7 @@ from inception_desktop.gui.requests import (
     PhotoRequest,
     PhotoResult,
 )
-from inception_desktop.gui.score_bars import ScoreBars, percent_text
+from inception_desktop.gui.score_bars import ScoreBars
 from inception_desktop.gui.thumbnail_strip import PENDING, ThumbnailStrip
 from inception_desktop.gui.weights_panel import WeightsPanel
 from inception_desktop.gui.worker import InferenceWorker
@@ -770,7 +770,7 @@ class PhotoWorkspace(QWidget):
         self.view.set_seen(result.framed.source_rect)
         self.bars.set_scores([(s.label, s.score) for s in result.prediction.top])
         best = result.prediction.best
-        self.headline.setText(f"{best.label} — {percent_text(best.score)}")
+        self.headline.setText(f"{best.label} — {self.bars.percent_texts()[0]}")
         self.model.update(ms=result.prediction.ms)
 
     def _failed(self, key: str, request_id: int, message: str) -> None:

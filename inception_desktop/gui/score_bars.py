@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
@@ -11,15 +12,36 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 ROW = 24
 
 
-def percent_text(score: float) -> str:
-    """A score as a percentage precise enough to tell ten rows apart: one decimal from 10%,
-    two below (0.13%), and "<0.01%" for what would round to nothing."""
+def percent_text(score: float, extra: int = 0) -> str:
+    """A score as a percentage: one decimal from 10%, two below (0.13%), and "<0.01%" for what
+    would round to nothing; ``extra`` more decimals where rows must be told apart."""
     percent = score * 100
     if percent >= 10:
-        return f"{percent:.1f}%"
-    if percent >= 0.005:
-        return f"{percent:.2f}%"
-    return "<0.01%"
+        return f"{percent:.{1 + extra}f}%"
+    floor = 0.5 * 10 ** -(2 + extra)
+    if percent >= floor:
+        return f"{percent:.{2 + extra}f}%"
+    return f"<{2 * floor:.{2 + extra}f}%"
+
+
+#: At most this many decimals more than :func:`percent_text` gives by default.
+MAX_EXTRA = 3
+
+
+def percent_texts(scores: list[float]) -> list[str]:
+    """Percentages for ranked rows with as few decimals as tell different neighbours apart.
+
+    Ten nearly equal scores (an untrained or unsure model) all read "0.10%" at the usual
+    precision; one or two more decimals show their order ("0.1004%", "0.1001%")."""
+    for extra in range(MAX_EXTRA + 1):
+        texts = [percent_text(s, extra) for s in scores]
+        clash = any(
+            a == b and abs(x - y) > 1e-12 * max(abs(x), abs(y), 1e-30)
+            for (a, x), (b, y) in itertools.pairwise(zip(texts, scores, strict=True))
+        )
+        if not clash:
+            break
+    return texts
 
 
 class ScoreBars(QWidget):
@@ -61,10 +83,15 @@ class ScoreBars(QWidget):
     def as_text(self) -> str:
         """The rows as text for the clipboard, one per line: rank, label, percentage, tab
         separated (a spreadsheet takes them as columns)."""
+        texts = self.percent_texts()
         return "".join(
-            f"{rank}\t{label}\t{percent_text(score)}\n"
-            for rank, (label, score) in enumerate(self._rows, start=1)
+            f"{rank}\t{label}\t{text}\n"
+            for rank, ((label, _), text) in enumerate(zip(self._rows, texts, strict=True), 1)
         )
+
+    def percent_texts(self) -> list[str]:
+        """The percentages as shown, one per row."""
+        return percent_texts([score for _, score in self._rows])
 
     def placeholder(self) -> str:
         return "" if self._rows else self._placeholder
@@ -84,6 +111,9 @@ class ScoreBars(QWidget):
         move_w = 34 if self._moves else 0
         bar_w = max(20, width - label_w - pct_w - move_w - 12)
         metrics = painter.fontMetrics()
+        percents = self.percent_texts()
+        pct_w = max(pct_w, max(metrics.horizontalAdvance(t) for t in percents) + 8)
+        bar_w = max(20, width - label_w - pct_w - move_w - 12)
         for i, (label, score) in enumerate(self._rows):
             y = 4 + i * ROW
             text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, label_w - 6)
@@ -103,7 +133,7 @@ class ScoreBars(QWidget):
             painter.drawText(
                 QRectF(label_w + bar_w + 6, y, pct_w, ROW),
                 Qt.AlignmentFlag.AlignVCenter,
-                percent_text(score),
+                percents[i],
             )
             if self._moves and i < len(self._moves):
                 move = self._moves[i]
