@@ -15,7 +15,7 @@ from inception_desktop.gui.input_view import InputView
 INK, FIT, INPUT = "Ink box", "Fitted 20x20", "Network input 28x28"
 #: Their captions under a picture, short enough not to be clipped at the smallest size (the
 #: preview adds the size: "Fitted — 13x20").
-CAPTIONS = {INK: "Ink box", FIT: "Fitted", INPUT: "Network input"}
+CAPTIONS = {INK: "Ink box", FIT: "Fitted", INPUT: "Input"}
 
 
 class DigitStepsView(QWidget):

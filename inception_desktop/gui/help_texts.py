@@ -20,7 +20,7 @@ from inception_desktop.core.store import paths, weights
 #: Keys that work inside a workspace without a menu item (the menus list the rest).
 WORKSPACE_KEYS = (
     ("Photo strip", "Delete", "Remove the selected photo"),
-    ("Photo strip", "Up / Down, Home / End", "Show another photo"),
+    ("Photo strip", "Left / Right, Home / End", "Show another photo"),
     ("Photo", "Drag on the photo", "Draw a crop box; drag its inside to move it"),
     ("Digit canvas", "Esc", "Clear the canvas"),
     ("Anywhere", "Alt + underlined letter", "Open a menu"),
@@ -30,6 +30,7 @@ WORKSPACE_KEYS = (
 def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
     """(menu, keys, action) for every menu action with a shortcut, in menu order."""
     rows: list[tuple[str, str, str]] = []
+    seen: set[int] = set()  # an action in two menus (Undo Stroke) is listed once
 
     def walk(menu: QMenu, path: str) -> None:
         for action in menu.actions():
@@ -37,6 +38,9 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
             if isinstance(sub, QMenu):
                 walk(sub, f"{path} › {sub.title().replace('&', '')}")
                 continue
+            if id(action) in seen:
+                continue
+            seen.add(id(action))
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
             if keys:
                 text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")

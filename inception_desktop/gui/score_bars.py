@@ -35,8 +35,8 @@ def percent_texts(scores: list[float]) -> list[str]:
     precision; one or two more decimals show their order ("0.1004%", "0.1001%")."""
     for extra in range(MAX_EXTRA + 1):
         texts = [percent_text(s, extra) for s in scores]
-        clash = any(
-            a == b and abs(x - y) > 1e-12 * max(abs(x), abs(y), 1e-30)
+        clash = any(  # ("<0.01%" rows are meant to read alike)
+            a == b and not a.startswith("<") and abs(x - y) > 1e-12 * max(abs(x), abs(y))
             for (a, x), (b, y) in itertools.pairwise(zip(texts, scores, strict=True))
         )
         if not clash:
