@@ -3,6 +3,8 @@ new options: --recipe, --flip/--no-flip, --strategy."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -18,7 +20,7 @@ def test_ours_is_what_train_did_before_recipes():
         assert recipe.epochs == arch.default_epochs
         assert recipe.learning_rate == arch.learning_rate
         assert recipe.augment == ("affine" if arch.augment else "none")
-        assert not recipe.flip and not recipe.l2
+        assert not recipe.flip and not recipe.l2 and not recipe.l2_lambda
 
 
 def test_source_recipes_follow_their_texts():
@@ -31,7 +33,10 @@ def test_source_recipes_follow_their_texts():
     )
     assert nielsen.augment == "shift1" and nielsen.schedule == "constant"
     # network3.py: 0.5 * lambda * sum(w^2) / (n / batch) per minibatch, n = 5 x 55,000 here
-    assert nielsen.l2 == pytest.approx(0.1 * 10 / (2 * 275_000))
+    assert nielsen.l2_factor(275_000) == pytest.approx(0.1 * 10 / (2 * 275_000))
+    assert replace(nielsen, batch_size=20).l2_factor(275_000) == pytest.approx(
+        2 * 0.1 * 10 / 550_000
+    )
     assert nielsen.source_accuracy == 0.9951
     v3 = recipes.get("inception_v3", "source")
     assert v3.flip and v3.optimizer == "rmsprop" and v3.source_accuracy == 0.9905

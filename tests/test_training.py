@@ -277,7 +277,7 @@ def test_mirrored_strategy_trains_over_one_cpu_device(tiny, tmp_path: Path):
         "nielsen", epochs=1, batch_size=64, out=tmp_path / "m.keras", strategy="mirrored"
     )
     result = training.train(config, small, lines.append)
-    assert "mirrored strategy over 1 replicas" in lines[0]
+    assert "mirrored strategy, 1 replica(s)" in lines[0]
     meta = read_metadata(result.path)
     assert (meta["strategy"], meta["replicas"], meta["recipe"]) == ("mirrored", 1, "ours")
     assert set(meta["flip_lookalikes"]) == {"2 as 6", "5 as 2", "total"}

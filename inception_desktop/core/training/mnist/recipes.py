@@ -86,6 +86,9 @@ class Recipe:
     momentum: float = 0.0
     #: Keras L2 factor on every Conv2D and Dense kernel (0: none).
     l2: float = 0.0
+    #: ``network3.py``'s lambda instead: the factor then depends on the batch and the epoch's
+    #: size (:meth:`l2_factor`), so ``--batch-size`` keeps the source's regularisation.
+    l2_lambda: float = 0.0
     augment: str = "none"
     #: Random horizontal flips (half the images) on top of ``augment``.
     flip: bool = False
@@ -99,6 +102,12 @@ class Recipe:
     #: Where the recipe comes from, in one line (for the table and the model card).
     cited: str = ""
 
+    def l2_factor(self, epoch_images: int) -> float:
+        """The Keras L2 factor for an epoch of ``epoch_images`` training images."""
+        if self.l2_lambda:
+            return nielsen_l2(self.l2_lambda, self.batch_size, epoch_images)
+        return self.l2
+
     def describe(self) -> str:
         """One line: optimiser, rate, batch, epochs, augmentation."""
         parts = [
@@ -110,6 +119,8 @@ class Recipe:
             parts.append(f"momentum {self.momentum:g}")
         if self.l2:
             parts.append(f"L2 {self.l2:.3g}")
+        if self.l2_lambda:
+            parts.append(f"L2 lambda {self.l2_lambda:g}")
         augment = [] if self.augment == "none" else [_AUGMENT_WORDS[self.augment]]
         if self.flip:
             augment.append("horizontal flips")
@@ -122,9 +133,6 @@ def nielsen_l2(lmbda: float, batch_size: int, train_size: int) -> float:
     return lmbda * batch_size / (2 * train_size)
 
 
-#: Images per epoch in our training split (the last 5,000 are validation).
-_TRAIN_SIZE = 55_000
-
 _SOURCES: dict[str, Recipe] = {
     "nielsen": Recipe(
         "nielsen",
@@ -134,7 +142,7 @@ _SOURCES: dict[str, Recipe] = {
         batch_size=10,
         epochs=40,
         schedule="constant",
-        l2=nielsen_l2(0.1, 10, 5 * _TRAIN_SIZE),
+        l2_lambda=0.1,
         augment="shift1",
         source_accuracy=0.9951,
         cited="Nielsen, Neural Networks and Deep Learning, ch. 6",

@@ -364,7 +364,7 @@ def train(
             report(f"resuming {config.arch} after epoch {state['epoch']} from {config.resume}")
         else:
             model = arch.build()
-            add_l2(model, recipe.l2)
+            add_l2(model, recipe.l2_factor(epoch_size(len(splits.x_train), recipe.augment)))
             model.compile(
                 optimizer=make_optimizer(recipe, steps_per_epoch),
                 loss="sparse_categorical_crossentropy",
@@ -376,7 +376,7 @@ def train(
         f"training {config.arch} ({model.count_params():,} parameters) for {epochs} epochs on "
         f"{splits.summary}, recipe {recipe.name}: {recipe.describe()}, seed {config.seed}"
         + (
-            f", {config.strategy} strategy over {replicas} replicas"
+            f", {config.strategy} strategy, {replicas} replica(s)"
             if config.strategy != "default"
             else ""
         )
