@@ -372,3 +372,27 @@ def test_inception_v3_trains_through_the_cli_path_with_chus_recipe(tiny, tmp_pat
     assert meta["source_accuracy"] == 0.9905 and meta["batch_size"] == 32
     model = load_model(result.path)  # the app's own checks: safe_mode, 28x28x1 in, 10 out
     assert model.count_params() == meta["parameters"] > 21_000_000
+
+
+def test_a_run_resumes_only_with_its_own_recipe(tiny, tmp_path: Path):
+    """The optimizer comes back from the checkpoint, the data pipeline from the command: a
+    resume with another recipe would mix two trainings, so it is refused and says why."""
+    small = replace(tiny, x_train=tiny.x_train[:128], y_train=tiny.y_train[:128])
+    out = tmp_path / "m.keras"
+
+    def interrupt_after_first_epoch(line: str) -> None:
+        if line.startswith("epoch 1/"):
+            raise KeyboardInterrupt
+
+    config = training.TrainConfig("nielsen", epochs=2, batch_size=64, out=out)
+    assert training.train(config, small, interrupt_after_first_epoch).interrupted
+    resume_model, resume_state, _ = training.checkpoint_paths(out)
+    assert json.loads(resume_state.read_text())["recipe"]["recipe"] == "ours"
+    with pytest.raises(training.TrainingError, match=r"recipe 'ours' \(now 'source'\)"):
+        training.train(
+            replace(config, resume=resume_model, recipe="source"), small, lambda line: None
+        )
+    with pytest.raises(training.TrainingError, match=r"flip False \(now True\)"):
+        training.train(replace(config, resume=resume_model, flip=True), small, lambda line: None)
+    finished = training.train(replace(config, resume=resume_model), small, lambda line: None)
+    assert not finished.interrupted and out.is_file()

@@ -361,6 +361,7 @@ def train(
     with strategy.scope():  # variables (model and optimizer) are mirrored when created here
         if config.resume is not None:
             model, state = _load_resume(Path(config.resume), state)
+            _check_same_recipe(state.get("recipe"), recipe, Path(config.resume))
             report(f"resuming {config.arch} after epoch {state['epoch']} from {config.resume}")
         else:
             model = arch.build()
@@ -370,6 +371,7 @@ def train(
                 loss="sparse_categorical_crossentropy",
                 metrics=["accuracy"],
             )
+    state["recipe"] = _recipe_signature(recipe)
     check_space(out, model.count_params())
     replicas = strategy.num_replicas_in_sync
     report(
@@ -447,6 +449,31 @@ def train(
         f"test {metadata['test_accuracy']:.4%}"
     )
     return TrainResult(out, metadata, state["history"])
+
+
+def _recipe_signature(recipe: recipes.Recipe) -> dict[str, Any]:
+    """What a resumed run must share with the run it continues (the epochs may grow)."""
+    return {
+        "recipe": recipe.name,
+        "optimizer": recipe.optimizer,
+        "batch_size": recipe.batch_size,
+        "augment": recipe.augment,
+        "flip": recipe.flip,
+    }
+
+
+def _check_same_recipe(saved: Any, recipe: recipes.Recipe, path: Path) -> None:
+    """Refuse to continue a run with another recipe: the optimizer comes back from the
+    checkpoint but the data pipeline from the command, and a mix would train neither."""
+    wanted = _recipe_signature(recipe)
+    if isinstance(saved, dict) and saved != wanted:
+        differ = ", ".join(
+            f"{k} {saved.get(k)!r} (now {v!r})" for k, v in wanted.items() if saved.get(k) != v
+        )
+        raise TrainingError(
+            f"--resume {path}: that run was trained with {differ}; "
+            "resume it with the same --recipe, --flip and --batch-size"
+        )
 
 
 def _load_resume(path: Path, fresh: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
