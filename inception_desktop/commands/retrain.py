@@ -4,12 +4,13 @@ DATA_DIR holds one folder per class (the folder's name is the class's name). Inc
 pooled features are computed once per photo (cached: a second run is quick), a small head is
 trained on them, checked on a stratified validation split, and saved with its class names.
 Classify with it: ``inception-desktop classify PHOTO --model MODEL.keras``.
+A model already saved is exported as one self-contained LiteRT file with
+``inception-desktop retrain --from MODEL.keras --export-tflite FILE`` (no DATA_DIR, no --out).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import time
 from pathlib import Path
@@ -28,8 +29,22 @@ MODES = ("squash", "crop", "pad")
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("retrain", help="teach Inception v3 your own classes", description=__doc__)
-    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="one subfolder per class")
-    p.add_argument("--out", type=Path, required=True, metavar="MODEL.keras", help="model to write")
+    p.add_argument(
+        "data_dir", type=Path, nargs="?", metavar="DATA_DIR", help="one subfolder per class"
+    )
+    p.add_argument("--out", type=Path, metavar="MODEL.keras", help="model to write (required)")
+    p.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="MODEL.keras",
+        help="export this retrained model (with --export-tflite) instead of training one",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --from: export even on other weights than the model was trained on",
+    )
     p.add_argument("--weights", type=Path, help="Inception v3 weights (default: the installed)")
     p.add_argument("--framing", choices=MODES, default="pad", help=FRAMING_HELP)
     p.add_argument("--validation", type=float, default=0.2, help="fraction held out (0.2)")
@@ -69,14 +84,36 @@ def _usage(message: str) -> int:
     return 2
 
 
+def _export_existing(args: argparse.Namespace) -> int:
+    """``retrain --from MODEL.keras --export-tflite FILE``: no training, only the export."""
+    from inception_desktop.core.training.retrain.export import export_file
+
+    if args.export_tflite is None or args.data_dir is not None or args.out is not None:
+        return _usage("--from MODEL.keras takes --export-tflite FILE, and no DATA_DIR or --out")
+    tflite, labels = export_file(
+        args.source, args.weights, args.export_tflite, args.force, lambda t: err(f"{t}…"), err
+    )
+    out = {"model": str(args.source), "tflite": str(tflite), "labels": str(labels)}
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=True))
+    else:
+        print(f"LiteRT model written to {display_path(str(tflite))} (labels: {labels})")
+    return 0
+
+
 def _retrain(args: argparse.Namespace) -> int:
     from inception_desktop.core.photo.framing import Framing
     from inception_desktop.core.store import atomic
     from inception_desktop.core.training.retrain import dataset, report
+    from inception_desktop.core.training.retrain.card import check_trainable, model_card
     from inception_desktop.core.training.retrain.export import labels_path
     from inception_desktop.core.training.retrain.features import feature_model_for, resolve_weights
-    from inception_desktop.core.training.retrain.model_file import framing_metadata, save
+    from inception_desktop.core.training.retrain.model_file import save
 
+    if args.source is not None:
+        return _export_existing(args)
+    if args.data_dir is None or args.out is None:
+        return _usage("DATA_DIR and --out MODEL.keras are required (or --from MODEL.keras)")
     if not 0.0 < args.validation < 1.0:
         return _usage(f"--validation must be between 0 and 1, got {args.validation}")
     if args.epochs < 1 or args.hidden < 0:
@@ -99,7 +136,7 @@ def _retrain(args: argparse.Namespace) -> int:
     x, y, paths, skipped = features_of(data, model, framing, "features", counts)
     skipped = data.skipped + skipped
     if held is None:
-        _check_trainable(data.classes, y, minimum=2)
+        check_trainable(data.classes, y, minimum=2)
         train, val = dataset.split(y, args.validation, args.seed)
         x_train, y_train, x_val, y_val = x[train], y[train], x[val], y[val]
         val_paths = [paths[i] for i in val]
@@ -108,7 +145,7 @@ def _retrain(args: argparse.Namespace) -> int:
             held, model, framing, "validation", counts
         )
         skipped += held.skipped + held_skipped
-        _check_trainable(data.classes, y, minimum=1)
+        check_trainable(data.classes, y, minimum=1)
         x_train, y_train = x, y
     for entry in skipped:
         err(f"skipped {display_path(entry['path'])}: {entry['error']}")
@@ -130,23 +167,17 @@ def _retrain(args: argparse.Namespace) -> int:
     err(f"trained in {time.perf_counter() - started:.1f} s; best epoch {result.best_epoch}")
     scores = HeadWeights.from_model(result.model).scores(x_val)  # what classify will compute
     summary = report.summarise(scores, y_val, data.classes, val_paths)
-    card = {
-        "classes": list(data.classes),
-        "framing": framing_metadata(framing),
-        "weights_md5": md5,
-        "data_digest": data.digest(),
-        "data_dir": str(args.data_dir),
-        "train": len(y_train),
-        "validation": len(y_val),
-        "val_accuracy": summary["accuracy"],
-        "per_class": summary["per_class"],
-        "hidden": args.hidden,
-        "epochs": result.epochs_run,
-        "best_epoch": result.best_epoch,
-        "seed": args.seed,
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "versions": _versions(),
-    }
+    card = model_card(
+        data,
+        framing,
+        md5,
+        summary,
+        train=len(y_train),
+        hidden=args.hidden,
+        epochs=result.epochs_run,
+        best_epoch=result.best_epoch,
+        seed=args.seed,
+    )
     save(result.model, args.out, card)
     if args.report is not None:
         summary = report.write(summary, data.classes, args.report)
@@ -174,22 +205,6 @@ def _retrain(args: argparse.Namespace) -> int:
         out["report"] = str(args.report)
     _print(out, args.json)
     return _report_failed(summary)
-
-
-def _check_trainable(classes: tuple[str, ...], labels: Any, minimum: int) -> None:
-    """Refuse a class left with fewer than ``minimum`` readable photos."""
-    import numpy as np
-
-    from inception_desktop.core.training.retrain import RetrainError
-
-    counts = np.bincount(labels, minlength=len(classes))
-    for name, n in zip(classes, counts, strict=True):
-        if n < minimum:
-            raise RetrainError(
-                f"the class '{name}' has {n} readable photo{'s' if n != 1 else ''}; "
-                f"at least {minimum} {'are' if minimum > 1 else 'is'} needed"
-                + (" (one to train on, one to validate)" if minimum == 2 else "")
-            )
 
 
 def features_of(
@@ -220,20 +235,6 @@ def features_of(
     labels = data.labels()[result.rows]
     paths = [str(data.samples[i].path) for i in result.rows]
     return result.features, labels, paths, result.skipped
-
-
-def _versions() -> dict[str, str]:
-    from importlib import metadata
-
-    from inception_desktop import __version__
-
-    out = {"inception_desktop": __version__}
-    for name in ("keras", "tensorflow", "numpy"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return out
 
 
 def _report_failed(summary: dict[str, Any]) -> int:
@@ -274,6 +275,7 @@ def evaluate_retrained(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from inception_desktop.core.store import atomic
     from inception_desktop.core.training.retrain import RetrainError, dataset, report
+    from inception_desktop.core.training.retrain.card import same_data, same_data_note
     from inception_desktop.core.training.retrain.classifier import check_weights
     from inception_desktop.core.training.retrain.features import feature_model_for, resolve_weights
     from inception_desktop.core.training.retrain.model_file import load
@@ -298,6 +300,9 @@ def _evaluate(args: argparse.Namespace) -> int:
         err(f"skipped {display_path(entry['path'])}: {entry['error']}")
     summary = report.summarise(model.head.scores(x), y, model.classes, paths)
     summary = {"model": str(args.model), "classes": list(model.classes), **summary}
+    summary["same_data_as_training"] = same_data(model, data)
+    if summary["same_data_as_training"]:
+        err(same_data_note(display_path(str(args.model))))
     summary["skipped"] = [{**json_path(e["path"]), "error": e["error"]} for e in skipped]
     if args.report is not None:
         summary = report.write(summary, model.classes, args.report)

@@ -22,3 +22,7 @@ FEATURE_SIZE = 2048
 
 class RetrainError(InceptionDesktopError):
     """Retraining data or a retrained model that cannot be used; the message says why."""
+
+
+class CancelledError(RetrainError):
+    """The person stopped the work; what was computed until then is kept (features cached)."""

@@ -104,6 +104,29 @@ def scan(root: str | Path, classes: tuple[str, ...] | None = None) -> Dataset:
         raise RetrainError(
             f"{root}: needs at least two class folders, found {len(folders)} ({found})"
         )
+    return _scan_folders(root, folders, classes)
+
+
+def scan_folders(folders: list[str | Path]) -> Dataset:
+    """The classes as folders chosen one by one (the window's "Add Class Folder"): each folder's
+    name is its class. The same checks as :func:`scan`; two folders may not share a name."""
+    chosen = sorted((Path(f) for f in folders), key=lambda p: p.name)
+    for folder in chosen:
+        if not folder.is_dir():
+            raise RetrainError(f"{_show(folder)}: not a folder")
+    names = [p.name for p in chosen]
+    for name in names:
+        if names.count(name) > 1:
+            same = " and ".join(_show(p) for p in chosen if p.name == name)
+            raise RetrainError(f"two class folders are named '{name}': {same}")
+    if len(chosen) < 2:
+        found = ", ".join(names) or "none"
+        raise RetrainError(f"needs at least two class folders, found {len(chosen)} ({found})")
+    root = Path(os.path.commonpath([str(p.resolve()) for p in chosen]))
+    return _scan_folders(root, chosen, None)
+
+
+def _scan_folders(root: Path, folders: list[Path], classes: tuple[str, ...] | None) -> Dataset:
     for folder in folders:
         problem = check_label(folder.name)
         if problem:

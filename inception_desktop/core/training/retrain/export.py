@@ -56,3 +56,30 @@ def export(
     }
     atomic.write_json(labels_path(path), sidecar)
     return path, labels_path(path)
+
+
+def export_file(
+    model_path: str | Path,
+    weights: str | Path | None,
+    path: str | Path,
+    force: bool = False,
+    stage: Any = None,
+    warn: Any = None,
+) -> tuple[Path, Path]:
+    """:func:`export` for a retrained model already saved (``retrain --from MODEL.keras``).
+
+    The model is checked first (a file that is not a retrained model, or weights other than the
+    ones it was trained on, unless ``force``: one clear error before a minute of conversion)."""
+    from inception_desktop.core.training.retrain.classifier import check_weights
+    from inception_desktop.core.training.retrain.features import resolve_weights
+    from inception_desktop.core.training.retrain.model_file import load, load_keras_head
+
+    path = Path(path)
+    atomic.check_output_file(path)
+    atomic.check_output_file(labels_path(path))
+    model = load(model_path)
+    weights_path, md5 = resolve_weights(weights)
+    note = check_weights(model, md5, force)
+    if note and warn:
+        warn(note)
+    return export(load_keras_head(model_path), weights_path, path, model.metadata, stage)

@@ -22,7 +22,7 @@ from inception_desktop.core.models.inception import INPUT_SIZE
 from inception_desktop.core.photo.framing import Framing, FramingError
 from inception_desktop.core.photo.images import ImageLoadError
 from inception_desktop.core.photo.prepare import photo_input
-from inception_desktop.core.training.retrain import FEATURE_SIZE
+from inception_desktop.core.training.retrain import FEATURE_SIZE, CancelledError
 from inception_desktop.core.training.retrain.cache import FeatureCache
 from inception_desktop.core.training.retrain.dataset import Sample
 
@@ -118,8 +118,12 @@ def extract(
     framing: Framing,
     progress: Progress | None = None,
     cache: FeatureCache | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Extraction:
-    """Features for ``samples``: from ``cache`` where present, else computed and stored."""
+    """Features for ``samples``: from ``cache`` where present, else computed and stored.
+
+    ``stop`` is asked between batches: when it says True, :class:`CancelledError` is raised; every
+    batch computed until then is already in the cache, so running again resumes there."""
     started = time.perf_counter()
     cache = cache if cache is not None else FeatureCache(model.weights_md5, framing)
     found: dict[int, np.ndarray] = {}
@@ -140,6 +144,12 @@ def extract(
 
         pending = submit(chunks[0]) if chunks else []
         for n, chunk in enumerate(chunks):
+            if stop is not None and stop():
+                for future in pending:
+                    future.cancel()
+                raise CancelledError(
+                    f"stopped after {done} of {len(samples)} photos (kept in the cache)"
+                )
             prepared = [future.result() for future in pending]
             pending = submit(chunks[n + 1]) if n + 1 < len(chunks) else []
             ready = []

@@ -26,6 +26,8 @@ MIN_DELTA = 1e-3
 STEPS_PER_EXECUTION = 16
 #: Receives one line per epoch.
 EpochCallback = Callable[[str], None]
+#: Receives the epoch (from 1) and its numbers: loss, accuracy, val_loss, val_accuracy.
+LogsCallback = Callable[[int, dict[str, float]], None]
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,15 @@ def train(
     learning_rate: float = 3e-3,
     batch_size: int = 64,
     on_epoch: EpochCallback | None = None,
+    on_logs: LogsCallback | None = None,
+    stop: Callable[[], bool] | None = None,
+    balance: bool = True,
 ) -> TrainingResult:
-    """Train a head; the same data and seed give the same head (on the same machine)."""
+    """Train a head; the same data and seed give the same head (on the same machine).
+
+    ``patience`` 0 turns early stopping off (all ``epochs`` run). ``balance``: class weights
+    against imbalance. ``on_logs`` receives each epoch's numbers (a live curve); ``stop`` is asked
+    after each epoch, and True ends training there with the head as it is."""
     from inception_desktop.core.quiet import import_tensorflow
 
     import_tensorflow()
@@ -87,19 +96,25 @@ def train(
         metrics=["accuracy"],
         steps_per_execution=STEPS_PER_EXECUTION,
     )
-    stop = keras.callbacks.EarlyStopping(
-        monitor="val_loss", min_delta=MIN_DELTA, patience=patience, restore_best_weights=True
-    )
-    callbacks: list[Any] = [stop]
-    if on_epoch:
-        callbacks.append(_epoch_lines(on_epoch, epochs))
+    callbacks: list[Any] = []
+    if patience > 0:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss",
+                min_delta=MIN_DELTA,
+                patience=patience,
+                restore_best_weights=True,
+            )
+        )
+    if on_epoch or on_logs or stop:
+        callbacks.append(_epoch_lines(on_epoch, epochs, on_logs, stop))
     history = model.fit(
         x_train,
         y_train,
         validation_data=(x_val, y_val),
         epochs=epochs,
         batch_size=batch_size,
-        class_weight=class_weights(y_train, classes),
+        class_weight=class_weights(y_train, classes) if balance else None,
         callbacks=callbacks,
         shuffle=True,
         verbose=0,
@@ -112,16 +127,33 @@ def train(
 
 
 class _EpochLines:
-    """One line per epoch; made a ``keras.callbacks.Callback`` by :func:`_epoch_lines` when a
-    run starts, so that importing this module imports no Keras."""
+    """One line (and the numbers) per epoch, and a stop asked for; made a
+    ``keras.callbacks.Callback`` by :func:`_epoch_lines` when a run starts, so that importing this
+    module imports no Keras."""
 
-    def __init__(self, on_epoch: EpochCallback, epochs: int) -> None:
+    model: Any
+
+    def __init__(
+        self,
+        on_epoch: EpochCallback | None,
+        epochs: int,
+        on_logs: LogsCallback | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
         super().__init__()
         self.on_epoch = on_epoch
         self.epochs = epochs
+        self.on_logs = on_logs
+        self.stop = stop
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         logs = logs or {}
+        if self.on_logs:
+            self.on_logs(epoch + 1, {k: float(v) for k, v in logs.items()})
+        if self.stop is not None and self.stop():
+            self.model.stop_training = True
+        if not self.on_epoch:
+            return
         self.on_epoch(
             f"epoch {epoch + 1}/{self.epochs}: loss {logs.get('loss', 0):.4f} "
             f"accuracy {logs.get('accuracy', 0):.2%} · validation loss "
@@ -129,11 +161,16 @@ class _EpochLines:
         )
 
 
-def _epoch_lines(on_epoch: EpochCallback, epochs: int) -> Any:
+def _epoch_lines(
+    on_epoch: EpochCallback | None,
+    epochs: int,
+    on_logs: LogsCallback | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Any:
     import keras
 
     callback = type("EpochLines", (_EpochLines, keras.callbacks.Callback), {})
-    return callback(on_epoch, epochs)
+    return callback(on_epoch, epochs, on_logs, stop)
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,16 @@ def _check(path: Path, metadata: dict[str, Any], head: HeadWeights) -> None:
         RetrainedModel(path, metadata, head).framing  # noqa: B018 - validates the framing
     except (FramingError, TypeError, ValueError) as exc:
         raise RetrainError(f"{path}: its model card has an unusable framing ({exc})") from None
+
+
+def load_keras_head(path: str | Path) -> Any:
+    """The Keras head of a retrained model file (TensorFlow imported: for exporting it)."""
+    from inception_desktop.core.quiet import import_tensorflow
+
+    import_tensorflow()
+    import keras
+
+    try:
+        return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:  # Keras raises many kinds for a damaged archive
+        raise RetrainError(f"{path}: the Keras head cannot be read ({exc})") from None
