@@ -1,9 +1,13 @@
-"""Compare: the same photo under every framing, side by side, with how each class's rank moved."""
+"""Compare: the same photo under every framing, side by side, with how each class's rank moved,
+and (while explaining) each framing's heat map over its network input."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QWidget
 
+from inception_desktop.gui.explain_photo import PhotoHeat
 from inception_desktop.gui.input_view import InputView
 from inception_desktop.gui.requests import CompareResult
 from inception_desktop.gui.score_bars import ScoreBars
@@ -28,6 +32,8 @@ class CompareDialog(QDialog):
         }
         base = ranks.get(baseline_mode) or next(iter(ranks.values()))
         self.columns: dict[str, ScoreBars] = {}
+        self.views: dict[str, InputView] = {}
+        self.heat_labels: dict[str, QLabel] = {}
         for column, (framed, prediction) in enumerate(result.results):
             mode = framed.framing.mode
             title = QLabel(f"<b>{mode}</b>" + (" (current)" if mode == baseline_mode else ""))
@@ -40,6 +46,23 @@ class CompareDialog(QDialog):
             layout.addWidget(title, 0, column)
             layout.addWidget(view, 1, column)
             layout.addWidget(bars, 2, column)
+            heat_label = QLabel("")
+            heat_label.setWordWrap(True)
+            layout.addWidget(heat_label, 3, column)
             self.columns[mode] = bars
+            self.views[mode] = view
+            self.heat_labels[mode] = heat_label
         note = QLabel(f"Rank changes are relative to the current framing ({baseline_mode}).")
-        layout.addWidget(note, 3, 0, 1, len(result.results))
+        layout.addWidget(note, 4, 0, 1, len(result.results))
+
+    def set_heats(self, heats: Sequence[PhotoHeat], opacity: float) -> None:
+        """Each framing's heat map over its network input (the top class of that framing)."""
+        for heat in heats:
+            mode = heat.framed.framing.mode
+            if mode in self.views:
+                self.views[mode].set_heat(heat.heat, opacity)
+                self.heat_labels[mode].setText(heat.describe())
+
+    def set_opacity(self, opacity: float) -> None:
+        for view in self.views.values():
+            view.set_heat_opacity(opacity)

@@ -1,4 +1,5 @@
-"""The exact network input, pixel for pixel: nearest-neighbour scaling, an optional grid."""
+"""The exact network input, pixel for pixel: nearest-neighbour scaling, an optional grid, and an
+optional heat map drawn over it (an explanation; smoothly scaled, since it is a map, not pixels)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import numpy as np
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QDialog, QSizePolicy, QVBoxLayout, QWidget
+
+from inception_desktop.gui.explain_common import heat_qimage
 
 
 def qimage_to_array(image: QImage) -> np.ndarray:
@@ -55,6 +58,9 @@ class InputView(QWidget):
         self._grid = grid
         self._caption = caption
         self._content: tuple[float, float, float, float] | None = None
+        self._heat: np.ndarray | None = None
+        self._heat_image: QImage | None = None
+        self._opacity = 0.7
         self.setMinimumSize(160, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -85,6 +91,27 @@ class InputView(QWidget):
 
     def array(self) -> np.ndarray | None:
         return self._array
+
+    def set_heat(self, heat: np.ndarray | None, opacity: float | None = None) -> None:
+        """Draw ``heat`` ([0, 1], any size: stretched over the array) in the colour scale, at
+        ``opacity`` (0-1; None keeps the last); None removes it."""
+        if opacity is not None:
+            self._opacity = float(opacity)
+        self._heat = None if heat is None else np.asarray(heat, np.float32)
+        self._heat_image = heat_qimage(self._heat, self._opacity)
+        self.update()
+
+    def set_heat_opacity(self, opacity: float) -> None:
+        """Change the overlay's opacity (0-1), keeping the map."""
+        self.set_heat(self._heat, opacity)
+
+    def heat(self) -> np.ndarray | None:
+        """The heat map drawn over the array (None when none is)."""
+        return self._heat
+
+    def heat_image(self) -> QImage | None:
+        """The overlay as drawn (premultiplied colours and alpha), for tests and copies."""
+        return None if self._heat_image is None else self._heat_image.copy()
 
     def content(self) -> tuple[float, float, float, float] | None:
         """Where the image lies in the array (the rest is padding), as given to set_array."""
@@ -137,6 +164,10 @@ class InputView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         target = self.target_rect()
         painter.drawImage(target, self._image)
+        if self._heat_image is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(target, self._heat_image)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         w, h = self._image.width(), self._image.height()
         if self._grid and target.width() >= 2 * w:
             painter.setPen(QPen(QColor(90, 90, 90, 120), 0))

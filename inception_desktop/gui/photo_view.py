@@ -7,11 +7,13 @@ latest request wins) and once more on release.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inception_desktop.core.photo.framing import Box
+from inception_desktop.gui.explain_common import heat_qimage
 
 HANDLE = 8.0
 MIN_BOX = 4.0
@@ -26,6 +28,9 @@ class PhotoView(QWidget):
         self._pixmap: QPixmap | None = None  # the image scaled to the widget, made once per size
         self._box: QRectF | None = None  # image pixels
         self._seen: QRectF | None = None  # the region the network sees, image pixels
+        self._heat: np.ndarray | None = None  # an explanation mapped onto the photo
+        self._heat_image: QImage | None = None
+        self._opacity = 0.7
         self._drag: str | None = None
         self._anchor = QPointF()
         self._start_box = QRectF()
@@ -49,7 +54,25 @@ class PhotoView(QWidget):
         self._pixmap = None
         self._box = None
         self._seen = None
+        self._heat = self._heat_image = None
         self.update()
+
+    def set_heat(self, heat: np.ndarray | None, opacity: float | None = None) -> None:
+        """Draw ``heat`` ([0, 1], the photo's aspect at any size: stretched over the photo) in
+        the colour scale at ``opacity`` (0-1; None keeps the last); None removes it."""
+        if opacity is not None:
+            self._opacity = float(opacity)
+        self._heat = None if heat is None else np.asarray(heat, np.float32)
+        self._heat_image = heat_qimage(self._heat, self._opacity)
+        self.update()
+
+    def heat(self) -> np.ndarray | None:
+        """The heat drawn over the photo (None when none is)."""
+        return self._heat
+
+    def heat_image(self) -> QImage | None:
+        """The overlay as drawn (premultiplied colours and alpha)."""
+        return None if self._heat_image is None else self._heat_image.copy()
 
     def set_highlight(self, on: bool) -> None:
         """Mark the view as where dragged files will go (while a drag is over the window)."""
@@ -247,6 +270,9 @@ class PhotoView(QWidget):
             painter.drawPixmap(seen, pixmap, seen.translated(-target.topLeft()))
             painter.setPen(QPen(QColor(255, 200, 0), 2, Qt.PenStyle.DashLine))
             painter.drawRect(seen)
+        if self._heat_image is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(target, self._heat_image)
         if self._box is not None:
             box = self.to_widget(self._box.normalized())
             painter.setPen(QPen(QColor(0, 200, 255), 2))

@@ -50,6 +50,15 @@ from inception_desktop.core.store import weights
 from inception_desktop.gui.background import Job
 from inception_desktop.gui.channel import Channel, ModelWatch
 from inception_desktop.gui.compare_dialog import CompareDialog
+from inception_desktop.gui.explain_photo import (
+    CompareExplainRequest,
+    CompareExplainResult,
+    ExplainControls,
+    PhotoExplainRequest,
+    PhotoExplainResult,
+    PhotoHeat,
+)
+from inception_desktop.gui.explain_sweep import SweepAnswer, SweepDialog, SweepRequest
 from inception_desktop.gui.image_loader import ImageLoader, Photo
 from inception_desktop.gui.input_view import InputDialog, InputView
 from inception_desktop.gui.mime import Inputs
@@ -141,6 +150,15 @@ class PhotoWorkspace(QWidget):
         self._unsent = False  # the shown photo waits for the model to be classified
         self.framing = Framing(DEFAULT_MODE)
         self.result: PhotoResult | None = None
+        # Explanations: the class asked for (None: the top one), the last request and answer.
+        self._explain_class: int | None = None
+        self._explain_id = 0
+        self._explained_once = False
+        self.heat: PhotoHeat | None = None
+        self._compare_explain_id = 0
+        self._compare_heats: CompareExplainResult | None = None
+        self._sweep_id = 0
+        self.sweep_dialog: SweepDialog | None = None
         self._build()
 
     def _build(self) -> None:
@@ -165,6 +183,12 @@ class PhotoWorkspace(QWidget):
         # Never shown above 1:1, so never wider than that: the photo takes the room left.
         self.input_view.setMaximumSize(NETWORK_SIDE + 24, NETWORK_SIDE + 20)
         self.bars = ScoreBars(10)
+        self.bars.rowClicked.connect(self.explain_row)
+        self.bars.setToolTip("Click a class to explain it: where the network saw it")
+        self.explain_controls = ExplainControls()
+        self.explain_controls.toggled.connect(self._explain_toggled)
+        self.explain_controls.opacityChanged.connect(self._set_heat_opacity)
+        self.explain_controls.methodChanged.connect(lambda _m: self._re_explain())
         self.bars.setMinimumWidth(220)
         self.bars.setMaximumWidth(460)
         self.title = QLabel("")
@@ -211,6 +235,12 @@ class PhotoWorkspace(QWidget):
         self.compare_button.setToolTip("Classify the photo under every framing, side by side")
         self.compare_button.clicked.connect(self.compare)
         framing_row.addWidget(self.compare_button)
+        self.sweep_button = QPushButton("Sweep")
+        self.sweep_button.setToolTip(
+            "Classify the photo under many crops, pads and shifts: which framings change the "
+            "answer (Ctrl+Shift+K)"
+        )
+        self.sweep_button.clicked.connect(self.sweep)
         framing_row.addStretch(1)
         self._update_color_button()
 
@@ -220,6 +250,7 @@ class PhotoWorkspace(QWidget):
         box_row = QHBoxLayout()
         box_row.addWidget(self.box_label, 1)
         box_row.addWidget(self.copy_box_button)
+        box_row.addWidget(self.sweep_button)
 
         self.copy_input_button = QPushButton("Copy input")
         self.copy_input_button.setToolTip("Copy the network input (299x299) as an image")
@@ -240,6 +271,7 @@ class PhotoWorkspace(QWidget):
         middle = QVBoxLayout()
         middle.addWidget(self.input_view)
         middle.addLayout(copy_row)
+        middle.addWidget(self.explain_controls)
         middle.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.headline)
@@ -447,6 +479,7 @@ class PhotoWorkspace(QWidget):
 
     def _show(self, photo: Photo) -> None:
         self._shown = photo
+        self._explain_class = None  # another photo: explain its own top class
         self.view.set_image(photo.qimage)
         self.framing = replace(self.framing, box=None)
         w, h = shown_size(photo)
@@ -524,6 +557,8 @@ class PhotoWorkspace(QWidget):
     def _show_nothing(self) -> None:
         self._last_id = 0
         self.result = None
+        self._explain_class = None
+        self._drop_heat()
         self.framing = replace(self.framing, box=None)
         self.view.set_image(None)
         self.input_view.set_array(None)
@@ -686,6 +721,7 @@ class PhotoWorkspace(QWidget):
         photo = self.current_photo()
         if photo is None:
             return
+        self._drop_heat()
         self._unsent = False
         if not self.model.state.ready:
             self._preview_input()
@@ -772,6 +808,8 @@ class PhotoWorkspace(QWidget):
         best = result.prediction.best
         self.headline.setText(f"{best.label} — {self.bars.percent_texts()[0]}")
         self.model.update(ms=result.prediction.ms)
+        if self.explain_controls.is_on():
+            self._explain()
 
     def _failed(self, key: str, request_id: int, message: str) -> None:
         self._caption(key, "error")
@@ -792,6 +830,13 @@ class PhotoWorkspace(QWidget):
             return
         request = CompareRequest(photo.loaded, self.framing, path=photo.path)
         self._compare_id = request.id
+        self._compare_heats = None
+        if self.explain_controls.is_on():
+            heats = CompareExplainRequest(
+                photo.loaded, self.framing, self.explain_controls.current_method(), photo.path
+            )
+            self._compare_explain_id = heats.id
+            self.channel.send(heats, self._compare_explained, self.message.emit)
         self.compareRequested.emit()
         if not self.model.state.ready:
             self.notice.emit("Comparing framings once Inception v3 has loaded…")
@@ -805,10 +850,158 @@ class PhotoWorkspace(QWidget):
         self.compare_dialog = CompareDialog(result, self.framing.mode, self)
         self.compare_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.compare_dialog.destroyed.connect(self._compare_closed)
+        if self._compare_heats is not None:
+            self.compare_dialog.set_heats(
+                self._compare_heats.heats, self.explain_controls.current_opacity()
+            )
         self.compare_dialog.show()
+
+    def _compare_explained(self, result: CompareExplainResult) -> None:
+        if result.request_id != self._compare_explain_id:
+            return
+        self._compare_heats = result
+        if self.compare_dialog is not None:
+            self.compare_dialog.set_heats(result.heats, self.explain_controls.current_opacity())
 
     def _compare_closed(self) -> None:
         self.compare_dialog = None
+
+    # --- explanations ----------------------------------------------------------------------
+    def set_explaining(self, on: bool) -> None:
+        """Show heat maps (the Photo menu's Explain toggle, Ctrl+E)."""
+        self.explain_controls.set_on(on)
+
+    def explaining(self) -> bool:
+        return self.explain_controls.is_on()
+
+    def toggle_explaining(self) -> None:
+        self.set_explaining(not self.explaining())
+
+    def _explain_toggled(self, on: bool) -> None:
+        if on:
+            self._re_explain()
+        else:
+            self._explain_id = 0
+            self._drop_heat()
+
+    def explain_row(self, row: int) -> None:
+        """Explain the class of the top-10's ``row`` (a click on its bar); turns explaining on."""
+        if self.result is None or not 0 <= row < len(self.result.prediction.top):
+            return
+        self._explain_class = self.result.prediction.top[row].index
+        if self.explain_controls.is_on():
+            self._explain()
+        else:
+            self.explain_controls.set_on(True)  # explains through the toggle
+
+    def _re_explain(self) -> None:
+        if self.explain_controls.is_on() and self.result is not None:
+            self._explain()
+
+    def _explain(self) -> None:
+        """Ask the worker for the explanation of the photo and framing shown (latest wins)."""
+        photo = self.current_photo()
+        if photo is None:
+            return
+        if self._weights_missing and not self._has_model:
+            self.explain_controls.status.setText("Explaining needs Inception v3's weights")
+            return
+        method = self.explain_controls.current_method()
+        request = PhotoExplainRequest(
+            photo.loaded, self.framing, self._explain_class, method, photo.path
+        )
+        self._explain_id = request.id
+        litert = "LiteRT" in self.model.state.device
+        if not self._explained_once:
+            self._explained_once = True
+            if method == "occlusion" or (litert and method == "auto"):
+                self.notice.emit("Explaining by occlusion: 64 grey patches, batched on LiteRT…")
+            else:
+                self.notice.emit(
+                    "Explaining with Grad-CAM: TensorFlow prepares the gradients on first use "
+                    "(a few seconds)…"
+                )
+        self.explain_controls.status.setText("Explaining…")
+        rid = request.id
+        self.channel.send(request, self._explained, lambda text: self._explain_failed(rid, text))
+
+    def _explained(self, result: PhotoExplainResult) -> None:
+        heat = result.heat
+        if result.request_id != self._explain_id or heat.framed.framing != self.framing:
+            return  # stale: another photo, framing or class was asked for since
+        self.heat = heat
+        opacity = self.explain_controls.current_opacity()
+        self.input_view.set_heat(heat.heat, opacity)
+        self.view.set_heat(heat.on_photo, opacity)
+        rows = [s.index for s in self.result.prediction.top] if self.result is not None else []
+        self.bars.set_marked(rows.index(heat.class_index) if heat.class_index in rows else None)
+        text = heat.describe()
+        if heat.note:
+            text += f" — {heat.note}"
+        self.explain_controls.status.setText(text)
+        self.notice.emit(f"Explained: {heat.describe()}")
+
+    def _explain_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._explain_id:
+            self.explain_controls.status.setText(f"Cannot explain: {message}")
+            self.message.emit(f"Cannot explain: {message}")
+
+    def _drop_heat(self) -> None:
+        """The photo or framing changed: the heat shown no longer applies."""
+        self.heat = None
+        self.input_view.set_heat(None)
+        self.view.set_heat(None)
+        self.bars.set_marked(None)
+
+    def _set_heat_opacity(self, opacity: float) -> None:
+        self.input_view.set_heat(self.input_view.heat(), opacity)
+        self.view.set_heat(self.view.heat(), opacity)
+        if self.compare_dialog is not None:
+            self.compare_dialog.set_opacity(opacity)
+
+    # --- the framing sweep -----------------------------------------------------------------
+    def sweep(self) -> None:
+        """Classify the photo under many framings; a chart of the top class across them."""
+        photo = self.current_photo()
+        if photo is None:
+            self.notice.emit("A framing sweep needs a photo: open, paste or drop one first")
+            return
+        if self._weights_missing and not self._has_model:
+            self.notice.emit("A framing sweep needs Inception v3: get its weights first")
+            return
+        request = SweepRequest(photo.loaded, self.framing)
+        self._sweep_id = request.id
+        self.notice.emit("Sweeping framings: about 20 crops, pads and shifts…")
+        self.channel.send(request, self._swept, self.message.emit)
+
+    def _swept(self, answer: SweepAnswer) -> None:
+        if answer.request_id != self._sweep_id:
+            return
+        if self.sweep_dialog is not None:
+            self.sweep_dialog.close()
+        self.sweep_dialog = SweepDialog(answer, self)
+        self.sweep_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.sweep_dialog.destroyed.connect(self._sweep_closed)
+        self.sweep_dialog.applyFraming.connect(self.apply_framing)
+        self.sweep_dialog.show()
+        flips = len(answer.result.flipped)
+        self.notice.emit(f"Sweep: {flips} of {len(answer.result.entries)} framings flip the top-1")
+
+    def _sweep_closed(self) -> None:
+        self.sweep_dialog = None
+
+    def apply_framing(self, framing: Framing) -> None:
+        """Use ``framing`` (mode and box in original pixels; a sweep's row) on the photo."""
+        photo = self.current_photo()
+        if photo is None:
+            return
+        box = framing.box
+        self.view.set_box(None if box is None else box.scaled(photo.loaded.scale))
+        self.framing = replace(self.framing, mode=framing.mode, box=box)
+        self.mode_buttons[framing.mode].setChecked(True)
+        self._update_box_label()
+        self.framingChanged.emit(framing.mode)
+        self.classify()
 
     def shutdown(self, ms: int = 5000) -> None:
         """Stop the background work this view started (a download, photos being opened)."""

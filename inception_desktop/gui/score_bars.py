@@ -1,12 +1,13 @@
-"""Top-k scores as labelled horizontal bars with percentages."""
+"""Top-k scores as labelled horizontal bars with percentages; a click on a row says which
+(``rowClicked``: the Photo workspace explains that class), and one row can be marked."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 ROW = 24
@@ -47,12 +48,15 @@ def percent_texts(scores: list[float]) -> list[str]:
 class ScoreBars(QWidget):
     """Shows ``(label, score)`` rows, best first; an optional rank change per row (+ is up)."""
 
+    rowClicked = Signal(int)  # the row (0 = best) a person clicked
+
     def __init__(self, rows: int = 10, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._capacity = rows
         self._rows: list[tuple[str, float]] = []
         self._moves: list[int | None] = []
         self._placeholder = "No prediction yet"
+        self._marked: int | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(260)
 
@@ -67,11 +71,37 @@ class ScoreBars(QWidget):
     ) -> None:
         self._rows = list(rows)[: self._capacity]
         self._moves = list(moves)[: self._capacity]
+        self._marked = None
         self.update()
 
     def clear(self, placeholder: str = "No prediction yet") -> None:
         self._rows, self._moves, self._placeholder = [], [], placeholder
+        self._marked = None
         self.update()
+
+    def row_at(self, y: float) -> int | None:
+        """The row drawn at height ``y`` (widget pixels), or None."""
+        row = int((y - 4) // ROW) if y >= 4 else -1
+        return row if 0 <= row < len(self._rows) else None
+
+    def row_rect(self, row: int) -> QRectF:
+        """Where ``row`` is drawn (for clicks in tests and tooltips)."""
+        return QRectF(0, 4 + row * ROW, self.width(), ROW)
+
+    def set_marked(self, row: int | None) -> None:
+        """Outline ``row`` (the class being explained); None for none."""
+        self._marked = row
+        self.update()
+
+    def marked(self) -> int | None:
+        return self._marked
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        row = self.row_at(event.position().y())
+        if row is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.rowClicked.emit(row)
+        else:
+            super().mousePressEvent(event)
 
     def rows(self) -> list[tuple[str, float]]:
         return list(self._rows)
@@ -135,6 +165,12 @@ class ScoreBars(QWidget):
                 Qt.AlignmentFlag.AlignVCenter,
                 percents[i],
             )
+            if i == self._marked:
+                painter.save()
+                painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(QRectF(1, y + 1, width - 2, ROW - 2), 3, 3)
+                painter.restore()
             if self._moves and i < len(self._moves):
                 move = self._moves[i]
                 mark = "new" if move is None else ("=" if move == 0 else f"{move:+d}")
