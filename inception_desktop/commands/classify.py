@@ -2,13 +2,19 @@
 
 A bad input never stops the others: it becomes an error entry, and the exit status is 1. Inputs
 are framed one by one and classified in batches, so a folder costs what the network costs.
+
+Results are written as they come (``--format``: a table, JSON, CSV or JSON Lines), and inputs are
+listed lazily, so a million-photo folder runs in constant memory. ``--shard I/N`` keeps the inputs
+whose path hashes to shard I of N (see :mod:`inception_desktop.core.batch.shard`): N tasks of a
+cluster job array given the same PATHs classify disjoint parts that together cover every input.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import itertools
 import sys
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +26,12 @@ from inception_desktop.commands.common import (
     add_runtime_argument,
     err,
 )
+from inception_desktop.core.batch.records import Record, display_path, json_path, unicode_text
+from inception_desktop.core.batch.writers import FORMATS
 from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
+
+__all__ = ["display_path", "json_path"]  # used by the other commands
+_unicode = unicode_text  # (the explain command's name for it)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -61,7 +72,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)"
     )
     p.add_argument("--top", type=int, default=5, metavar="N", help="how many classes to show")
-    p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="table: for people (default); json: one array; csv: a header, one row per input; "
+        "jsonl: one JSON object per line, written as each result comes (constant memory)",
+    )
+    p.add_argument("--json", action="store_true", help="the same as --format json")
+    p.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the results to FILE instead of stdout (atomically: FILE is replaced only "
+        "when the run ends; an interrupted run leaves the old FILE)",
+    )
+    p.add_argument(
+        "--recursive", "-r", action="store_true", help="also classify images in sub-folders"
+    )
+    p.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="classify only shard I of N (0 <= I < N): an input belongs to the shard its path "
+        "hashes to (SHA-256), so N tasks given the same PATHs split them with no overlap",
+    )
     p.add_argument(
         "--weights",
         type=Path,
@@ -77,7 +111,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from inception_desktop.core.batch.inputs import iter_inputs
+    from inception_desktop.core.batch.shard import ShardError, parse_shard
     from inception_desktop.core.photo.framing import Box, Framing, FramingError, parse_color
+    from inception_desktop.core.store.atomic import WriteError, check_output_file
 
     try:
         framing = Framing(
@@ -85,63 +122,124 @@ def run(args: argparse.Namespace) -> int:
             Box.parse(args.box) if args.box else None,
             parse_color(args.pad_color),
         )
-    except FramingError as exc:
+        shard = parse_shard(args.shard) if args.shard else (0, 1)
+    except (FramingError, ShardError) as exc:
         return _usage(str(exc))
     if args.top < 1:
         return _usage(f"--top must be at least 1, got {args.top}")
+    fmt = args.format or ("json" if args.json else "table")
+    if args.json and args.format not in (None, "json"):
+        return _usage(f"--json is --format json; it cannot go with --format {args.format}")
+    if args.output is not None:
+        try:
+            check_output_file(args.output)  # before the model loads: a typo costs nothing
+        except WriteError as exc:
+            err(f"error: {exc}")
+            return 1
+
+    def inputs() -> Iterator[Item]:
+        for found in iter_inputs(args.paths, args.recursive, shard):
+            yield Item(found.path, error=found.error)
+
     is_photo = args.model == "inception" or _is_retrained(args.model)
-    items = _expand(args.paths)
+    total = sum(1 for _ in iter_inputs(args.paths, args.recursive, shard))  # names only
     classifier = _load_model(args)
     if classifier is None:
         return 1
-    bar = ProgressLine("classifying", total=len(items)) if len(items) > 1 else None
-    chunks = [items[start : start + BATCH] for start in range(0, len(items), BATCH)]
-    # Decoding and framing the next batch on other threads (Pillow releases the GIL) while the
-    # network computes this one: a folder goes at the network's rate. At most two batches of
-    # inputs exist at a time, whatever the folder's size.
+    bar = ProgressLine("classifying", total=total) if total > 1 else None
+    saver = _InputSaver(args.save_input) if args.save_input else None
+    try:
+        if args.output is None:
+            failed = _classify_all(
+                inputs(), classifier, framing, is_photo, args, fmt, _SafeOut(), saver, bar
+            )
+        else:
+            from inception_desktop.core.store.atomic import atomic_open
+
+            with atomic_open(args.output, "w", encoding="utf-8", newline="") as stream:
+                failed = _classify_all(
+                    inputs(), classifier, framing, is_photo, args, fmt, stream, saver, bar
+                )
+    except WriteError as exc:  # --output: a full disk, a folder gone; the old FILE is kept
+        err(f"error: {exc}")
+        return 1
+    saved = saver.ok if saver is not None else True
+    return 1 if not saved or failed else 0
+
+
+def _classify_all(
+    items: Iterator[Item],
+    classifier: Classifier,
+    framing: Framing,
+    is_photo: bool,
+    args: argparse.Namespace,
+    fmt: str,
+    sink: Any,
+    saver: _InputSaver | None,
+    bar: ProgressLine | None,
+) -> int:
+    """Classify ``items`` batch by batch, writing each batch's records as soon as it is done;
+    returns how many failed. Decoding and framing the next batch on other threads (Pillow
+    releases the GIL) while the network computes this one: a folder goes at the network's
+    rate. At most two batches of inputs exist at a time, whatever the folder's size."""
+    from inception_desktop.core.batch.writers import make_writer
+
+    writer = make_writer(fmt, sink, args.top)
+    device = getattr(classifier, "device", "")
+    box = (framing.box.x, framing.box.y, framing.box.w, framing.box.h) if framing.box else None
+    done = failed = 0
     with ThreadPoolExecutor(DECODE_THREADS, thread_name_prefix="decode") as pool:
 
         def submit(chunk: list[Item]) -> list[Future[None]]:
             return [pool.submit(_prepare, i, framing, is_photo) for i in chunk if i.error is None]
 
-        pending = submit(chunks[0]) if chunks else []
-        done = failed = 0
-        for n, chunk in enumerate(chunks):
+        chunks = iter(lambda: list(itertools.islice(items, BATCH)), [])
+        chunk = next(chunks, None)
+        pending = submit(chunk) if chunk else []
+        while chunk:
             for future in pending:
                 future.result()
-            pending = submit(chunks[n + 1]) if n + 1 < len(chunks) else []
+            following = next(chunks, None)
+            pending = submit(following) if following else []
             ready = [i for i in chunk if i.error is None and i.array is not None]
             arrays = [i.array for i in ready if i.array is not None]  # the same, narrowed
-            predictions = classifier.classify_batch(arrays, k=args.top)
+            predictions = classifier.classify_batch(arrays, k=args.top) if arrays else []
             for item, prediction in zip(ready, predictions, strict=True):
                 item.result = prediction.as_dict()
+            if saver is not None:
+                saver.save(chunk)
+            for item in chunk:
+                writer.write(_record(item, device, box))
+                item.array = None  # written: nothing of it is kept
             done += len(chunk)
             failed += sum(1 for item in chunk if item.error is not None)
             if bar:  # "5/5 done, 4 failed": a run that mostly failed never reads as 100%
                 bar.update(done, failed=failed)
-    saved = _save_inputs(items, args.save_input) if args.save_input else True
-    _print(items, args.json)
-    return 1 if not saved or any(i.error for i in items) else 0
+            chunk = following
+    writer.close()
+    return failed
+
+
+def _record(item: Item, device: str, box: tuple[float, float, float, float] | None) -> Record:
+    if item.result is None:
+        return Record(item.path, error=item.error or "not classified")
+    return Record.from_prediction(item.path, item.result, item.framing, device, box)
+
+
+class _SafeOut:
+    """stdout, writing any text its encoding cannot carry with backslash escapes."""
+
+    def write(self, text: str) -> int:
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        return sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+    def flush(self) -> None:
+        sys.stdout.flush()
 
 
 def _usage(message: str) -> int:
     err(f"inception-desktop classify: error: {message}")
     return 2
-
-
-def _expand(paths: list[Path]) -> list[Item]:
-    from inception_desktop.core.photo.images import list_images
-
-    items: list[Item] = []
-    for path in paths:
-        if path.is_dir():
-            found = list_images(path)
-            if not found:
-                items.append(Item(str(path), error="no images in this folder"))
-            items.extend(Item(str(p)) for p in found)
-        else:
-            items.append(Item(str(path)))
-    return items
 
 
 def _load_model(args: argparse.Namespace) -> Classifier | None:
@@ -196,48 +294,59 @@ def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
         item.error = exc.reason if isinstance(exc, ImageLoadError) else str(exc)
 
 
-def _save_inputs(items: list[Item], directory: Path) -> bool:
-    """Save each network input as ``DIR/<stem>.<framing>.png``, atomically; False on a failure.
+class _InputSaver:
+    """Saves each network input as ``DIR/<stem>.<framing>.png``, atomically, batch by batch.
 
     A folder that cannot be written, a full disk or any other write error stops the saving with
-    one line on stderr (how many were saved); the results are still printed by the caller. Names
-    are made safe for any file system: control characters and bytes that are not UTF-8 become
-    ``_``, and a stem is shortened to fit the file system's name limit.
+    one line on stderr (how many were saved) and sets :attr:`ok` to False; the results are still
+    written by the caller. Names are made safe for any file system: control characters and bytes
+    that are not UTF-8 become ``_``, and a stem is shortened to fit the file system's name limit.
     """
-    from PIL import Image
 
-    from inception_desktop.core.store.atomic import (
-        WriteError,
-        atomic_path,
-        check_output_dir,
-        name_max,
-    )
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.ok = True
+        self.saved = 0
+        self._limit: int | None = None
+        self._used: set[str] = set()
 
-    wanted = [item for item in items if item.array is not None]
-    if not wanted:
-        return True
-    try:
-        check_output_dir(directory)
-    except WriteError as exc:
-        err(f"error: no network inputs saved: {exc}")
-        return False
-    limit = name_max(directory)
-    used: set[str] = set()
-    for saved, item in enumerate(wanted):
-        stem = _safe_stem(Path(item.path).stem, limit - len(item.framing) - 16)
-        stem = f"{stem}.{item.framing}"
-        name, n = stem, 1
-        while name in used:
-            n += 1
-            name = f"{stem}-{n}"
-        used.add(name)
-        try:
-            with atomic_path(directory / f"{name}.png") as tmp:
-                Image.fromarray(cast("np.ndarray", item.array)).save(tmp)  # wanted: not None
-        except WriteError as exc:
-            err(f"error: {exc} ({saved} of {len(wanted)} network inputs saved)")
-            return False
-    return True
+    def save(self, items: list[Item]) -> None:
+        from PIL import Image
+
+        from inception_desktop.core.store.atomic import (
+            WriteError,
+            atomic_path,
+            check_output_dir,
+            name_max,
+        )
+
+        wanted = [item for item in items if item.array is not None]
+        if not self.ok or not wanted:
+            return
+        if self._limit is None:
+            try:
+                check_output_dir(self.directory)
+            except WriteError as exc:
+                err(f"error: no network inputs saved: {exc}")
+                self.ok = False
+                return
+            self._limit = name_max(self.directory)
+        for item in wanted:
+            stem = _safe_stem(Path(item.path).stem, self._limit - len(item.framing) - 16)
+            stem = f"{stem}.{item.framing}"
+            name, n = stem, 1
+            while name in self._used:
+                n += 1
+                name = f"{stem}-{n}"
+            self._used.add(name)
+            try:
+                with atomic_path(self.directory / f"{name}.png") as tmp:
+                    Image.fromarray(cast("np.ndarray", item.array)).save(tmp)  # not None
+            except WriteError as exc:
+                err(f"error: {exc} ({self.saved} network inputs saved)")
+                self.ok = False
+                return
+            self.saved += 1
 
 
 def _safe_stem(stem: str, max_bytes: int) -> str:
@@ -250,83 +359,7 @@ def _safe_stem(stem: str, max_bytes: int) -> str:
     return encoded.decode("utf-8", "ignore") or "_"
 
 
-def display_path(text: str) -> str:
-    """A path (or message) on one printable line, whatever bytes the name holds.
-
-    Bytes that are not UTF-8 (Python keeps them as surrogates ``\\udc80``-``\\udcff``) show as
-    ``\\xNN``, the byte itself; newlines, tabs and other control characters as ``\\n``, ``\\t``,
-    ``\\xNN`` (or ``\\uNNNN``). Everything else is shown as it is.
-    """
-    out: list[str] = []
-    for ch in text:
-        code = ord(ch)
-        if 0xDC80 <= code <= 0xDCFF:
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif ch.isprintable():
-            out.append(ch)
-        else:
-            named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch)
-            out.append(named or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"))
-    return "".join(out)
-
-
-def json_path(text: str) -> dict[str, str]:
-    """The JSON fields naming a path: ``path`` is always valid Unicode (any byte that is not
-    UTF-8 replaced by U+FFFD); when the name is not valid UTF-8, ``path_base64`` adds its exact
-    bytes, base64-encoded, so a program can still open the file."""
-    import base64
-    import os
-
-    raw = os.fsencode(text)
-    fields = {"path": raw.decode("utf-8", "replace")}
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        fields["path_base64"] = base64.b64encode(raw).decode("ascii")
-    return fields
-
-
-def _unicode(text: str) -> str:
-    """``text`` with stray surrogates (undecodable bytes) replaced, for JSON."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def _line(text: str) -> None:
     """Print one line that stdout's encoding can always carry (unknown characters escaped)."""
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     print(text.encode(encoding, "backslashreplace").decode(encoding))
-
-
-def _print(items: list[Item], as_json: bool) -> None:
-    """The results on stdout: a table (one line per input, then its classes), or JSON.
-
-    Paths are rendered with :func:`display_path` in the table and :func:`json_path` in JSON, so
-    any file name prints, on one line, and the JSON is plain ASCII (valid UTF-8 everywhere).
-    """
-    if as_json:
-        out = []
-        for item in items:
-            if item.result is None:
-                error = _unicode(item.error or "not classified")
-                out.append({**json_path(item.path), "error": error})
-            else:
-                out.append(
-                    {
-                        **json_path(item.path),
-                        "model": item.result["model"],
-                        "framing": item.framing,
-                        "top": item.result["top"],
-                        "ms": item.result["ms"],
-                    }
-                )
-        json.dump(out, sys.stdout, indent=2, ensure_ascii=True)
-        sys.stdout.write("\n")
-        return
-    for item in items:
-        path = display_path(item.path)
-        if item.result is None:
-            _line(f"{path}: error: {display_path(item.error or 'not classified')}")
-            continue
-        _line(f"{path}  ({item.result['model']}, {item.framing}, {item.result['ms']:.0f} ms)")
-        for entry in item.result["top"]:
-            _line(f"  {entry['score'] * 100:6.2f}%  {entry['label']}")
