@@ -527,3 +527,129 @@ def test_progress_of_bytes_shows_size_speed_and_time_left(monkeypatch, capsys):
         bar.update(second * 2_000_000, 96_112_376)
     last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last == "Inception v3 weights: 8.0 MB of 96.1 MB (8%), 2.0 MB/s, 45 s left"
+
+
+# --- formats, --output, --recursive, --shard --------------------------------------------------
+
+
+@pytest.fixture
+def digit_tree(tmp_path: Path) -> Path:
+    """digits/{0..4}.png, digits/sub/{5,6}.png, digits/.hidden/7.png and one broken file."""
+    root = tmp_path / "digits"
+    (root / "sub").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    for i in range(5):
+        _digit(root / f"{i}.png")
+    for i in (5, 6):
+        _digit(root / "sub" / f"{i}.png")
+    _digit(root / ".hidden" / "7.png")
+    (root / "9_broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    return root
+
+
+def _classify(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["classify", "--model", "mnist", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_jsonl_is_one_object_per_input_and_json_is_its_array(digit_tree, capsys):
+    code, out, _ = _classify(capsys, str(digit_tree), "--format", "jsonl", "--top", "2")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 1  # the broken file
+    assert [Path(r["path"]).name for r in lines] == [
+        *(f"{i}.png" for i in range(5)),
+        "9_broken.png",
+    ]
+    assert lines[0]["framing"] == "digit" and len(lines[0]["top"]) == 2
+    assert set(lines[-1]) == {"path", "error"}
+    _, as_json, _ = _classify(capsys, str(digit_tree), "--format", "json", "--top", "2")
+    _, alias, _ = _classify(capsys, str(digit_tree), "--json", "--top", "2")
+    strip = lambda rs: [{k: v for k, v in r.items() if k != "ms"} for r in rs]  # noqa: E731
+    assert strip(json.loads(as_json)) == strip(lines) == strip(json.loads(alias))
+
+
+def test_csv_has_a_header_and_a_row_per_input(digit_tree, capsys):
+    import csv
+    import io
+
+    code, out, _ = _classify(capsys, str(digit_tree), "--format", "csv", "--top", "3")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 1 and len(rows) == 6
+    assert list(rows[0])[:7] == ["path", "error", "model", "device", "framing", "box", "ms"]
+    assert rows[0]["label_1"] and 0 <= float(rows[0]["score_1"]) <= 1 and "label_3" in rows[0]
+    assert rows[-1]["error"] and rows[-1]["label_1"] == ""
+
+
+def test_recursive_takes_sub_folders_but_not_hidden_ones(digit_tree, capsys):
+    _, out, _ = _classify(capsys, str(digit_tree), "--format", "jsonl", "--recursive")
+    names = [
+        Path(json.loads(line)["path"]).relative_to(digit_tree).as_posix()
+        for line in out.splitlines()
+    ]
+    assert names == [*(f"{i}.png" for i in range(5)), "9_broken.png", "sub/5.png", "sub/6.png"]
+
+
+def test_shards_are_disjoint_and_cover_every_input(digit_tree, capsys):
+    seen: list[str] = []
+    for index in range(3):
+        _, out, _ = _classify(
+            capsys, str(digit_tree), "-r", "--format", "jsonl", "--shard", f"{index}/3"
+        )
+        seen += [json.loads(line)["path"] for line in out.splitlines()]
+    _, everything, _ = _classify(capsys, str(digit_tree), "-r", "--format", "jsonl")
+    whole = [json.loads(line)["path"] for line in everything.splitlines()]
+    assert sorted(seen) == sorted(whole) and len(set(seen)) == len(seen) == 8
+
+
+@pytest.mark.parametrize("shard", ["3/3", "1", "a/b", "0/0", "-1/2"])
+def test_a_bad_shard_is_a_usage_error(shard, digit_tree, capsys):
+    code, _, err = _classify(capsys, str(digit_tree), f"--shard={shard}")
+    assert code == 2 and "I/N" in err
+
+
+def test_output_is_written_whole_and_a_failed_run_keeps_the_old_file(digit_tree, tmp_path, capsys):
+    target = tmp_path / "results.jsonl"
+    code, out, _ = _classify(capsys, str(digit_tree), "--format", "jsonl", "--output", str(target))
+    assert code == 1 and out == ""
+    assert len(target.read_text().splitlines()) == 6
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".inception")] == []
+    in_the_way = tmp_path / "folder.csv"
+    in_the_way.mkdir()
+    code, _, err = _classify(
+        capsys, str(digit_tree), "--format", "csv", "--output", str(in_the_way)
+    )
+    assert code == 1 and f"cannot write {in_the_way}" in err and "Traceback" not in err
+
+
+def test_jsonl_streams_each_result_before_the_run_ends(tmp_path: Path):
+    """A consumer reads the first line while later inputs are still to come (constant memory:
+    nothing waits for the end)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(300):
+        _digit(folder / f"{i:03d}.png")
+    producer = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "inception_desktop",
+            "classify",
+            str(folder),
+            "--model",
+            "mnist",
+            "--format",
+            "jsonl",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    first = json.loads(producer.stdout.readline())
+    still_running = producer.poll() is None
+    rest = producer.stdout.read().decode().splitlines()
+    producer.wait(timeout=300)
+    assert first["path"].endswith("000.png")
+    assert len(rest) == 299 and producer.returncode == 0
+    assert still_running  # the first line came before the last input was classified
