@@ -144,7 +144,8 @@ class SweepChart(QWidget):
 
 
 class SweepDialog(QDialog):
-    """The sweep's chart and its flips; ``applyFraming`` when a row is double-clicked."""
+    """The sweep's chart and its flips; ``applyFraming`` when a row is activated (double-click
+    or Enter)."""
 
     applyFraming = Signal(object)  # Framing
 
@@ -172,8 +173,8 @@ class SweepDialog(QDialog):
             if entry.flips:
                 item.setForeground(QColor(190, 0, 0))
             self.list.addItem(item)
-        self.list.setToolTip("Double-click a framing to use it on the photo")
-        self.list.itemDoubleClicked.connect(
+        self.list.setToolTip("Double-click a framing (or press Enter on it) to use it on the photo")
+        self.list.itemActivated.connect(
             lambda item: self.applyFraming.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         layout = QVBoxLayout(self)

@@ -1,0 +1,197 @@
+"""Explanations in the window (issue 13): heat maps on the Photo and Digit workspaces, with real
+events, on the fake models (tests/fakes.py) and once end to end on random-weights Inception v3.
+
+The fake photo model scores class ``i`` by the brightness of the network input's row ``i``, so
+its occlusion map for class ``i`` is hottest in the band of cells that covers row ``i``: a test
+knows where the heat must land.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
+
+from inception_desktop.core.explain.occlusion import cell_edges
+from tests.gui_helpers import _event, drag, polyline
+from tests.test_photo_workspace import drop, files_mime, shown
+
+
+def _photo(path: Path, size=(400, 300)) -> Path:
+    """Dark top half, light bottom half: the fake's top classes are rows of the bottom half."""
+    w, h = size
+    array = np.full((h, w, 3), 40, np.uint8)
+    array[h // 2 :] = 200
+    Image.fromarray(array).save(path)
+    return path
+
+
+def _open(qtbot, window, path: Path) -> None:
+    drop(window, files_mime(path))
+    qtbot.waitUntil(lambda: shown(window), timeout=5000)
+
+
+def _heat_shown(ws) -> bool:
+    return ws.heat is not None and ws.input_view.heat() is not None
+
+
+def _hot_rows(heat: np.ndarray) -> np.ndarray:
+    """Rows where the heat is at least 90% of its maximum."""
+    profile = heat.max(axis=1)
+    return np.flatnonzero(profile >= 0.9 * profile.max())
+
+
+def _cell(row: float) -> int:
+    """The occlusion cell (of 8 per side over 299 rows) holding input row ``row``."""
+    return int(np.searchsorted(cell_edges(299, 8), row, side="right")) - 1
+
+
+def test_toggling_explain_shows_a_heat_map_on_the_input_and_the_photo(qtbot, window, tmp_path):
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png"))
+    assert ws.input_view.heat() is None and ws.view.heat() is None
+    qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
+    heat = ws.heat
+    assert heat.method == "occlusion"  # the fake has no gradients
+    assert heat.class_index == ws.result.prediction.best.index
+    assert heat.heat.shape == (299, 299) and ws.view.heat().shape == (300, 400)
+    # the fake's top class is one row of the input: the heat is in that row's band of cells
+    assert _cell(np.mean(_hot_rows(heat.heat))) == _cell(heat.class_index)
+    assert "occlusion 8x8" in ws.explain_controls.status.text()
+    assert ws.bars.marked() == 0
+    # off again: the maps go
+    qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
+    assert ws.input_view.heat() is None and ws.view.heat() is None
+
+
+def test_the_opacity_control_changes_the_overlay(qtbot, window, tmp_path):
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png"))
+    ws.set_explaining(True)
+    qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
+
+    def alpha(view) -> int:
+        image = view.heat_image()
+        return max(image.pixelColor(x, y).alpha() for x in (0, 150) for y in (0, 150, 280))
+
+    before = alpha(ws.input_view)
+    assert before > 0
+    ws.explain_controls.opacity.setFocus()
+    qtbot.keyClick(ws.explain_controls.opacity, Qt.Key.Key_End)  # 100%
+    full = alpha(ws.input_view)
+    qtbot.keyClick(ws.explain_controls.opacity, Qt.Key.Key_Home)  # 0%
+    assert full > before and alpha(ws.input_view) == 0
+    assert ws.view.heat_image().pixelColor(10, 10).alpha() == 0
+
+
+def test_clicking_a_bar_explains_that_class(qtbot, window, tmp_path):
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png"))
+    row = 4
+    wanted = ws.result.prediction.top[row].index
+    qtbot.mouseClick(
+        ws.bars, Qt.MouseButton.LeftButton, pos=ws.bars.row_rect(row).center().toPoint()
+    )
+    assert ws.explaining()  # a click turns explaining on
+    qtbot.waitUntil(lambda: ws.heat is not None and ws.heat.class_index == wanted, timeout=10000)
+    assert ws.bars.marked() == row
+    assert _cell(np.mean(_hot_rows(ws.heat.heat))) == _cell(wanted)
+    assert ws.result.prediction.top[row].label in ws.explain_controls.status.text()
+
+
+def test_a_crop_box_maps_the_heat_back_inside_the_box(qtbot, window, tmp_path):
+    """Mapping back through a crop box: the photo's heat is zero outside the box, and the hot
+    band (the input row of the explained class) lands on the photo row it came from."""
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png", (400, 300)))
+    ws.set_explaining(True)
+    qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
+    # drag a box from photo pixels (100, 120) to (260, 280) (160x160: crop takes it whole)
+    rect, scale = ws.view.image_rect(), ws.view.image_rect().width() / 400
+    points = [(rect.x() + x * scale, rect.y() + y * scale) for x, y in ((100, 120), (260, 280))]
+    drag(ws.view, polyline(points, 8))
+    qtbot.waitUntil(
+        lambda: ws.heat is not None and ws.heat.framed.framing.box is not None, timeout=10000
+    )
+    box = ws.framing.box
+    on_photo = ws.view.heat()
+    k = on_photo.shape[1] / 400  # heat pixels per photo pixel
+    x0, y0 = round(box.x * k), round(box.y * k)
+    x1, y1 = round((box.x + box.w) * k), round((box.y + box.h) * k)
+    outside = on_photo.copy()
+    outside[y0:y1, x0:x1] = 0
+    assert outside.max() < 0.05 and on_photo[y0:y1, x0:x1].max() > 0.9
+    # the explained class is input row c: photo row box.y + (c + 0.5) * box.h / 299
+    c = ws.heat.class_index
+    expected = (box.y + (c + 0.5) * box.h / 299) * k
+    assert abs(np.mean(_hot_rows(on_photo)) - expected) < 0.1 * (y1 - y0)
+
+
+def test_a_new_framing_drops_the_old_heat_and_explains_again(qtbot, window, tmp_path, fakes):
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png"))
+    ws.set_explaining(True)
+    qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
+    first = ws.heat
+    fakes["photo"].delay = 0.2  # the next answers take a while
+    qtbot.mouseClick(ws.mode_buttons["crop"], Qt.MouseButton.LeftButton)
+    assert ws.heat is None and ws.view.heat() is None  # dropped at once
+    qtbot.waitUntil(lambda: ws.heat is not None, timeout=10000)
+    assert ws.heat is not first and ws.heat.framed.framing.mode == "crop"
+
+
+def test_compare_shows_each_framings_heat_map(qtbot, window, tmp_path):
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png"))
+    ws.set_explaining(True)
+    qtbot.mouseClick(ws.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: ws.compare_dialog is not None
+        and all(v.heat() is not None for v in ws.compare_dialog.views.values()),
+        timeout=10000,
+    )
+    assert set(ws.compare_dialog.views) == {"squash", "crop", "pad"}
+    assert all("occlusion" in label.text() for label in ws.compare_dialog.heat_labels.values())
+
+
+def test_a_framing_sweep_charts_the_top_class_and_lists_the_flips(qtbot, window, tmp_path):
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png", (600, 300)))
+    qtbot.mouseClick(ws.sweep_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ws.sweep_dialog is not None, timeout=10000)
+    dialog = ws.sweep_dialog
+    result = dialog.answer.result
+    assert result.reference_index == ws.result.prediction.best.index
+    assert dialog.list.count() == len(result.entries) > 10
+    flips = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert sum(t.startswith("⚑") for t in flips) == len(result.flipped)
+    assert f"{len(result.flipped)} of {len(result.entries)}" in dialog.summary.text()
+    # a double-click applies a crop of the sweep to the photo
+    crops = [i for i, e in enumerate(result.entries) if e.framing.box is not None]
+    item = dialog.list.item(crops[0])
+    where = dialog.list.visualItemRect(item).center()
+    qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    assert ws.framing.box == result.entries[crops[0]].framing.box
+    assert ws.box_text() != ""
+    # the chart names a bar under the pointer
+    hover = dialog.chart.bar_rect(0).center()
+    move = _event(QEvent.Type.MouseMove, dialog.chart, hover, Qt.MouseButton.NoButton)
+    QApplication.sendEvent(dialog.chart, move)
+    assert result.entries[0].name in dialog.chart.toolTip()
+
+
+def test_the_menu_action_toggles_explaining(qtbot, window, tmp_path):
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png"))
+    ws.view.setFocus()
+    qtbot.keyClick(ws.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert ws.explaining()
+    qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
+
+
+
