@@ -150,8 +150,10 @@ def test_compare_shows_each_framings_heat_map(qtbot, window, tmp_path):
     ws.set_explaining(True)
     qtbot.mouseClick(ws.compare_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: ws.compare_dialog is not None
-        and all(v.heat() is not None for v in ws.compare_dialog.views.values()),
+        lambda: (
+            ws.compare_dialog is not None
+            and all(v.heat() is not None for v in ws.compare_dialog.views.values())
+        ),
         timeout=10000,
     )
     assert set(ws.compare_dialog.views) == {"squash", "crop", "pad"}
@@ -192,6 +194,3 @@ def test_the_menu_action_toggles_explaining(qtbot, window, tmp_path):
     qtbot.keyClick(ws.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert ws.explaining()
     qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
-
-
-
