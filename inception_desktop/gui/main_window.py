@@ -37,6 +37,8 @@ from inception_desktop.gui.input_view import qimage_to_array
 from inception_desktop.gui.messages import Problems, ProblemsButton
 from inception_desktop.gui.mime import Inputs, inputs_from_mime
 from inception_desktop.gui.photo_workspace import PhotoWorkspace
+from inception_desktop.gui.retrain_menu import PhotoModelMenu, fill_retrain_menu
+from inception_desktop.gui.retrain_workspace import RetrainWorkspace
 from inception_desktop.gui.settings import Settings
 from inception_desktop.gui.status_bar import StatusBar
 from inception_desktop.gui.worker import Factory, WorkerThread
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self._workspaces: list[PhotoWorkspace | DigitWorkspace] = []  # in tab order
         self.photo = self._add(PhotoWorkspace(self.worker))
         self.digit = self._add(DigitWorkspace(self.worker))
+        self.retrain = self._add(RetrainWorkspace(self.worker))
         self.setCentralWidget(self.tabs)
         self.status = StatusBar()
         self.problems_button = ProblemsButton(self.problems)
@@ -135,6 +138,7 @@ class MainWindow(QMainWindow):
         self._build_view_menu(bar.addMenu("&View"))
         self._build_photo_menu(bar.addMenu("&Photo"))
         self._build_digit_menu(bar.addMenu("&Digit"))
+        self._build_retrain_menu(bar.addMenu("Re&train"))
         self._build_help_menu(bar.addMenu("&Help"))
 
     def _build_file_menu(self, menu: QMenu) -> None:
@@ -255,6 +259,23 @@ class MainWindow(QMainWindow):
             "Ctrl+K",
             "Every framing of the photo side by side",
         )
+        self.explain_action = self._action(
+            menu,
+            "E&xplain",
+            lambda checked: photo.set_explaining(checked),
+            "Ctrl+E",
+            "Heat maps: where the network looked (click a bar to explain that class)",
+        )
+        self.explain_action.setCheckable(True)
+        photo.explain_controls.toggled.connect(self.explain_action.setChecked)
+        self.sweep_action = self._action(
+            menu,
+            "Framing S&weep",
+            lambda: photo.sweep(),
+            "Ctrl+Shift+K",
+            "Classify the photo under many crops, pads and shifts: which change the answer",
+        )
+        self.photo_actions += [self.explain_action, self.sweep_action]
         menu.addSeparator()
         self._action(
             menu,
@@ -272,6 +293,9 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             menu, "&Import Weights File…", photo.weights_panel.choose_file
         )
+        menu.addSeparator()
+        self.photo_model_menu = PhotoModelMenu(self.worker, self)
+        menu.addMenu(self.photo_model_menu)
 
     def _build_digit_menu(self, menu: QMenu) -> None:
         digit = self.digit
@@ -280,6 +304,11 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self._action(menu, "&Open MNIST Model…", self.open_digit_model)
         self._action(menu, "Use the &Shipped Model", digit.use_shipped_model)
+
+    def _build_retrain_menu(self, menu: QMenu) -> None:
+        self.retrain_actions = fill_retrain_menu(
+            menu, self.retrain, lambda: self.tabs.setCurrentWidget(self.retrain)
+        )
 
     def _build_help_menu(self, menu: QMenu) -> None:
         self._action(
@@ -300,6 +329,8 @@ class MainWindow(QMainWindow):
         self.photo.photoOpened.connect(self._photo_opened)
         self.digit.customModelChanged.connect(self._custom_model_changed)
         self.digit.model.unavailable.connect(self._digit_model_unavailable)
+        self.retrain.openPhoto.connect(lambda path: self.open_paths([path]))
+        self.retrain.useModel.connect(self._use_retrained)
 
     def _restore(self) -> None:
         s = self.settings
@@ -444,6 +475,11 @@ class MainWindow(QMainWindow):
             self._remembered_model = None
             self.settings.digit_model = ""
             self.digit.use_shipped_model()
+
+    def _use_retrained(self, path: str) -> None:
+        """Classify photos with a model the Retrain workspace saved: load it, show the photos."""
+        self.photo_model_menu.use(path)
+        self.tabs.setCurrentWidget(self.photo)
 
     def _framing_changed(self, mode: str) -> None:
         self.settings.framing = mode

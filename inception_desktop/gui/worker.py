@@ -49,6 +49,15 @@ def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factor
             worker.loading.emit(PHOTO, f"{text}…")
 
     def photo(path: Any) -> Any:
+        """Inception v3 on ``path``'s weights (None: the installed ones), or, when ``path`` is a
+        retrained model, Inception's features (installed weights) with that model's head: its
+        class names are the labels. Weights other than the ones it was trained on are refused."""
+        from inception_desktop.core.training.retrain.model_file import is_retrained
+
+        if path is not None and is_retrained(path):
+            from inception_desktop.core.training.retrain.classifier import load_classifier
+
+            return load_classifier(path, None, runtime(), stage=stage)
         from inception_desktop.core.models import inception
 
         return inception.load_classifier(path, runtime(), stage=stage)

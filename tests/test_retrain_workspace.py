@@ -1,0 +1,276 @@
+"""Issue 12 in the window: the Retrain workspace's steps, driven by clicks, and the Photo
+workspace's model choice (ImageNet or a retrained model).
+
+The data are small synthetic classes (coloured stripes, dots, checks: tests/test_retrain.py's);
+the network is the real Inception v3 with fixed random weights on LiteRT, installed as the user's
+weights would be, so the workspace and the worker's photo factory take their real paths.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from inception_desktop.core.store import weights
+from inception_desktop.core.store.download import file_digest
+from inception_desktop.gui.retrain_menu import IMAGENET
+from inception_desktop.gui.retrain_workspace import DATA, EVALUATE, FEATURES, TRAIN
+from tests.test_photo_workspace import drop, files_mime
+from tests.test_retrain import CLASSES, make_classes
+
+PER_CLASS = 12
+
+
+def click(qtbot, button) -> None:
+    assert button.isEnabled(), f"{button.text()} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def choose_folder(monkeypatch, folder: Path) -> None:
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+
+
+def choose_save(monkeypatch, path: Path) -> None:
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+
+
+@pytest.fixture
+def installed(inception_weights, monkeypatch) -> Path:
+    """The test weights installed as the user's (the workspace and the worker use those)."""
+    monkeypatch.setenv(weights.MD5_ENV, file_digest(inception_weights))
+    return weights.import_file(inception_weights)
+
+
+@pytest.fixture
+def real_photo_window(make_window, fakes, installed):
+    """The window with the worker's real photo factory (Inception, or a retrained model, on
+    LiteRT) and the fake digit model."""
+    from inception_desktop.gui.worker import default_factories
+
+    photo = default_factories(None)["photo"]
+    factories = {"photo": photo, "digit": lambda path: fakes["digit"]}
+    return make_window(factories=factories, runtime="litert")
+
+
+def data_read(qtbot, ws) -> None:
+    qtbot.waitUntil(lambda: ws.choice is not None and not ws.busy, timeout=30000)
+
+
+# ----------------------------------------------------------------------------- data step
+
+
+def test_data_folder_lists_classes_counts_warnings_and_the_split(
+    qtbot, window, tmp_path, monkeypatch
+):
+    data = make_classes(tmp_path / "data", per_class=PER_CLASS)
+    (data / "cyan").mkdir()
+    for i in range(3):  # a fourth class with 3 photos: said, not refused
+        Image.new("RGB", (40, 40), (i * 80, 200, 200)).save(data / "cyan" / f"{i}.png")
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    choose_folder(monkeypatch, data)
+    click(qtbot, ws.choose_button)
+    data_read(qtbot, ws)
+    assert ws.class_table.names() == sorted([*CLASSES, "cyan"])
+    counts = dict(zip(ws.class_table.names(), ws.class_table.counts(), strict=True))
+    assert counts == {**dict.fromkeys(CLASSES, PER_CLASS), "cyan": 3}
+    assert ws.class_table.cellWidget(0, 2).pixmap().width() > 40  # thumbnails shown
+    problems = [ws.data_problems.item(i).text() for i in range(ws.data_problems.count())]
+    assert any("class 'cyan' has only 3 photos" in p for p in problems)
+    assert any("imbalanced (12 vs 3 photos)" in p for p in problems)
+    # 20% of 12 is 2 (x3) and of 3 is 1: 7 to validate, stratified, with the seed
+    assert "4 classes, 39 photos; 32 to train, 7 to validate (seed 0)" in ws.data_label.text()
+    assert ws.step_list.item(FEATURES).flags() & Qt.ItemFlag.ItemIsEnabled
+    assert not ws.step_list.item(TRAIN).flags() & Qt.ItemFlag.ItemIsEnabled
+    click(qtbot, ws.to_features_button)
+    assert ws.step == FEATURES
+
+
+def test_bad_data_is_one_clear_message_and_keeps_what_was_read(
+    qtbot, window, tmp_path, monkeypatch
+):
+    good = make_classes(tmp_path / "good", per_class=3)
+    bad = make_classes(tmp_path / "bad", per_class=2)
+    (bad / CLASSES[1] / "00.png").write_bytes((bad / CLASSES[0] / "00.png").read_bytes())
+    ws = window.retrain
+    problems = []
+    ws.message.connect(problems.append)
+    ws.set_data_folder(good)
+    data_read(qtbot, ws)
+    kept = ws.choice
+    choose_folder(monkeypatch, bad)
+    click(qtbot, ws.choose_button)
+    qtbot.waitUntil(lambda: bool(problems) and not ws.busy, timeout=30000)
+    assert len(problems) == 1 and "the same photo is in two classes" in problems[0]
+    assert ws.choice is kept  # nothing read before is lost
+    assert "Cannot use these folders" in ws.data_label.text()
+    assert len(window.problems.items()) == 1  # the window lists it
+
+
+def test_class_folders_added_one_by_one_and_a_dropped_folder(qtbot, window, tmp_path, monkeypatch):
+    data = make_classes(tmp_path / "data", per_class=2)
+    ws = window.retrain
+    for name in CLASSES[:2]:
+        choose_folder(monkeypatch, data / name)
+        click(qtbot, ws.add_button)
+    data_read(qtbot, ws)
+    assert ws.choice.data.classes == CLASSES[:2]
+    drop(ws, files_mime(data))  # a folder dropped on the workspace: the whole tree
+    qtbot.waitUntil(lambda: ws.choice.data.classes == CLASSES and not ws.busy, timeout=30000)
+
+
+def test_two_class_folders_with_one_name_are_refused(qtbot, window, tmp_path):
+    a, b = make_classes(tmp_path / "a", 2), make_classes(tmp_path / "b", 2)
+    ws = window.retrain
+    with qtbot.waitSignal(ws.message, timeout=30000) as said:
+        ws.open_paths([str(a / CLASSES[0]), str(b / CLASSES[0])])
+    assert f"two class folders are named '{CLASSES[0]}'" in said.args[0]
+
+
+# ----------------------------------------------------------------------------- features
+
+
+def test_cancelled_features_are_said_and_resumed_from_the_cache(qtbot, window, tmp_path, installed):
+    data = make_classes(tmp_path / "data", per_class=PER_CLASS)
+    ws = window.retrain
+    ws.set_data_folder(data)
+    data_read(qtbot, ws)
+    ws.go_to(FEATURES)
+    notices = []
+    ws.notice.connect(notices.append)
+    click(qtbot, ws.compute_button)
+    click(qtbot, ws.cancel_button)  # before the first batch: stopped there
+    qtbot.waitUntil(lambda: not ws.busy, timeout=60000)
+    assert ws.features is None and any(n.startswith("Cancelled: stopped after") for n in notices)
+    assert not window.problems.items()  # a cancel is no problem
+    click(qtbot, ws.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None, timeout=120000)
+    assert ws.features.computed + ws.features.cache_hits == 3 * PER_CLASS
+    assert ws.progress.value() == ws.progress.maximum() == 3 * PER_CLASS
+    assert ws.step == TRAIN
+    ws.go_to(FEATURES)
+    click(qtbot, ws.compute_button)  # again: every photo from the cache
+    qtbot.waitUntil(lambda: not ws.busy, timeout=60000)
+    assert ws.features.cache_hits == 3 * PER_CLASS and ws.features.computed == 0
+
+
+# ----------------------------------------------------------------------------- the whole flow
+
+
+@pytest.mark.slow
+def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
+    qtbot, real_photo_window, tmp_path, monkeypatch
+):
+    win = real_photo_window
+    ws = win.retrain
+    data = make_classes(tmp_path / "data", per_class=PER_CLASS)
+    (data / CLASSES[0] / "broken.jpg").write_bytes(b"not a jpeg")
+    win.tabs.setCurrentWidget(ws)
+    choose_folder(monkeypatch, data)
+    click(qtbot, ws.choose_button)
+    data_read(qtbot, ws)
+    click(qtbot, ws.to_features_button)
+    click(qtbot, ws.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None, timeout=120000)
+    problems = [ws.data_problems.item(i).text() for i in range(ws.data_problems.count())]
+    assert any("broken.jpg" in p for p in problems)  # listed and skipped, the run goes on
+    ws.epochs_spin.setValue(60)
+    click(qtbot, ws.train_button)
+    qtbot.waitUntil(lambda: ws.trained is not None, timeout=120000)
+    assert ws.curve.epochs == ws.trained.card["epochs"] >= 2  # one point per epoch, live
+    assert ws.step == EVALUATE
+    summary = ws.trained.summary
+    assert summary["accuracy"] >= 0.9
+    matrix = [[ws.confusion.count(t, p) for p in range(3)] for t in range(3)]
+    assert sum(map(sum, matrix)) == summary["size"] == 6  # 2 of each class's 12 (one broken)
+    assert "Validation accuracy" in ws.accuracy_label.text()
+    assert ws.per_class.rowCount() == 3
+    # Use: saved first, then loaded as the photo model by the worker's photo factory
+    model = tmp_path / "shapes.keras"
+    choose_save(monkeypatch, model)
+    ws.go_to(4)
+    click(qtbot, ws.use_button)
+    qtbot.waitUntil(lambda: win.status.model.text().startswith("Model: Inception v3 retrained"),
+                    timeout=120000)  # fmt: skip
+    assert model.is_file() and win.tabs.currentWidget() is win.photo
+    assert win.photo_model_menu.checked_path() == str(model)
+    photo = tmp_path / "photo.png"
+    Image.open(data / CLASSES[2] / "03.png").save(photo)
+    win.open_paths([str(photo)])
+    qtbot.waitUntil(lambda: len(win.photo.bars.rows()) == 3, timeout=60000)
+    assert {label for label, _ in win.photo.bars.rows()} == set(CLASSES)  # the user's names
+    # and back to ImageNet through Photo › Model
+    imagenet = win.photo_model_menu.group.actions()[0]
+    assert imagenet.text().replace("&", "") == IMAGENET
+    imagenet.trigger()
+    qtbot.waitUntil(lambda: win.status.model.text() == "Model: Inception v3", timeout=120000)
+    assert win.photo_model_menu.checked_path() is None
+
+
+# ----------------------------------------------------------------------------- evaluate, use
+
+
+def test_a_click_on_a_mistake_opens_it_in_the_photo_workspace(qtbot, window, tmp_path):
+    photo = tmp_path / "wrong.png"
+    Image.fromarray(np.full((60, 80, 3), (200, 30, 30), np.uint8)).save(photo)
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    summary = {
+        "accuracy": 0.5,
+        "size": 2,
+        "per_class": {"a": 1.0, "b": 0.0},
+        "confusion_matrix": [[1, 0], [1, 0]],
+        "misclassified": [{"path": str(photo), "true": "b", "predicted": "a", "score": 0.875}],
+    }
+    ws._show_evaluation(summary, ["a", "b"])
+    ws.go_to(EVALUATE)
+    assert ws.confusion.count(1, 0) == 1 and ws.per_class.item(1, 1).text() == "0.0%"
+    assert ws.gallery.item(0).text() == "b\nas a 88%"
+    qtbot.waitUntil(lambda: not ws.gallery.item(0).icon().isNull(), timeout=10000)
+    rect = ws.gallery.visualItemRect(ws.gallery.item(0))
+    with qtbot.waitSignal(window.photo.photoOpened, timeout=10000) as opened:
+        qtbot.mouseClick(ws.gallery.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args[0] == str(photo)
+    assert window.tabs.currentWidget() is window.photo
+
+
+def test_photo_model_menu_checks_what_loaded_and_keeps_it_when_another_fails(
+    qtbot, make_window, fakes, tmp_path
+):
+    def photo(path):
+        if path is not None and "broken" in str(path):
+            raise ValueError(f"{path}: not a retrained model")
+        return fakes["photo"]
+
+    win = make_window(factories={"photo": photo, "digit": lambda path: fakes["digit"]})
+    menu = win.photo_model_menu
+    assert menu.checked_path() is None
+    good, broken = tmp_path / "good.keras", tmp_path / "broken.keras"
+    menu.use(str(good))
+    qtbot.waitUntil(lambda: menu.checked_path() == str(good), timeout=10000)
+    with qtbot.waitSignal(win.photo.message, timeout=10000) as said:
+        menu.use(str(broken))
+    assert "not a retrained model" in said.args[0]
+    qtbot.waitUntil(lambda: menu.checked_path() == str(good), timeout=10000)
+    names = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert names[1] == "&Open Retrained Model…" and "broken.keras" in names[2]
+    assert [a.isChecked() for a in menu.group.actions()].count(True) == 1
+
+
+def test_the_retrain_workspace_is_ctrl_3_with_its_own_menu(qtbot, window):
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.retrain
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Retrain"
+    assert window.status.model.text() == "Model: retrained head: none yet"
+    window.tabs.setCurrentWidget(window.photo)
+    texts = [a.text() for a in window.retrain_actions]
+    keys = [t[t.index("&") + 1].lower() for t in texts]
+    assert len(set(keys)) == len(keys)
+    assert window.retrain.step == DATA
