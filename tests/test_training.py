@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -14,6 +15,7 @@ import pytest
 
 from inception_desktop.cli import main
 from inception_desktop.core.models.mnist_file import ModelFileError, load_model, read_metadata
+from inception_desktop.core.quiet import NOISE, VERBOSE_ENV
 from inception_desktop.core.training.mnist import training
 
 
@@ -396,3 +398,29 @@ def test_a_run_resumes_only_with_its_own_recipe(tiny, tmp_path: Path):
         training.train(replace(config, resume=resume_model, flip=True), small, lambda line: None)
     finished = training.train(replace(config, resume=resume_model), small, lambda line: None)
     assert not finished.interrupted and out.is_file()
+
+
+def test_training_keeps_tensorflows_log_lines_off_the_terminal(mnist_dir, tmp_path: Path):
+    """absl's and CUDA's lines (``cuInit … UNKNOWN ERROR (303)``) went to the terminal of every
+    ``train`` run until the training imported TensorFlow through the filter."""
+    code = (
+        "import sys, dataclasses as d; from pathlib import Path\n"
+        "from inception_desktop.core.training.mnist import data, training\n"
+        "s = data.load(Path(sys.argv[1]), allow_download=False)\n"
+        "s = d.replace(s, x_train=s.x_train[:256], y_train=s.y_train[:256], x_val=s.x_val[:128],"
+        " y_val=s.y_val[:128], x_test=s.x_test[:128], y_test=s.y_test[:128])\n"
+        "c = training.TrainConfig(arch='default', epochs=1, out=Path(sys.argv[2]))\n"
+        "training.train(c, s, report=lambda line: print(line, file=sys.stderr))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", VERBOSE_ENV)}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(mnist_dir), str(tmp_path / "m.keras")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    noise = [line for line in result.stderr.splitlines() if NOISE.match(line)]
+    assert noise == [] and "saved" in result.stderr, result.stderr[-2000:]

@@ -338,6 +338,9 @@ def train(
     batch_progress: BatchProgress | None = None,
 ) -> TrainResult:
     """Train ``config.arch`` on ``splits``; see the module docstring for the files written."""
+    from inception_desktop.core.quiet import import_tensorflow
+
+    import_tensorflow()  # first, through the filter: no absl/CUDA lines on the terminal
     import keras
     import tensorflow as tf
 
