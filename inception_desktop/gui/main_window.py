@@ -31,7 +31,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget
 
 from inception_desktop.core.photo.framing_modes import MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
-from inception_desktop.gui import help_texts
 from inception_desktop.gui.digit_workspace import DigitWorkspace
 from inception_desktop.gui.input_view import qimage_to_array
 from inception_desktop.gui.messages import Problems, ProblemsButton
@@ -314,12 +313,12 @@ class MainWindow(QMainWindow):
         self._action(
             menu,
             "&Keyboard Shortcuts",
-            lambda: help_texts.show_shortcuts(self),
+            lambda: _help_texts().show_shortcuts(self),
             QKeySequence.StandardKey.HelpContents,
         )
-        self._action(menu, "&Where Files Live", lambda: help_texts.show_files(self))
+        self._action(menu, "&Where Files Live", lambda: _help_texts().show_files(self))
         menu.addSeparator()
-        self._action(menu, "&About Inception Desktop", lambda: help_texts.show_about(self))
+        self._action(menu, "&About Inception Desktop", lambda: _help_texts().show_about(self))
 
     def _connect(self) -> None:
         self.photo.framingChanged.connect(self._framing_changed)
@@ -513,6 +512,13 @@ class MainWindow(QMainWindow):
         if not self.worker_thread.stop():
             log.warning("the inference thread did not stop in time")
         super().closeEvent(event)
+
+
+def _help_texts():
+    """The Help windows' module, imported when first asked for: not on the start-up path."""
+    from inception_desktop.gui import help_texts
+
+    return help_texts
 
 
 def schedule_start(window: MainWindow) -> None:
