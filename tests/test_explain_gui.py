@@ -194,3 +194,61 @@ def test_the_menu_action_toggles_explaining(qtbot, window, tmp_path):
     qtbot.keyClick(ws.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     assert ws.explaining()
     qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
+
+
+# --- the Digit workspace -----------------------------------------------------------------------
+def _draw(ws, points) -> None:
+    target = ws.canvas._target()
+    scale = target.width() / 320
+    drag(ws.canvas, polyline([(target.x() + x * scale, target.y() + y * scale) for x, y in points]))
+
+
+def test_the_digit_heat_map_follows_the_drawing(qtbot, window):
+    window.tabs.setCurrentWidget(window.digit)
+    ws = window.digit
+    qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)
+    assert window.heat_action.isChecked()  # the Digit menu's item follows the button
+    _draw(ws, [(160, 60), (160, 260)])
+    qtbot.waitUntil(lambda: ws.canvas.heat() is not None, timeout=10000)
+    first = ws.canvas.heat().copy()
+    assert ws.steps.input.heat().shape == (28, 28)
+    assert first.shape == (160, 160) and first.max() > 0.5
+    # the heat is on the ink: the vertical line at x = 160 of 320 (80 of the map's 160)
+    hot_x = np.unravel_index(np.argmax(first), first.shape)[1]
+    assert abs(hot_x - 80) <= 12
+    assert "occlusion 7x7" in ws.heat_label.text()  # the fake MNIST model has no gradients
+    # a second stroke: a new map (the fake reads rows: a horizontal bar moves the heat)
+    _draw(ws, [(60, 250), (260, 250)])
+    qtbot.waitUntil(
+        lambda: ws.canvas.heat() is not None and not np.array_equal(ws.canvas.heat(), first),
+        timeout=10000,
+    )
+    # off: the maps go; clearing removes them too
+    qtbot.keyClick(ws.canvas, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert not ws.heat_on() and ws.canvas.heat() is None and ws.steps.input.heat() is None
+
+
+def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, window):
+    """The fake MNIST model has no Keras model: the layer view loads the shipped one (the
+    TensorFlow load a LiteRT user sees) and shows its seven convolutions for the drawing."""
+    window.tabs.setCurrentWidget(window.digit)
+    ws = window.digit
+    _draw(ws, [(100, 60), (220, 60), (140, 260)])
+    qtbot.waitUntil(lambda: ws.result is not None and ws.result.steps is not None, timeout=10000)
+    qtbot.mouseClick(ws.layers_button, Qt.MouseButton.LeftButton)
+    dialog = ws.layer_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: len(dialog.view.grids()) > 0, timeout=120000)
+    grids = dialog.view.grids()
+    captions = [caption for caption, _ in grids]
+    assert len(grids) == 7 and "32 maps of 26x26" in captions[0]
+    # 32 tiles of 26x26 in a 6x6 grid with 1-pixel gaps
+    assert (grids[0][1].width(), grids[0][1].height()) == (6 * 27 - 1, 6 * 27 - 1)
+    assert "7 convolutional layers" in dialog.status.text()
+    # another drawing: the maps follow it
+    before = grids[0][1]
+    ws.clear()
+    _draw(ws, [(160, 40), (160, 280)])
+    qtbot.waitUntil(
+        lambda: bool(dialog.view.grids()) and dialog.view.grids()[0][1] != before, timeout=60000
+    )

@@ -3,7 +3,8 @@
 Mouse, pen and touch all arrive as mouse events (Qt synthesises them). The canvas keeps its
 strokes, so undo redraws from them and :meth:`DigitCanvas.network_array` re-draws them at MNIST's
 stroke width for the digit's size (a 60 px pen on a 180 px digit would fill a 3's loops at 20x20).
-It can also show a picture (an image file read as a digit) until the next stroke.
+It can also show a picture (an image file read as a digit) until the next stroke, and a heat map
+over the drawing (which parts the answer depends on; see gui.explain_digit).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inception_desktop.core.digit.strokes import Stroke, mnist_pen, render_strokes
+from inception_desktop.gui.explain_common import heat_qimage
 from inception_desktop.gui.input_view import array_to_qimage
 
 CANVAS = 320
@@ -32,6 +34,8 @@ class DigitCanvas(QWidget):
         self._strokes: list[tuple[int, list[QPointF]]] = []
         self._current: list[QPointF] | None = None
         self._picture: QImage | None = None
+        self._heat: np.ndarray | None = None
+        self._heat_image: QImage | None = None
         self.pen_width = DEFAULT_PEN
         self.setMinimumSize(200, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -78,6 +82,17 @@ class DigitCanvas(QWidget):
         self._picture = None if array is None else array_to_qimage(np.ascontiguousarray(array))
         self.update()
 
+    def set_heat(self, heat: np.ndarray | None, opacity: float = 0.6) -> None:
+        """Draw ``heat`` ([0, 1], square, any size: stretched over the canvas) in the colour
+        scale; None removes it."""
+        self._heat = None if heat is None else np.asarray(heat, np.float32)
+        self._heat_image = heat_qimage(self._heat, opacity)
+        self.update()
+
+    def heat(self) -> np.ndarray | None:
+        """The heat map drawn over the canvas (None when none is)."""
+        return self._heat
+
     def has_picture(self) -> bool:
         return self._picture is not None
 
@@ -92,6 +107,7 @@ class DigitCanvas(QWidget):
         self._strokes.clear()
         self._current = None
         self._picture = None
+        self._heat = self._heat_image = None
         self._redraw()
         self.cleared.emit()
 
@@ -184,6 +200,8 @@ class DigitCanvas(QWidget):
             fit = QRectF(0, 0, w * scale, h * scale)
             fit.moveCenter(target.center())
             painter.drawImage(fit, self._picture)
+        if self._heat_image is not None:
+            painter.drawImage(target, self._heat_image)
         # The frame shows the focus: the canvas's keys (undo, clear) act through it.
         frame = self.palette().highlight().color() if self.hasFocus() else QColor(160, 160, 160)
         painter.setPen(QPen(frame))

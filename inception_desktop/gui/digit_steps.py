@@ -61,6 +61,7 @@ class DigitStepsView(QWidget):
         if steps is None:
             for view in (self.crop, self.fit, self.input):
                 view.set_array(None)
+            self.input.set_heat(None)
             self.info.setText("")
             return
         x0, y0, x1, y1 = steps.box

@@ -35,6 +35,13 @@ from inception_desktop.core.models.prediction import Prediction
 from inception_desktop.gui.channel import Channel, ModelWatch
 from inception_desktop.gui.digit_canvas import DigitCanvas
 from inception_desktop.gui.digit_steps import DigitStepsView
+from inception_desktop.gui.explain_digit import (
+    DigitExplainRequest,
+    DigitHeatResult,
+    DigitLayersRequest,
+    LayerDialog,
+    LayersResult,
+)
 from inception_desktop.gui.requests import DigitRequest, DigitResult, ModelKind, next_id
 from inception_desktop.gui.score_bars import ScoreBars
 from inception_desktop.gui.worker import InferenceWorker
@@ -124,7 +131,11 @@ class DigitWorkspace(QWidget):
         self._image: str | np.ndarray | None = None  # the image file or bitmap shown, if any
         self._requested_model: str | None = None  # a load asked for: None shipped, or a path
         self._pending_model = False
-        self.result: DigitResult | DigitImageResult | None = None
+        self._model_path: str | None = None  # the file of the model serving (None: shipped)
+        self._layers_id = 0
+        self._layers_asked = False  # TensorFlow's first use for the layer view was announced
+        self.layer_dialog: LayerDialog | None = None
+        self.result: DigitResult | DigitImageResult | DigitHeatResult | None = None
         self.canvas = DigitCanvas()
         self.steps = DigitStepsView()
         self._steps_min = self.steps.minimumHeight()
@@ -171,6 +182,22 @@ class DigitWorkspace(QWidget):
         self.shipped_button = QPushButton("Shipped &model")
         self.shipped_button.setToolTip("Go back to the model that comes with the app")
         self.shipped_button.clicked.connect(self.use_shipped_model)
+        # No mnemonics (Alt+letters are the menus'): the Digit menu's actions carry the keys.
+        self.heat_button = QPushButton("Heat map")
+        self.heat_button.setCheckable(True)
+        self.heat_button.setToolTip(
+            "Show, live, which parts of the drawing the answer depends on, on the canvas and "
+            "the 28x28 input (Ctrl+E)"
+        )
+        self.heat_button.toggled.connect(self._heat_toggled)
+        self.layers_button = QPushButton("Layers…")
+        self.layers_button.setToolTip(
+            "The feature maps of each convolutional layer for the current drawing"
+        )
+        self.layers_button.clicked.connect(self.show_layers)
+        self.heat_label = QLabel("")
+        self.heat_label.setWordWrap(True)
+        self.heat_label.hide()  # shown with the heat map: no room claimed at 800x600 otherwise
 
         tools = QHBoxLayout()
         tools.addWidget(pen_label)
@@ -185,6 +212,8 @@ class DigitWorkspace(QWidget):
         models = QHBoxLayout()
         models.addWidget(self.open_button)
         models.addWidget(self.shipped_button)
+        models.addWidget(self.heat_button)
+        models.addWidget(self.layers_button)
         models.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.answer)
@@ -193,6 +222,7 @@ class DigitWorkspace(QWidget):
         right.addSpacing(8)
         right.addWidget(self.model_label)
         right.addLayout(models)
+        right.addWidget(self.heat_label)
         right.addStretch(1)
         self._right = right
         layout = QHBoxLayout(self)
@@ -265,6 +295,7 @@ class DigitWorkspace(QWidget):
         self.model_label.setText(f"Model: {name}")
         if self._pending_model:
             self._pending_model = False
+            self._model_path = self._requested_model
             self.customModelChanged.emit(self._requested_model or "")
         if self._image is not None:
             self._read(self._image)
@@ -355,14 +386,18 @@ class DigitWorkspace(QWidget):
             self.note.setText("")
             return
         self._image = None
-        request = DigitRequest(self.canvas.network_array())
+        canvas = self.canvas.network_array()
+        request = DigitExplainRequest(canvas) if self.heat_on() else DigitRequest(canvas)
         self._last_id = rid = request.id
         self.channel.send(request, self._show, lambda message: self._failed(rid, message))
 
-    def _show(self, result: DigitResult | DigitImageResult) -> None:
+    def _show(self, result: DigitResult | DigitImageResult | DigitHeatResult) -> None:
         if result.request_id != self._last_id:
             return  # stale: a newer drawing is on its way
         self.result = result
+        self._show_heat(result)
+        if self.layer_dialog is not None:
+            self._ask_layers()
         pens = None
         if isinstance(result, DigitImageResult):
             if not self.canvas.is_empty():
@@ -385,6 +420,88 @@ class DigitWorkspace(QWidget):
         self.answer.setText(f"{best.label}  ({best.score:.0%})" if verdict.ok else verdict.headline)
         self.note.setText(verdict.advice)
         self.model.update(ms=result.prediction.ms)
+
+    # --- explanations ----------------------------------------------------------------------
+    def heat_on(self) -> bool:
+        """Whether the live heat map is shown (the Heat map button, Digit › Heat Map)."""
+        return self.heat_button.isChecked()
+
+    def set_heat(self, on: bool) -> None:
+        self.heat_button.setChecked(on)
+
+    def toggle_heat(self) -> None:
+        self.set_heat(not self.heat_on())
+
+    def _heat_toggled(self, on: bool) -> None:
+        if on and "LiteRT" not in self.model.state.device:
+            self.notice.emit(
+                "Heat map by Grad-CAM: TensorFlow prepares the gradients on first use…"
+            )
+        self.heat_label.setVisible(on)
+        if not on:
+            self.canvas.set_heat(None)
+            self.steps.input.set_heat(None)
+            self.heat_label.setText("")
+        if not self.canvas.is_empty():
+            self.recognise()
+
+    def _show_heat(self, result: Any) -> None:
+        heat = getattr(result, "heat", None)
+        if heat is None or not self.heat_on():
+            self.canvas.set_heat(None)
+            self.steps.input.set_heat(None)
+            if not self.heat_on() or result.steps is None:
+                self.heat_label.setText("")
+            return
+        self.canvas.set_heat(heat.on_canvas)
+        self.steps.input.set_heat(heat.heat, 0.7)
+        text = heat.describe()
+        self.heat_label.setText(text if heat.note is None else f"{text} — {heat.note}")
+
+    def show_layers(self) -> None:
+        """The layer view: each convolutional layer's feature maps, following the drawing."""
+        if self.layer_dialog is None:
+            self.layer_dialog = LayerDialog(self)
+            self.layer_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.layer_dialog.destroyed.connect(self._layers_closed)
+            self.layer_dialog.show()
+        else:
+            self.layer_dialog.raise_()
+        self._ask_layers()
+
+    def _layers_closed(self) -> None:
+        self.layer_dialog = None
+
+    def _ask_layers(self) -> None:
+        steps = getattr(self.result, "steps", None)
+        dialog = self.layer_dialog
+        if dialog is None:
+            return
+        if steps is None:
+            dialog.view.set_placeholder("Draw a digit to see its feature maps")
+            return
+        if not self._layers_asked:
+            self._layers_asked = True
+            message = "Loading the model's Keras file for the layer view (TensorFlow: a few s)…"
+            dialog.view.set_placeholder(message)
+            self.notice.emit(message)
+        request = DigitLayersRequest(steps.input, self._model_path)
+        self._layers_id = rid = request.id
+        self.channel.send(request, self._layers_shown, lambda text: self._layers_failed(rid, text))
+
+    def _layers_shown(self, result: LayersResult) -> None:
+        if result.request_id != self._layers_id or self.layer_dialog is None:
+            return
+        self.layer_dialog.view.set_layers(result.layers)
+        loaded = " (TensorFlow and the Keras model loaded first)" if result.loaded_keras else ""
+        self.layer_dialog.status.setText(
+            f"{result.model_name}: {len(result.layers)} convolutional layers, "
+            f"{result.ms:.0f} ms{loaded}. White: the most active pixel of each map."
+        )
+
+    def _layers_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._layers_id and self.layer_dialog is not None:
+            self.layer_dialog.view.set_placeholder(f"No feature maps: {message}")
 
     def _failed(self, request_id: int, message: str) -> None:
         if request_id == self._last_id:

@@ -94,6 +94,11 @@ _models: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
+def is_loaded(path: str | Path | None) -> bool:
+    """Whether :func:`load_digit_model` holds this file's model already (no TensorFlow wait)."""
+    return ("" if path is None else str(Path(path).resolve())) in _models
+
+
 def load_digit_model(path: str | Path | None) -> Any:
     """The Keras MNIST model in ``path`` (None: the shipped one), loaded once per file."""
     from inception_desktop.core.models.mnist_file import load_model
