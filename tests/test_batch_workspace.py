@@ -174,3 +174,35 @@ def test_cancel_stops_the_batch_and_keeps_the_rows(qtbot, tmp_path):
     finally:
         space.shutdown()
         thread.stop()
+
+
+# --- in the window ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def history_dir(tmp_path, monkeypatch):
+    """The window's history database goes to this test's folder."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("INCEPTION_DESKTOP_DATA", str(folder))
+    return folder
+
+
+def test_in_the_window_a_dropped_folder_is_a_batch_and_a_row_opens_in_the_photo_tab(
+    qtbot, history_dir, window, tmp_path
+):
+    from tests.test_photo_workspace import drop, files_mime
+
+    QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.batch
+    batch = window.batch
+    batch.framing_combo.setCurrentText("crop")
+    with qtbot.waitSignal(batch.batchFinished, timeout=30000):
+        drop(window, files_mime(_photos(tmp_path / "photos", 6)))
+    assert batch.results.rowCount() == 6 and window.photo.photo_count() == 0
+    batch.table.setFocus()
+    batch.table.selectRow(2)
+    QTest.keyClick(batch.table, Qt.Key.Key_Return)
+    assert window.tabs.currentWidget() is window.photo
+    qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=10000)
+    assert window.photo.mode == "crop"
+    assert Path(window.photo.photos[0]).name == batch.proxy.index(2, FILE).data()

@@ -137,3 +137,110 @@ def test_file_hash_is_the_content_sha256(tmp_path):
     (tmp_path / "a").write_bytes(b"abc" * 1000)
     assert file_hash(tmp_path / "a") == hashlib.sha256(b"abc" * 1000).hexdigest()
     assert file_hash(tmp_path / "missing") is None
+
+
+# --- the window keeps what the person classifies ------------------------------------------------
+
+
+@pytest.fixture
+def history_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv(history.DATA_ENV, str(folder))
+    return folder
+
+
+def _photo(path: Path) -> Path:
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(len(path.name))
+    Image.fromarray(rng.integers(0, 255, (90, 120, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+def _wait_for(qtbot, window, n: int) -> list[Entry]:
+    qtbot.waitUntil(lambda: window.history.store.count() >= n, timeout=15000)
+    return window.history.store.query()
+
+
+def test_a_photo_a_digit_and_a_batch_are_kept_with_their_source(
+    qtbot, history_dir, window, tmp_path
+):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from inception_desktop.gui.mime import Inputs
+    from tests.test_photo_workspace import drop, files_mime
+
+    photo = _photo(tmp_path / "cat.png")
+    drop(window, files_mime(photo))
+    (entry,) = _wait_for(qtbot, window, 1)
+    assert entry.kind == "photo" and entry.record.path == str(photo)
+    assert entry.content_hash == file_hash(photo) and entry.record.model == "Fake Inception"
+    assert entry.record.framing == window.photo.mode and entry.record.device == "FakeDevice"
+    assert len(entry.record.top) == 10
+    QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(3):
+        _photo(folder / f"{n}.png")
+    with qtbot.waitSignal(window.batch.batchFinished, timeout=30000):
+        window.open_inputs(Inputs(paths=[str(folder)]))
+    entries = _wait_for(qtbot, window, 4)
+    assert sorted(e.kind for e in entries) == ["batch", "batch", "batch", "photo"]
+    assert all(e.content_hash == file_hash(e.record.path) for e in entries)
+    assert history_dir.joinpath("history.sqlite3").is_file()
+
+
+def test_the_history_window_searches_reopens_and_clears(qtbot, history_dir, window, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from inception_desktop.gui.history_view import HistoryDialog
+    from tests.test_photo_workspace import drop, files_mime
+
+    drop(window, files_mime(_photo(tmp_path / "cat.png"), _photo(tmp_path / "dog.png")))
+    _wait_for(qtbot, window, 2)
+    window.history.store.add([_entry("/old/thing.jpg", "ancient", time.time() - 90 * 86400)])
+    QTest.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.history_dialog
+    assert isinstance(dialog, HistoryDialog) and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() >= 3, timeout=5000)
+    assert dialog.model.entries[-1].record.label == "ancient"  # newest first
+    QTest.keyClicks(dialog.search, "dog")
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    dialog.table.setFocus()
+    dialog.table.selectRow(0)
+    window.photo.remove_all()
+    QTest.keyClick(dialog.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=10000)
+    assert window.photo.photos[0].endswith("dog.png")
+    dialog.search.clear()
+    dialog.days.setValue(30)
+    QTest.mouseClick(dialog.clear_old_button, Qt.MouseButton.LeftButton)
+    assert all(e.record.label != "ancient" for e in window.history.store.query())
+    box = dialog.ask_clear_all()
+    QTest.mouseClick(box.button(box.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert window.history.store.count() == 0 and dialog.model.rowCount() == 0
+
+
+def test_history_off_keeps_nothing_and_a_damaged_database_is_one_problem(
+    qtbot, history_dir, make_window, settings, tmp_path
+):
+    from tests.test_photo_workspace import drop, files_mime
+
+    history_dir.mkdir()
+    (history_dir / "history.sqlite3").write_bytes(b"garbage, not SQLite" * 100)
+    settings.keep_history = False
+    window = make_window()
+    drop(window, files_mime(_photo(tmp_path / "a.png")))
+    qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=10000)
+    qtbot.wait(300)  # its answer came and went
+    window.history.flush()
+    assert window.history.store.problem is None  # never even opened
+    window.settings.keep_history = True
+    drop(window, files_mime(_photo(tmp_path / "b.png")))
+    qtbot.waitUntil(lambda: window.history.store.count() == 1, timeout=15000)
+    assert [e.record.path for e in window.history.store.query()] == [str(tmp_path / "b.png")]
+    qtbot.waitUntil(lambda: any("damaged" in p.text for p in window.problems.items()), timeout=5000)
+    assert list(history_dir.glob("history.sqlite3.corrupt-*"))

@@ -171,7 +171,7 @@ class BatchWorkspace(QWidget):
             "Copy each photo into a folder named after its class (originals stay where they are)"
         )
         self.sort_button.clicked.connect(self.choose_class_folders)
-        self.clear_button = QPushButton("Clear &Table")
+        self.clear_button = QPushButton("C&lear Table")
         self.clear_button.clicked.connect(self.clear)
         bottom = QHBoxLayout()
         for widget in (self.export_button, self.copy_button, self.sort_button):

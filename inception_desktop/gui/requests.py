@@ -53,6 +53,9 @@ class PhotoResult:
     request_id: int
     framed: FramedInput
     prediction: Prediction
+    # What was classified, for the history (gui/history_recorder.py): the file, if any, and framing.
+    path: str | None = None
+    framing: Framing | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,8 @@ class PhotoRequest:
         from inception_desktop.core.photo.prepare import network_input_for
 
         framed = network_input_for(self.loaded, self.path, self.framing, model.input_shape[0])
-        return PhotoResult(self.id, framed, model.classify(framed.array, k=10))
+        prediction = model.classify(framed.array, k=10)
+        return PhotoResult(self.id, framed, prediction, self.path, self.framing)
 
 
 @dataclass(frozen=True)

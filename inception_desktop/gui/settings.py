@@ -46,6 +46,12 @@ class Settings:
         lambda self, v: self.qs.setValue("digit/pen_width", int(v)),
     )
 
+    # Keep every classification in the history database (gui/history_recorder.py).
+    keep_history = property(
+        lambda self: str(self.qs.value("history/keep", True)).lower() not in ("false", "0"),
+        lambda self, v: self.qs.setValue("history/keep", bool(v)),
+    )
+
     digit_model = property(
         lambda self: self._get("digit/model", "", str),
         lambda self, v: self.qs.setValue("digit/model", v or ""),

@@ -1,0 +1,147 @@
+"""Keeping every classification the person makes, without ever blocking the window.
+
+:class:`HistoryRecorder` listens to the inference worker's ``finished(id, result)`` (one signal
+for every answer, whoever asked) and turns each classification into history entries: a photo
+(``framed`` and ``prediction``), a digit (``steps`` and ``prediction``), each row of a batch
+(``records``). Other answers (a framing comparison, an explanation's extra maps) are not
+classifications of their own and are left out. On the GUI thread this is only building a few
+small records; hashing the files and writing SQLite happen on one background thread, fed by a
+queue. ``settings.keep_history`` turns it off; a database problem reaches the window once as
+``message`` (see :class:`~inception_desktop.core.batch.history.HistoryStore`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal, Slot
+
+from inception_desktop.core.batch.history import Entry, HistoryStore, file_hash
+from inception_desktop.core.batch.records import Record
+
+log = logging.getLogger(__name__)
+
+
+def entries_for(result: Any, now: float | None = None) -> list[tuple[Entry, Any]]:
+    """The history entries for one worker answer, each with what its content hash is made of
+    (a file path, or the network input for an image without a file); [] when it is not a
+    classification."""
+    now = time.time() if now is None else now
+    records = getattr(result, "records", None)
+    if records is not None:  # a batch chunk
+        return [(Entry("batch", r, now), r.path) for r in records if isinstance(r, Record)]
+    prediction = getattr(result, "prediction", None)
+    if prediction is None or not hasattr(prediction, "as_dict"):
+        return []
+    path = getattr(result, "path", None)
+    if hasattr(result, "framed"):  # a photo
+        framing = getattr(result, "framing", None)
+        box = framing.box if framing is not None else None
+        record = Record.from_prediction(
+            path or "",
+            prediction.as_dict(),
+            framing.mode if framing is not None else "",
+            prediction.device,
+            (box.x, box.y, box.w, box.h) if box is not None else None,
+        )
+        return [(Entry("photo", record, now), path or result.framed.array)]
+    steps = getattr(result, "steps", None)
+    if steps is not None:  # a digit (drawn, or read from an image)
+        record = Record.from_prediction(
+            path or "", prediction.as_dict(), "digit", prediction.device
+        )
+        return [(Entry("digit", record, now), path or steps.input)]
+    return []
+
+
+class HistoryRecorder(QObject):
+    """See the module docstring. ``stop()`` at window close writes what is queued."""
+
+    message = Signal(str)  # a problem with the history database (once per problem)
+    written = Signal(int)  # entries kept by one write (for tests and the History view)
+    _problem = Signal(str)
+    _wrote = Signal(int)
+
+    def __init__(self, worker: Any, settings: Any, store: HistoryStore | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store or HistoryStore()
+        self.store.on_problem = self._problem.emit  # from the writing thread: queued
+        self._problem.connect(self._report)
+        self._wrote.connect(self._written)
+        self._queue: queue.Queue[list[tuple[Entry, Any]] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._write_loop, name="history", daemon=True)
+        self._thread.start()
+        self._said: set[str] = set()
+        worker.finished.connect(self._finished)  # a slot of this GUI-thread object: queued
+
+    @property
+    def enabled(self) -> bool:
+        return bool(getattr(self.settings, "keep_history", True))
+
+    @Slot(int, object)
+    def _finished(self, _request_id: int, result: Any) -> None:
+        if not self.enabled:
+            return
+        try:
+            entries = entries_for(result)
+        except Exception:  # a result of an unexpected shape is not worth a lost answer
+            log.warning("history: cannot record %r", type(result), exc_info=True)
+            return
+        if entries:
+            self._queue.put(entries)
+
+    @Slot(int)
+    def _written(self, kept: int) -> None:
+        self.written.emit(kept)  # on the GUI thread
+
+    @Slot(str)
+    def _report(self, text: str) -> None:
+        if text not in self._said:
+            self._said.add(text)
+            self.message.emit(text)
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until what is queued now has been written (tests, the History view's refresh)."""
+        done = threading.Event()
+        self._queue.put([(None, done)])  # type: ignore[list-item]
+        done.wait(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout)
+        self.store.close()
+
+    # --- the writing thread ------------------------------------------------------------------
+    def _write_loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if item and item[0][0] is None:  # a flush marker
+                item[0][1].set()
+                continue
+            entries = [
+                Entry(e.kind, e.record, e.time, _content_hash(source), e.weights_hash)
+                for e, source in item
+            ]
+            try:
+                kept = self.store.add(entries)
+            except Exception:  # never let the thread die: history is a convenience
+                log.warning("history: writing failed", exc_info=True)
+                continue
+            self._wrote.emit(kept)
+
+
+def _content_hash(source: Any) -> str | None:
+    if isinstance(source, np.ndarray):
+        return "pixels:" + hashlib.sha256(np.ascontiguousarray(source).tobytes()).hexdigest()
+    if isinstance(source, str) and source:
+        return file_hash(source)
+    return None
