@@ -236,6 +236,21 @@ def test_evaluate_on_labelled_folders(trained, shared_cache, inception_weights, 
     assert set(summary["per_class"]) == set(CLASSES)
     assert f"{3 * PER_CLASS} from the cache, 0 computed" in err
     assert (report / "confusion_matrix.png").is_file()
+    # the very photos it learnt: the model's data digest says so
+    assert summary["same_data_as_training"] is True
+    assert "these are the very photos" in err and "not how well it does on new photos" in err
+
+
+def test_evaluate_on_other_photos_says_nothing_of_the_kind(
+    trained, shared_cache, inception_weights, tmp_path, capsys
+):
+    other = make_classes(tmp_path / "other", per_class=3, seed=7)
+    code, out, err = run_cli(
+        capsys, "evaluate", trained["model"], "--data", other,
+        "--weights", inception_weights, "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["same_data_as_training"] is False and "very photos" not in err
 
 
 def test_unreadable_photos_are_listed_and_skipped(
@@ -456,3 +471,39 @@ def test_exported_tflite_gives_the_scores_classify_gives(
     exported = LiteRTModel(target).run(pixels)["scores"]
     served = load_classifier(trained["model"], inception_weights, "litert")
     np.testing.assert_allclose(exported, served.predictor.predict_batch(pixels), atol=2e-3)
+
+
+@pytest.mark.slow
+def test_a_saved_model_is_exported_with_from(
+    trained, shared_cache, inception_weights, tmp_path, capsys
+):
+    target = tmp_path / "shapes.tflite"
+    code, out, err = run_cli(
+        capsys, "retrain", "--from", trained["model"], "--export-tflite", target,
+        "--weights", inception_weights, "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["tflite"] == str(target) and target.stat().st_size > 1_000_000
+    labels = json.loads((tmp_path / "shapes.labels.json").read_text())
+    assert labels["labels"] == list(CLASSES)
+
+
+def test_from_refuses_a_data_dir_and_a_model_that_is_not_retrained(tmp_path, capsys):
+    code, _, err = run_cli(
+        capsys,
+        "retrain",
+        tmp_path,
+        "--from",
+        tmp_path / "m.keras",
+        "--export-tflite",
+        tmp_path / "x.tflite",
+    )
+    assert code == 2 and "--from MODEL.keras takes --export-tflite FILE" in err
+    code, _, err = run_cli(capsys, "retrain", "--out", tmp_path / "m.keras")
+    assert code == 2 and "DATA_DIR and --out MODEL.keras are required" in err
+    junk = tmp_path / "junk.keras"
+    junk.write_bytes(b"not a zip")
+    code, _, err = run_cli(
+        capsys, "retrain", "--from", junk, "--export-tflite", tmp_path / "x.tflite"
+    )
+    assert code == 1 and err.count("error:") == 1 and str(junk) in err

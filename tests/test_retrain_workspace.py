@@ -162,7 +162,6 @@ def test_cancelled_features_are_said_and_resumed_from_the_cache(qtbot, window, t
 # ----------------------------------------------------------------------------- the whole flow
 
 
-@pytest.mark.slow
 def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     qtbot, real_photo_window, tmp_path, monkeypatch
 ):
@@ -274,3 +273,36 @@ def test_the_retrain_workspace_is_ctrl_3_with_its_own_menu(qtbot, window):
     keys = [t[t.index("&") + 1].lower() for t in texts]
     assert len(set(keys)) == len(keys)
     assert window.retrain.step == DATA
+    photo_menu = window.photo_model_menu.menuAction().parentWidget()
+    items = [a.text() for a in photo_menu.actions() if not a.isSeparator() and "&" in a.text()]
+    photo_keys = [t[t.index("&") + 1].lower() for t in items]
+    assert "Mod&el" in items and len(set(photo_keys)) == len(photo_keys), items
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "Re&train" in titles
+    letters = [t[t.index("&") + 1].lower() for t in titles]
+    assert len(set(letters)) == len(letters)
+
+
+@pytest.mark.slow
+def test_export_a_self_contained_tflite_from_the_window(
+    qtbot, window, tmp_path, installed, monkeypatch
+):
+    import json
+
+    ws = window.retrain
+    ws.set_data_folder(make_classes(tmp_path / "data", per_class=6))
+    data_read(qtbot, ws)
+    ws.epochs_spin.setValue(5)
+    click(qtbot, ws.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
+    click(qtbot, ws.train_button)
+    qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
+    ws.go_to(4)
+    target = tmp_path / "shapes.tflite"
+    choose_save(monkeypatch, target)
+    click(qtbot, ws.export_button)
+    assert ws.export_progress.isVisible() and not ws.save_button.isEnabled()
+    qtbot.waitUntil(lambda: not ws.busy, timeout=400000)
+    assert ws.use_label.text().startswith(f"Exported {target}")
+    labels = json.loads((tmp_path / "shapes.labels.json").read_text())
+    assert labels["labels"] == list(CLASSES) and target.stat().st_size > 1_000_000

@@ -69,7 +69,10 @@ class PhotoModelMenu(QMenu):
 
     def _ready(self, kind: str, _name: str, _device: str) -> None:
         if kind == ModelKind.PHOTO:
-            self.current = self._asked
+            # What the worker loaded, not what was asked last: the Photo workspace reloads
+            # ImageNet itself when weights are installed.
+            loaded = self._worker.loaded_path(ModelKind.PHOTO)
+            self.current = self._asked = str(loaded) if loaded else None
             self._rebuild()
 
     def _unavailable(self, kind: str, _why: str) -> None:

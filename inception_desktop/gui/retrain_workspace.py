@@ -136,7 +136,8 @@ class RetrainWorkspace(QWidget):
         self.class_folders: list[str] = []  # folders added one by one
         self.data_root: str | None = None
         self.test_root: str | None = None
-        self._feature_model: Any = None  # reused between runs (a LiteRT interpreter)
+        self._feature_model: Any = None  # reused between runs (a LiteRT interpreter)...
+        self._feature_runtime: str | None = None  # ...while the runtime asked for is the same
         self._job: Job | None = None
         self._stop_training = threading.Event()
         self._progress_start: tuple[float, int] | None = None
@@ -605,8 +606,7 @@ class RetrainWorkspace(QWidget):
         self._update_steps()
 
     def _feature_model_reset_if_needed(self) -> None:
-        model = self._feature_model
-        if model is not None and getattr(model, "asked_runtime", None) != self._worker.runtime:
+        if self._feature_runtime != self._worker.runtime:
             self._feature_model = None
 
     def compute_features(self) -> None:
@@ -643,7 +643,6 @@ class RetrainWorkspace(QWidget):
                 model = feature_model_for(
                     path, md5, runtime, stage=lambda text: job.report(("stage", text))
                 )
-                model.asked_runtime = runtime
             total = len(choice.data.samples) + (len(choice.held.samples) if choice.held else 0)
             first = extract(
                 choice.data.samples,
@@ -709,6 +708,7 @@ class RetrainWorkspace(QWidget):
 
     def _features_ready(self, result: tuple[Features, Any]) -> None:
         features, self._feature_model = result
+        self._feature_runtime = self._worker.runtime
         self.features, self.trained = features, None
         self.model.update(name="retrained head: none yet", device=self._feature_model.runtime)
         text = (

@@ -118,6 +118,11 @@ class InferenceWorker(QObject):
         """(Re)load the model of ``kind`` from ``path`` (None: the default), on the worker."""
         self._load.emit(kind, path)
 
+    def loaded_path(self, kind: str) -> Any:
+        """The file the model of ``kind`` now serving was loaded from (None: the default).
+        Read from the GUI thread after ``modelReady``: the worker set it before emitting."""
+        return self._paths.get(kind)
+
     def set_runtime(self, runtime: str) -> None:
         """Use ``runtime`` from now on: the loaded models are loaded again on it."""
         self._switch_runtime.emit(runtime)

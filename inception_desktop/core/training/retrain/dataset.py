@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def scan(root: str | Path, classes: tuple[str, ...] | None = None) -> Dataset:
     return _scan_folders(root, folders, classes)
 
 
-def scan_folders(folders: list[str | Path]) -> Dataset:
+def scan_folders(folders: Sequence[str | Path]) -> Dataset:
     """The classes as folders chosen one by one (the window's "Add Class Folder"): each folder's
     name is its class. The same checks as :func:`scan`; two folders may not share a name."""
     chosen = sorted((Path(f) for f in folders), key=lambda p: p.name)
