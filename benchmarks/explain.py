@@ -5,7 +5,13 @@
 * occlusion at 8x8 positions (64 occluded inputs + the original, batched) on LiteRT
   (target: at most 2 s);
 * Grad-CAM of a digit with the shipped MNIST model, including the upsampling to 28x28 and the
-  mapping onto a 280x280 canvas — what the window pays per stroke (target: at most 30 ms).
+  mapping onto a 280x280 canvas — what the window pays per stroke (target: at most 30 ms);
+* the Digit workspace's live heat map on LiteRT (7x7 occlusion with black patches, mapped onto the
+  canvas at 160x160, as gui.explain_digit does) against plain LiteRT inference, and the layer
+  view's feature maps of every convolution.
+
+Occlusion is timed before and after sending its inputs in equal batches (the old split, 32 + 32 +
+1, made LiteRT re-allocate its tensors twice per map), interleaved, wall and CPU time.
 
 Inception v3 runs with fixed random weights (same network, same cost), installed and converted in
 the benchmarks' own cache (see ``benchmarks/runtimes.py``).
@@ -93,15 +99,29 @@ def main() -> None:
     litert.scores(x)  # the first call packs the weights
     one = median_ms(lambda: litert.scores(x), args.repeats)
     print(f"photo, LiteRT: plain inference {one:.0f} ms")
-    for batch in (occlusion_module.BATCH, 65):
-        occlusion = Explainer(litert, "occlusion", batch_size=batch)
-        cpu = time.process_time()
-        occ = median_ms(lambda e=occlusion: e.explain(x), 3, warmup=1)
-        cpu_s = (time.process_time() - cpu) / 4
+    import numpy as np
+
+    def before() -> None:  # the old way: two stacked copies, batches of 32, 32 and 1
+        stack = np.concatenate([x[None], occlusion_module.occluded_inputs(x)])
+        litert.predictor.predict_batch(stack, batch_size=occlusion_module.BATCH)
+
+    occlusion = Explainer(litert, "occlusion")
+    whole = Explainer(litert, "occlusion", batch_size=65)
+    rows = paired(
+        [lambda: litert.scores(x), before, lambda: occlusion.explain(x), lambda: whole.explain(x)],
+        max(2, args.repeats // 4),
+    )
+    names = (
+        "plain inference (between maps, as in the window)",
+        "occlusion 8x8 before: batches of 32 + 32 + 1",
+        f"occlusion 8x8 now: equal batches ({occlusion_module.equal_batches(65, 32)} x 3)",
+        "occlusion 8x8, one batch of 65 (+~600 MB)",
+    )
+    for n, (name, (wall, cpu)) in enumerate(zip(names, rows, strict=True)):
+        target = " (target <= 2 s)" if n else ""
         print(
-            f"  occlusion 8x8 (65 inputs, batches of {batch}) {occ / 1000:.2f} s "
-            f"(target <= 2 s); CPU time {cpu_s:.1f} s, so about {cpu_s / litert_threads:.1f} s "
-            f"on {litert_threads} idle cores"
+            f"  {name}: {wall / 1000:.2f} s{target}; CPU {cpu / 1000:.1f} s, so about "
+            f"{cpu / 1000 / litert_threads:.1f} s on {litert_threads} idle cores"
         )
 
     from PIL import Image, ImageDraw
@@ -125,6 +145,26 @@ def main() -> None:
     print(
         f"digit, shipped MNIST model ({digit.layer}): Grad-CAM per update {ms:.1f} ms "
         "(target <= 30 ms)"
+    )
+
+    from inception_desktop.core.explain.features import FeatureMaps, load_digit_model
+
+    lite_digit = load_classifier(None, "litert")
+    occluding = Explainer(lite_digit, "occlusion", grid=7)
+
+    def lite_update() -> None:  # what gui.explain_digit does per throttled update on LiteRT
+        explanation = occluding.explain(steps.input, None, source, content, field)
+        explanation.on_photo((160, 160), 2.0)
+
+    maps = FeatureMaps(load_digit_model(None))
+    (plain_ms, _), (heat_ms, _), (maps_ms, _) = paired(
+        [lambda: lite_digit.scores(steps.input), lite_update, lambda: maps(steps.input)],
+        args.repeats * 3,
+    )
+    print(
+        f"digit, LiteRT: plain inference {plain_ms:.1f} ms; live heat map (7x7 occlusion, 50 "
+        f"inputs, mapped onto the canvas) {heat_ms:.1f} ms per update (target <= 30 ms); "
+        f"feature maps of every convolution {maps_ms:.1f} ms"
     )
 
 

@@ -470,3 +470,27 @@ def test_explain_command_on_a_photo(tmp_path: Path, capsys, monkeypatch, incepti
         assert 0.0 <= framing["score"] <= framing["top"]["score"] + 1e-6
     code, _ = _cli(["explain", str(photo), "--class", "no such thing", "--out", str(out)], capsys)
     assert code == 2
+
+
+def test_occlusion_sends_equal_batches_and_answers_as_before():
+    """The inputs go in batches of one size (LiteRT re-allocates on a new size), padded with
+    copies of the original; the scores used are those of the original and the 64 cells."""
+    from inception_desktop.core.explain.occlusion import equal_batches
+
+    assert [equal_batches(65, b) for b in (32, 16, 65, 100, 1)] == [22, 13, 65, 65, 1]
+    sizes: list[int] = []
+
+    class Recording:
+        def predict_batch(self, arrays: np.ndarray, batch_size: int = 16) -> np.ndarray:
+            for start in range(0, len(arrays), batch_size):
+                sizes.append(len(arrays[start : start + batch_size]))
+            # class 0 scores the top-left quarter's brightness, class 1 the rest
+            corner = arrays[:, :16, :16].mean(axis=(1, 2, 3))
+            rest = arrays.mean(axis=(1, 2, 3)) - corner / 4
+            return np.stack([corner, rest], axis=1)
+
+    image = np.full((SIDE, SIDE, 3), 200, np.uint8)
+    result = occlusion(Recording(), image, class_index=0, grid=8, fill=0, batch_size=32)
+    assert sizes == [22, 22, 22]
+    hot = result.heat > 0
+    assert hot[:4, :4].all() and not hot[4:].any() and not hot[:, 4:].any()

@@ -4,6 +4,13 @@ Gradient-free, so it runs on any runtime: a grey patch (pad grey 128, which Ince
 maps to 0) is put over each cell of a ``grid`` x ``grid`` tiling of the input, all occluded
 inputs go through the classifier's ``predict_batch`` in one call (LiteRT's fast path), and a
 cell's heat is how much the class's score dropped. Cells whose cover raised the score get none.
+
+The original and its occluded copies are built once, in one array, and sent in batches of one
+size (the last padded with copies of the original): a LiteRT interpreter re-allocates its tensors
+whenever the batch size changes, so 65 inputs as 32 + 32 + 1 resized it twice per map (and once
+more for the next single classification). The cost that remains is the network's own work, one
+forward pass per cell: about 10 CPU-seconds for 65 Inception v3 passes, measured on this project's
+2-core machine (benchmarks/explain.py).
 """
 
 from __future__ import annotations
@@ -44,15 +51,28 @@ def cell_edges(size: int, grid: int) -> np.ndarray:
 
 def occluded_inputs(array: np.ndarray, grid: int = DEFAULT_GRID, fill: int = FILL) -> np.ndarray:
     """(grid * grid, *array.shape): ``array`` with cell (row, col) covered, row-major."""
-    array = np.asarray(array)
+    return _stack(np.asarray(array), grid, fill, lead=0, total=grid * grid)
+
+
+def _stack(array: np.ndarray, grid: int, fill: int, lead: int, total: int) -> np.ndarray:
+    """``total`` inputs in one array: ``lead`` copies of ``array``, the ``grid * grid`` occluded
+    ones, then copies of ``array`` up to ``total`` (padding to equal batches)."""
     if array.shape[0] < grid or array.shape[1] < grid:
         raise ExplainError(f"a {grid}x{grid} grid needs an input of at least {grid} pixels")
     ys, xs = cell_edges(array.shape[0], grid), cell_edges(array.shape[1], grid)
-    stack = np.repeat(array[None], grid * grid, axis=0)
+    stack = np.empty((total, *array.shape), array.dtype)
+    stack[...] = array
     for row in range(grid):
         for col in range(grid):
-            stack[row * grid + col, ys[row] : ys[row + 1], xs[col] : xs[col + 1]] = fill
+            stack[lead + row * grid + col, ys[row] : ys[row + 1], xs[col] : xs[col + 1]] = fill
     return stack
+
+
+def equal_batches(count: int, batch_size: int) -> int:
+    """The batch size that splits ``count`` inputs into as few batches of at most
+    ``batch_size`` as possible, all of one size (the last padded): 65 by 32 → 3 of 22."""
+    batches = -(-count // max(1, batch_size))
+    return -(-count // batches)
 
 
 def occlusion(
@@ -69,8 +89,12 @@ def occlusion(
     bright on black) pass ``fill=0``: the background colour is what says "nothing here".
     """
     array = np.asarray(array)
-    stack = np.concatenate([array[None], occluded_inputs(array, grid, fill)])
-    scores = np.asarray(predictor.predict_batch(stack, batch_size=batch_size))  # type: ignore[attr-defined]
+    count = grid * grid + 1
+    size = equal_batches(count, batch_size)
+    total = -(-count // size) * size
+    stack = _stack(array, grid, fill, lead=1, total=total)
+    scores = np.asarray(predictor.predict_batch(stack, batch_size=size))  # type: ignore[attr-defined]
+    scores = scores[:count]
     base = scores[0]
     index = int(np.argmax(base)) if class_index is None else int(class_index)
     if not 0 <= index < base.shape[-1]:
