@@ -37,6 +37,16 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        SORT_ROLE,
+        RECORD_ROLE,
+    }
+)
 
 
 class ResultsModel(QAbstractTableModel):
@@ -87,7 +97,8 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A view asks about a dozen roles per cell per paint: the ones not served return at once.
+        if role not in _ROLES or not index.isValid():
             return None
         row = self._rows[index.row()]
         record, column = row.record, index.column()

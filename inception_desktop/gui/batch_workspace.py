@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -59,6 +60,8 @@ from inception_desktop.gui.channel import ModelWatch
 from inception_desktop.gui.requests import ModelKind
 from inception_desktop.gui.worker import InferenceWorker
 
+#: Seconds between two progress updates (the last one always shows).
+PROGRESS_S = 0.2
 EMPTY = "Open a folder or add photos to classify them all"
 
 
@@ -106,6 +109,10 @@ class BatchWorkspace(QWidget):
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.status = QLabel(EMPTY)
+        # Its text changes several times a second: never a reason to lay the workspace out again.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(260)
+        self._last_progress = 0.0
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the batch (Esc); the rows done so far stay")
         self.cancel_button.clicked.connect(self.cancel)
@@ -231,6 +238,10 @@ class BatchWorkspace(QWidget):
         self.results.add_rows(rows)
 
     def _progress(self, done: int, total: int, failed: int) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < PROGRESS_S and done != total:
+            return  # a few updates a second are enough to read, and cost the GUI thread less
+        self._last_progress = now
         if total >= 0:
             self.progress.setRange(0, max(1, total))
             self.progress.setValue(done)
