@@ -273,7 +273,10 @@ def test_the_retrain_workspace_is_ctrl_3_with_its_own_menu(qtbot, window):
     keys = [t[t.index("&") + 1].lower() for t in texts]
     assert len(set(keys)) == len(keys)
     assert window.retrain.step == DATA
-    photo_menu = window.photo_model_menu.menuAction().parentWidget()
+    photo_menu = next(
+        a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Photo"
+    )
+    assert window.photo_model_menu.menuAction() in photo_menu.actions()
     items = [a.text() for a in photo_menu.actions() if not a.isSeparator() and "&" in a.text()]
     photo_keys = [t[t.index("&") + 1].lower() for t in items]
     assert "Mod&el" in items and len(set(photo_keys)) == len(photo_keys), items
@@ -290,6 +293,7 @@ def test_export_a_self_contained_tflite_from_the_window(
     import json
 
     ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
     ws.set_data_folder(make_classes(tmp_path / "data", per_class=6))
     data_read(qtbot, ws)
     ws.epochs_spin.setValue(5)
