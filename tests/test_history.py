@@ -244,3 +244,44 @@ def test_history_off_keeps_nothing_and_a_damaged_database_is_one_problem(
     assert [e.record.path for e in window.history.store.query()] == [str(tmp_path / "b.png")]
     qtbot.waitUntil(lambda: any("damaged" in p.text for p in window.problems.items()), timeout=5000)
     assert list(history_dir.glob("history.sqlite3.corrupt-*"))
+
+
+def test_live_answers_for_one_source_are_kept_once_as_the_last(qtbot, tmp_path):
+    """A digit being drawn is classified every few strokes: the history keeps the drawing as
+    it ended, not each stage of it; a batch's rows are all kept."""
+    import numpy as np
+    from PySide6.QtCore import QObject, Signal
+
+    from inception_desktop.core.digit.normalize import normalize_digit
+    from inception_desktop.gui.batch_runner import BatchResult
+    from inception_desktop.gui.history_recorder import HistoryRecorder
+    from inception_desktop.gui.requests import DigitResult
+    from tests.fakes import FakeClassifier
+
+    class Worker(QObject):
+        finished = Signal(int, object)
+
+    class Keep:
+        keep_history = True
+
+    worker, model = Worker(), FakeClassifier("Fake MNIST", (28, 28), 10)
+    recorder = HistoryRecorder(worker, Keep(), HistoryStore(tmp_path / "h.sqlite3"))
+    canvas = np.full((200, 200), 255, np.uint8)
+    for n in range(5):  # five stages of one stroke
+        canvas[40 : 60 + 20 * n, 90:110] = 0
+        steps = normalize_digit(canvas)
+        worker.finished.emit(n, DigitResult(n, steps, model.classify(steps.input)))
+    rows = tuple(Record(f"/b/{i}.jpg", (("x", 0.5),)) for i in range(3))
+    worker.finished.emit(9, BatchResult(9, rows))
+    with qtbot.waitSignal(recorder.written, timeout=5000):
+        pass  # the batch, at once
+    assert recorder.store.count() == 3
+    with qtbot.waitSignal(recorder.written, timeout=5000):
+        pass  # the digit, once it settled
+    digits = [e for e in recorder.store.query() if e.kind == "digit"]
+    assert len(digits) == 1 and digits[0].content_hash.startswith("pixels:")
+    assert (
+        digits[0].content_hash
+        == "pixels:" + __import__("hashlib").sha256(steps.input.tobytes()).hexdigest()
+    )  # the last stage
+    recorder.stop()

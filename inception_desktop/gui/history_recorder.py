@@ -4,7 +4,10 @@
 for every answer, whoever asked) and turns each classification into history entries: a photo
 (``framed`` and ``prediction``), a digit (``steps`` and ``prediction``), each row of a batch
 (``records``). Other answers (a framing comparison, an explanation's extra maps) are not
-classifications of their own and are left out. On the GUI thread this is only building a few
+classifications of their own and are left out. Answers that follow each other for one source
+(a digit being drawn, classified live every few strokes; a crop box being dragged over a photo)
+are kept once, as the last of them: an answer is written when no newer one for the same photo or
+canvas came for :data:`SETTLE_MS`. On the GUI thread this is only building a few
 small records; hashing the files and writing SQLite happen on one background thread, fed by a
 queue. ``settings.keep_history`` turns it off; a database problem reaches the window once as
 ``message`` (see :class:`~inception_desktop.core.batch.history.HistoryStore`).
@@ -20,12 +23,15 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from inception_desktop.core.batch.history import Entry, HistoryStore, file_hash
 from inception_desktop.core.batch.records import Record
 
 log = logging.getLogger(__name__)
+
+#: An answer is kept once no newer one for the same source came for this long (ms).
+SETTLE_MS = 1500
 
 
 def entries_for(result: Any, now: float | None = None) -> list[tuple[Entry, Any]]:
@@ -79,6 +85,11 @@ class HistoryRecorder(QObject):
         self._thread = threading.Thread(target=self._write_loop, name="history", daemon=True)
         self._thread.start()
         self._said: set[str] = set()
+        self._settling: dict[str, list[tuple[Entry, Any]]] = {}  # source → its latest answer
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._settled)
         worker.finished.connect(self._finished)  # a slot of this GUI-thread object: queued
 
     @property
@@ -94,8 +105,20 @@ class HistoryRecorder(QObject):
         except Exception:  # a result of an unexpected shape is not worth a lost answer
             log.warning("history: cannot record %r", type(result), exc_info=True)
             return
-        if entries:
+        if not entries:
+            return
+        if entries[0][0].kind == "batch":
             self._queue.put(entries)
+            return
+        record = entries[0][0].record
+        self._settling[f"{entries[0][0].kind}:{record.path}"] = entries  # the latest wins
+        self._settle.start()
+
+    @Slot()
+    def _settled(self) -> None:
+        for entries in self._settling.values():
+            self._queue.put(entries)
+        self._settling.clear()
 
     @Slot(int)
     def _written(self, kept: int) -> None:
@@ -108,12 +131,16 @@ class HistoryRecorder(QObject):
             self.message.emit(text)
 
     def flush(self, timeout: float = 10.0) -> None:
-        """Wait until what is queued now has been written (tests, the History view's refresh)."""
+        """Write what waits (settling answers included) and wait until it is written."""
+        self._settle.stop()
+        self._settled()
         done = threading.Event()
         self._queue.put([(None, done)])  # type: ignore[list-item]
         done.wait(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._settle.stop()
+        self._settled()
         self._queue.put(None)
         self._thread.join(timeout)
         self.store.close()
