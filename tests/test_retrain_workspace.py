@@ -149,7 +149,7 @@ def test_cancelled_features_are_said_and_resumed_from_the_cache(qtbot, window, t
     assert ws.features is None and any(n.startswith("Cancelled: stopped after") for n in notices)
     assert not window.problems.items()  # a cancel is no problem
     click(qtbot, ws.compute_button)
-    qtbot.waitUntil(lambda: ws.features is not None, timeout=120000)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
     assert ws.features.computed + ws.features.cache_hits == 3 * PER_CLASS
     assert ws.progress.value() == ws.progress.maximum() == 3 * PER_CLASS
     assert ws.step == TRAIN
@@ -175,12 +175,12 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     data_read(qtbot, ws)
     click(qtbot, ws.to_features_button)
     click(qtbot, ws.compute_button)
-    qtbot.waitUntil(lambda: ws.features is not None, timeout=120000)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
     problems = [ws.data_problems.item(i).text() for i in range(ws.data_problems.count())]
     assert any("broken.jpg" in p for p in problems)  # listed and skipped, the run goes on
     ws.epochs_spin.setValue(60)
     click(qtbot, ws.train_button)
-    qtbot.waitUntil(lambda: ws.trained is not None, timeout=120000)
+    qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
     assert ws.curve.epochs == ws.trained.card["epochs"] >= 2  # one point per epoch, live
     assert ws.step == EVALUATE
     summary = ws.trained.summary
@@ -193,11 +193,13 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     model = tmp_path / "shapes.keras"
     choose_save(monkeypatch, model)
     ws.go_to(4)
+    win.photo.set_mode("crop")  # the model was trained on pad framing: the window follows it
     click(qtbot, ws.use_button)
     qtbot.waitUntil(lambda: win.status.model.text().startswith("Model: Inception v3 retrained"),
                     timeout=120000)  # fmt: skip
     assert model.is_file() and win.tabs.currentWidget() is win.photo
     assert win.photo_model_menu.checked_path() == str(model)
+    assert win.framing_group.checkedAction().data() == "pad"
     photo = tmp_path / "photo.png"
     Image.open(data / CLASSES[2] / "03.png").save(photo)
     win.open_paths([str(photo)])

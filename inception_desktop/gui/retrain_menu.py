@@ -30,6 +30,9 @@ class PhotoModelMenu(QMenu):
     """
 
     chosen = Signal(str)
+    #: The framing a retrained model was trained with, once it serves: photos framed otherwise
+    #: give it inputs it never saw (the CLI says the same as a note).
+    framingSuggested = Signal(str)
 
     def __init__(
         self, worker: InferenceWorker, parent: QWidget | None = None, title: str = "Mod&el"
@@ -74,6 +77,9 @@ class PhotoModelMenu(QMenu):
             loaded = self._worker.loaded_path(ModelKind.PHOTO)
             self.current = self._asked = str(loaded) if loaded else None
             self._rebuild()
+            mode = _trained_framing(self.current) if self.current else None
+            if mode:
+                self.framingSuggested.emit(mode)
 
     def _unavailable(self, kind: str, _why: str) -> None:
         if kind == ModelKind.PHOTO and self._asked != self.current:
@@ -104,6 +110,19 @@ class PhotoModelMenu(QMenu):
         self.group.addAction(action)
         self.addAction(action)
         return action
+
+
+def _trained_framing(path: str) -> str | None:
+    """The framing mode in a retrained model's card (a small JSON member: read here), or None."""
+    from inception_desktop.core.models.mnist_file import ModelFileError, read_metadata
+    from inception_desktop.core.training.retrain.model_file import MAX_HEAD_BYTES
+
+    try:
+        framing = read_metadata(path, max_bytes=MAX_HEAD_BYTES).get("framing") or {}
+    except (ModelFileError, OSError):
+        return None
+    mode = framing.get("mode") if isinstance(framing, dict) else None
+    return mode if isinstance(mode, str) else None
 
 
 def fill_retrain_menu(menu: QMenu, workspace: QWidget, show) -> list[QAction]:

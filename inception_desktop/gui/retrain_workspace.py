@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -139,6 +139,11 @@ class RetrainWorkspace(QWidget):
         self._feature_model: Any = None  # reused between runs (a LiteRT interpreter)...
         self._feature_runtime: str | None = None  # ...while the runtime asked for is the same
         self._job: Job | None = None
+        # One thread for every step: they run one at a time, and TensorFlow's state stays on
+        # one thread of the process (see gui.worker on thread-local state).
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._pool.setExpiryTimeout(-1)
         self._stop_training = threading.Event()
         self._progress_start: tuple[float, int] | None = None
         self.setAcceptDrops(True)
@@ -431,7 +436,7 @@ class RetrainWorkspace(QWidget):
         self._job = job
         self.busyChanged.emit(True)
         self._update_steps()
-        job.start()
+        job.start(self._pool)
         return job
 
     def _job_finished(self) -> None:
@@ -457,6 +462,13 @@ class RetrainWorkspace(QWidget):
         if self._job is not None:
             self._job.cancel()
             self._stop_training.set()
+
+    def shutdown(self, ms: int = 5000) -> bool:
+        """Stop what runs (features cancelled, training stopped) and wait for it, up to ``ms``
+        (an export in conversion cannot be stopped: the window waits that long, then closes)."""
+        self.cancel()
+        self._stop_training.set()
+        return self._pool.waitForDone(ms)
 
     def stop_training(self) -> None:
         """End training after the current epoch; the head so far is kept and evaluated."""
