@@ -206,3 +206,31 @@ def test_in_the_window_a_dropped_folder_is_a_batch_and_a_row_opens_in_the_photo_
     qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=10000)
     assert window.photo.mode == "crop"
     assert Path(window.photo.photos[0]).name == batch.proxy.index(2, FILE).data()
+
+
+def test_a_folder_that_vanishes_mid_batch_is_one_message_and_every_row_stays(qtbot, tmp_path):
+    import shutil
+
+    slow = FakeClassifier("Fake Inception", (299, 299, 3), 1000, delay=0.01)
+    thread = WorkerThread({"photo": lambda path: slow})
+    space = BatchWorkspace(thread.worker)
+    qtbot.addWidget(space)
+    with qtbot.waitSignal(space.model.ready, timeout=10000):
+        thread.worker.load("photo")
+    problems: list[str] = []
+    space.message.connect(problems.append)
+    folder = _photos(tmp_path / "photos", 120)
+    try:
+        with qtbot.waitSignal(space.batchFinished, timeout=60000):
+            space.open_paths([str(folder)])
+            qtbot.waitUntil(lambda: space.results.rowCount() >= 16, timeout=20000)
+            shutil.rmtree(folder)
+        records = space.results.records()
+        assert len(records) == 120 and any(not r.ok for r in records)
+        assert [p for p in problems if "vanished" in p] == [
+            f"{folder}: it vanished during the batch; its photos are rows with errors"
+        ]
+        assert len(problems) == 2  # that, and the count of rows that failed
+    finally:
+        space.shutdown()
+        thread.stop()
