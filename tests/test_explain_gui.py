@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
@@ -203,7 +204,11 @@ def _draw(ws, points) -> None:
     drag(ws.canvas, polyline([(target.x() + x * scale, target.y() + y * scale) for x, y in points]))
 
 
-def test_the_digit_heat_map_follows_the_drawing(qtbot, window):
+def test_the_digit_heat_map_follows_the_drawing(qtbot, window, monkeypatch):
+    from inception_desktop.gui import explain_digit
+
+    # as before the layer view ever loaded a Keras model: occlusion on the gradient-free model
+    monkeypatch.setattr(explain_digit, "_keras_gradcam", lambda path: None)
     window.tabs.setCurrentWidget(window.digit)
     ws = window.digit
     qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)
@@ -252,3 +257,44 @@ def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, window):
     qtbot.waitUntil(
         lambda: bool(dialog.view.grids()) and dialog.view.grids()[0][1] != before, timeout=60000
     )
+    # with the Keras twin loaded, the live heat map uses Grad-CAM on it (cheaper than occlusion)
+    qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Grad-CAM at" in ws.heat_label.text(), timeout=60000)
+    assert ws.canvas.heat() is not None
+
+
+# --- end to end: Inception v3 (random weights) on TensorFlow --------------------------------------
+@pytest.mark.slow
+def test_grad_cam_of_the_real_network_in_the_window(qtbot, make_window, fakes, tmp_path):
+    """The real classifier on the TensorFlow runtime: explaining uses Grad-CAM at mixed10
+    (traced on the worker on first use, announced), and a clicked class is explained too."""
+    from inception_desktop.core.models import inception
+
+    weights = tmp_path / "weights.h5"
+    inception.make_random_weights(weights, seed=0)
+    classifier = inception.load_classifier(weights, runtime="tensorflow")
+    window = make_window(
+        factories={"photo": lambda path: classifier, "digit": lambda path: fakes["digit"]}
+    )
+    ws = window.photo
+    notices: list[str] = []
+    ws.notice.connect(notices.append)
+    _open(qtbot, window, _photo(tmp_path / "a.png", (500, 300)))
+    qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
+    assert any("TensorFlow prepares the gradients" in n for n in notices)
+    qtbot.waitUntil(lambda: _heat_shown(ws), timeout=120000)
+    assert ws.heat.method == "gradcam" and ws.heat.layer == "mixed10"
+    assert ws.heat.class_index == ws.result.prediction.best.index
+    assert "Grad-CAM at mixed10" in ws.explain_controls.status.text()
+    # the crop framing's map on the photo: nothing outside the centred square
+    qtbot.mouseClick(ws.mode_buttons["crop"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: ws.heat is not None and ws.heat.framed.framing.mode == "crop", timeout=60000
+    )
+    on_photo = ws.view.heat()
+    k = on_photo.shape[1] / 500
+    assert on_photo[:, : round(95 * k)].max() == 0 and on_photo[:, round(405 * k) :].max() == 0
+    # another class, by its bar
+    wanted = ws.result.prediction.top[2].index
+    qtbot.mouseClick(ws.bars, Qt.MouseButton.LeftButton, pos=ws.bars.row_rect(2).center().toPoint())
+    qtbot.waitUntil(lambda: ws.heat is not None and ws.heat.class_index == wanted, timeout=60000)

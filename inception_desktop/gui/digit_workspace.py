@@ -387,7 +387,11 @@ class DigitWorkspace(QWidget):
             return
         self._image = None
         canvas = self.canvas.network_array()
-        request = DigitExplainRequest(canvas) if self.heat_on() else DigitRequest(canvas)
+        request = (
+            DigitExplainRequest(canvas, model_path=self._model_path)
+            if self.heat_on()
+            else DigitRequest(canvas)
+        )
         self._last_id = rid = request.id
         self.channel.send(request, self._show, lambda message: self._failed(rid, message))
 

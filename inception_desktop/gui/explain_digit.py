@@ -46,6 +46,7 @@ class DigitHeat:
     class_index: int
     ms: float
     note: str | None
+    scores: np.ndarray | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         how = f"Grad-CAM at {self.layer}" if self.layer else f"occlusion {DIGIT_GRID}x{DIGIT_GRID}"
@@ -62,15 +63,50 @@ class DigitHeatResult:
     heat: DigitHeat | None
 
 
+#: Grad-CAM explainers on Keras models loaded for the layer view, by model file ("" shipped).
+_keras_cams: dict[str, Any] = {}
+
+
+def _keras_gradcam(model_path: str | None) -> Any:
+    """Grad-CAM on the Keras twin of a LiteRT digit model, once the layer view has loaded it
+    (TensorFlow is there then: Grad-CAM costs a third of 7x7 occlusion); None before."""
+    from types import SimpleNamespace
+
+    from inception_desktop.core.explain import features
+    from inception_desktop.core.explain.explainer import Explainer
+
+    key = model_path or ""
+    if key not in _keras_cams:
+        if not features.is_loaded(model_path):
+            return None
+        keras_model = features.load_digit_model(model_path)
+        shim = SimpleNamespace(
+            name=keras_model.name,
+            input_shape=(28, 28),
+            predictor=SimpleNamespace(model=keras_model),
+        )
+        _keras_cams[key] = Explainer(shim, "gradcam")
+    return _keras_cams[key]
+
+
 def explain_digit(
-    model: Any, steps: DigitSteps, canvas_size: tuple[int, int], method: str = AUTO
+    model: Any,
+    steps: DigitSteps,
+    canvas_size: tuple[int, int],
+    method: str = AUTO,
+    model_path: str | None = None,
 ) -> DigitHeat:
-    """Explain the top class of ``steps.input`` and map it onto a canvas of ``canvas_size``."""
+    """Explain the top class of ``steps.input`` and map it onto a canvas of ``canvas_size``.
+
+    ``model_path`` is the file of ``model`` (None: the shipped one): a LiteRT model whose Keras
+    file the layer view loaded is explained by Grad-CAM on that file."""
     from inception_desktop.core.explain.mapping import digit_rects
 
     started = time.perf_counter()
     grid = {} if method != OCCLUSION and has_gradients(model) else {"grid": DIGIT_GRID}
     explainer, note = explainer_for(model, method, **grid)
+    if method == AUTO and explainer.method == OCCLUSION and not has_gradients(model):
+        explainer = _keras_gradcam(model_path) or explainer
     source, content, visible = digit_rects(steps)
     explanation = explainer.explain(steps.input, None, source, content, visible)
     width, height = canvas_size
@@ -85,6 +121,7 @@ def explain_digit(
         explanation.class_index,
         (time.perf_counter() - started) * 1000,
         note,
+        explanation.scores,
     )
 
 
@@ -95,6 +132,7 @@ class DigitExplainRequest:
     kind: ClassVar[ModelKind] = ModelKind.DIGIT
     canvas: np.ndarray = field(repr=False)
     method: str = AUTO
+    model_path: str | None = None  # the serving model's file (None: shipped), for its Keras twin
     source: str = "digit"
     id: int = field(default_factory=next_id)
 
@@ -104,8 +142,16 @@ class DigitExplainRequest:
         steps = normalize_digit(self.canvas)
         if steps is None:
             return DigitHeatResult(self.id, None, None, None)
-        prediction = model.classify(steps.input, k=10)
-        heat = explain_digit(model, steps, self.canvas.shape[::-1], self.method)
+        heat = explain_digit(model, steps, self.canvas.shape[::-1], self.method, self.model_path)
+        if heat.scores is not None and len(heat.scores) == len(model.labels):
+            # the explanation's own pass classified the input: no second call (on LiteRT a
+            # batch of 1 between occlusion batches would also re-allocate the interpreter)
+            from inception_desktop.core.models.prediction import Prediction, top_k
+
+            top = top_k(heat.scores, tuple(model.labels), 10)
+            prediction = Prediction(model.name, top, steps.input, heat.ms, model.device)
+        else:
+            prediction = model.classify(steps.input, k=10)
         return DigitHeatResult(self.id, steps, prediction, heat)
 
 

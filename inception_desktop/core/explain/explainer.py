@@ -29,6 +29,8 @@ class Explanation:
     grid: the map at the method's own resolution (8x8 at ``mixed10``; the occlusion grid).
     heat: float32 [0, 1] at the input's size (bilinear from ``grid``).
     source_rect, content_rect, visible: the framing's geometry (see :func:`.mapping.to_photo`).
+    scores: every class's score on this input, from the same pass (a caller that needs the
+    classification too need not run the network again).
     """
 
     method: str
@@ -41,6 +43,7 @@ class Explanation:
     source_rect: Rect
     content_rect: Rect
     visible: Rect
+    scores: np.ndarray | None = None
 
     def on_photo(self, size: tuple[int, int], scale: float = 1.0) -> np.ndarray:
         """The heat over a photo of ``size`` (width, height); ``scale``: framing pixels per
@@ -97,14 +100,16 @@ class Explainer:
         array = np.asarray(array)
         height, width = array.shape[:2]
         whole: Rect = (0.0, 0.0, float(width), float(height))
+        scores: np.ndarray | None
         if self._cam is not None:
             result = self._cam(array, class_index)
-            grid, index, score = result.cam, result.class_index, result.score
+            grid, index, score, scores = result.cam, result.class_index, result.score, result.scores
         else:
             occluded = occlusion(
                 self.classifier.predictor, array, class_index, self.grid, self.fill, self.batch_size
             )
             grid, index, score = occluded.heat, occluded.class_index, occluded.score
+            scores = occluded.scores
         content = content_rect or whole
         return Explanation(
             self.method,
@@ -117,4 +122,5 @@ class Explainer:
             source_rect or whole,
             content,
             visible or content,
+            scores,
         )

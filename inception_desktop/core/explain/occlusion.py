@@ -36,12 +36,14 @@ class OcclusionResult:
     drop: float32 (grid, grid): base score minus the occluded score, per cell (may be < 0).
     heat: float32 (grid, grid) in [0, 1]: ``drop`` with rises set to 0, divided by its maximum.
     class_index, score: the explained class and its score on the unoccluded input.
+    scores: every class's score on the unoccluded input (a classification for free).
     """
 
     drop: np.ndarray
     heat: np.ndarray
     class_index: int
     score: float
+    scores: np.ndarray | None = None
 
 
 def cell_edges(size: int, grid: int) -> np.ndarray:
@@ -103,4 +105,4 @@ def occlusion(
     positive = np.maximum(drop, 0.0)
     peak = float(positive.max())
     heat = positive / peak if peak > 0 else positive
-    return OcclusionResult(drop, heat, index, float(base[index]))
+    return OcclusionResult(drop, heat, index, float(base[index]), base.astype(np.float32))
