@@ -312,3 +312,37 @@ def test_export_a_self_contained_tflite_from_the_window(
     assert ws.use_label.text().startswith(f"Exported {target}")
     labels = json.loads((tmp_path / "shapes.labels.json").read_text())
     assert labels["labels"] == list(CLASSES) and target.stat().st_size > 1_000_000
+
+
+def test_a_separate_test_folder_replaces_the_split(qtbot, window, tmp_path, monkeypatch):
+    data = make_classes(tmp_path / "data", per_class=4)
+    test = make_classes(tmp_path / "test", per_class=2, seed=5)
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    ws.set_data_folder(data)
+    data_read(qtbot, ws)
+    assert not ws.no_test_button.isEnabled()
+    choose_folder(monkeypatch, test)
+    click(qtbot, ws.test_button)
+    qtbot.waitUntil(lambda: ws.choice.held is not None and not ws.busy, timeout=30000)
+    assert "all 12 to train, 6 in the test folder to validate" in ws.data_label.text()
+    click(qtbot, ws.no_test_button)
+    qtbot.waitUntil(lambda: ws.choice.held is None and not ws.busy, timeout=30000)
+    assert "to validate (seed 0)" in ws.data_label.text()
+
+
+def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tmp_path, installed):
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    ws.set_data_folder(make_classes(tmp_path / "data", per_class=4))
+    data_read(qtbot, ws)
+    click(qtbot, ws.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
+    ws.early_check.setChecked(False)  # 1000 epochs, no early stop: only Stop ends it soon
+    ws.epochs_spin.setValue(1000)
+    click(qtbot, ws.train_button)
+    click(qtbot, ws.stop_button)
+    qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
+    card = ws.trained.card
+    assert card["stopped_by_hand"] is True and card["epochs"] < 1000
+    assert ws.curve.epochs == card["epochs"] and ws.save_button.isEnabled()
