@@ -32,7 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "data_dir", type=Path, nargs="?", metavar="DATA_DIR", help="one subfolder per class"
     )
-    p.add_argument("--out", type=Path, metavar="MODEL.keras", help="model to write (required)")
+    p.add_argument(
+        "--out", type=Path, metavar="MODEL.keras", help="model to write (required to train)"
+    )
     p.add_argument(
         "--from",
         dest="source",
