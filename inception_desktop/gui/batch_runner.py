@@ -334,11 +334,11 @@ class BatchRun(QObject):
                 future.add_done_callback(
                     lambda f: None if f.cancelled() else feeder.decoded.emit(f.result())
                 )
-            pool.shutdown(wait=True)  # every decode emitted before "done"
-        except RuntimeError:  # the pool was shut down by a cancel
-            return
-        except Exception as exc:  # a listing failure ends the batch, said once
+        except Exception as exc:  # a cancel shut the pool; else a listing failure, said once
+            if self._stop.is_set():
+                return
             log.warning("listing failed", exc_info=True)
-            feeder.decoded.emit(Decoded(0, ", ".join(self.paths), error=first_line(exc, 300)))
+            feeder.decoded.emit(Decoded(-1, ", ".join(self.paths), error=first_line(exc, 300)))
+        pool.shutdown(wait=True)  # every decode emitted before "done"
         if not self._stop.is_set():
             feeder.done.emit()

@@ -217,8 +217,9 @@ class BatchWorkspace(QWidget):
     def open_paths(self, paths: list[str]) -> None:
         """Classify ``paths`` (files and folders) as one batch, after any batch running now
         is cancelled; its rows are added to the table."""
-        if self.run is not None and self.run.running:
-            self.cancel()
+        if self.run is not None:
+            self.run.cancel()  # (nothing when it has finished)
+            self.run.deleteLater()  # its channel stops hearing the worker
         run = BatchRun(self._worker, paths, self.framing, self.recursive_box.isChecked(), self)
         run.rows.connect(self._rows)
         run.progress.connect(self._progress)
