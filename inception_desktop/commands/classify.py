@@ -208,6 +208,9 @@ def _classify_all(
                 item.result = prediction.as_dict()
             if saver is not None:
                 saver.save(chunk)
+            if bar is not None and bar.tty and isinstance(sink, _SafeOut):
+                sys.stderr.write("\r\033[K")  # results print on a line of their own
+                sys.stderr.flush()
             for item in chunk:
                 writer.write(_record(item, device, box))
                 item.array = None  # written: nothing of it is kept
