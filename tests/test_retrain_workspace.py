@@ -346,3 +346,9 @@ def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tm
     card = ws.trained.card
     assert card["stopped_by_hand"] is True and card["epochs"] < 1000
     assert ws.curve.epochs == card["epochs"] and ws.save_button.isEnabled()
+    # another split makes the features stale, not the head: it can still be saved or exported
+    ws.go_to(DATA)
+    qtbot.keyClick(ws.seed_spin, Qt.Key.Key_Up)
+    assert ws.features is None and ws.trained is not None
+    assert ws.save_button.isEnabled() and not ws.train_button.isEnabled()
+    assert ws.step_list.item(4).flags() & Qt.ItemFlag.ItemIsEnabled

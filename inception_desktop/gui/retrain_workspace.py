@@ -107,6 +107,7 @@ class Trained:
     keras_model: Any
     summary: dict[str, Any]
     card: dict[str, Any]
+    weights_path: Path  # the Inception weights whose features it learnt (export builds on them)
     history: dict[str, list[float]] = field(default_factory=dict)
     saved: str | None = None
 
@@ -560,7 +561,8 @@ class RetrainWorkspace(QWidget):
         self._run("data", work, self._data_read)
 
     def _data_read(self, choice: DataChoice) -> None:
-        self.choice, self.features, self.trained = choice, None, None
+        # A head trained before stays (to save, use or export) until another one replaces it.
+        self.choice, self.features = choice, None
         self._feature_model_reset_if_needed()
         data = choice.data
         from inception_desktop.core.training.retrain.dataset import FEW_IMAGES
@@ -573,8 +575,9 @@ class RetrainWorkspace(QWidget):
         for entry in skipped:
             self.data_problems.addItem(f"skipped {entry['path']}: {entry['error']}")
         self._split_changed()
-        self.curve.clear()
-        self.model.update(name="retrained head: none yet")
+        if self.trained is None:
+            self.curve.clear()
+            self.model.update(name="retrained head: none yet")
 
     def _split_changed(self) -> None:
         """Say how the photos will be split (it is made when features are ready)."""
@@ -607,13 +610,12 @@ class RetrainWorkspace(QWidget):
         )
         if self.features is not None and held is None:
             self.features = None  # another split: the features are regrouped from the cache
-            self.trained = None
         self._update_steps()
 
     # --- 2. features ------------------------------------------------------------------------
     def _framing_changed(self) -> None:
         if self.features is not None:
-            self.features, self.trained = None, None
+            self.features = None
             self.features_label.setText("Framing changed: compute the features again.")
         self._update_steps()
 
@@ -721,7 +723,7 @@ class RetrainWorkspace(QWidget):
     def _features_ready(self, result: tuple[Features, Any]) -> None:
         features, self._feature_model = result
         self._feature_runtime = self._worker.runtime
-        self.features, self.trained = features, None
+        self.features = features
         self.model.update(name="retrained head: none yet", device=self._feature_model.runtime)
         text = (
             f"{len(features.y_train)} photos to train, {len(features.y_val)} to validate: "
@@ -789,7 +791,7 @@ class RetrainWorkspace(QWidget):
                 class_weights=balance,
                 stopped_by_hand=stop.is_set(),
             )
-            return Trained(result.model, summary, card, result.history)
+            return Trained(result.model, summary, card, features.weights_path, result.history)
 
         self._run("train", work, self._trained, self._epoch)
 
@@ -906,10 +908,10 @@ class RetrainWorkspace(QWidget):
 
     def export_tflite(self, path: str | Path) -> None:
         """Inception v3 + this head as one ``.tflite`` and its labels JSON (a minute or so)."""
-        if self.trained is None or self.features is None:
+        if self.trained is None:
             self.message.emit("Retrain: train a model first")
             return
-        trained, weights, target = self.trained, self.features.weights_path, str(path)
+        trained, weights, target = self.trained, self.trained.weights_path, str(path)
 
         def work(job: Job) -> tuple[Path, Path]:
             from inception_desktop.core.training.retrain.export import export
