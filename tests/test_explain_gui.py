@@ -298,3 +298,23 @@ def test_grad_cam_of_the_real_network_in_the_window(qtbot, make_window, fakes, t
     wanted = ws.result.prediction.top[2].index
     qtbot.mouseClick(ws.bars, Qt.MouseButton.LeftButton, pos=ws.bars.row_rect(2).center().toPoint())
     qtbot.waitUntil(lambda: ws.heat is not None and ws.heat.class_index == wanted, timeout=60000)
+
+
+def test_occlusion_shows_a_coarse_map_first_then_the_full_one(qtbot, window, tmp_path):
+    """Occlusion costs a forward pass per cell: a 4x4 map comes first, the 8x8 one replaces it."""
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png"))
+    shown_grids: list[int] = []
+    explained = ws._explained
+
+    def spy(result) -> None:
+        explained(result)
+        if ws.heat is result.heat:
+            shown_grids.append(result.heat.grid)
+
+    ws._explained = spy
+    ws.explain_controls.method.setCurrentIndex(ws.explain_controls.method.findData("occlusion"))
+    qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ws.heat is not None and ws.heat.grid == 8, timeout=10000)
+    assert shown_grids == [4, 8]
+    assert "occlusion 8x8" in ws.explain_controls.status.text()

@@ -5,7 +5,10 @@ explains one class on that network input (Grad-CAM on TensorFlow, occlusion else
 :func:`.explain_common.explainer_for`) and maps the map back through the framing onto the shown
 photo, all on the worker thread; the photo-sized map is made at most :data:`PHOTO_HEAT_SIDE`
 pixels on its long side (the view stretches it smoothly) so the mapping costs milliseconds.
-Its source is ``explain``: a newer explanation replaces one still waiting (latest wins).
+Its source is ``explain``: a newer explanation replaces one still waiting (latest wins). Where
+the map is made by occlusion (LiteRT: one forward pass per cell, about 5 s for 8x8 on two cores),
+the workspace first asks for a 4x4 map (source ``explain-coarse``, a quarter of the passes) so a
+first look comes within the 2 s a person waits, then the 8x8 one replaces it.
 :class:`CompareExplainRequest` does the same for every framing mode (Compare's heat maps).
 """
 
@@ -97,12 +100,17 @@ def photo_heat_size(size: tuple[int, int]) -> tuple[int, int]:
 
 
 def explain_framed(
-    model: Any, loaded: LoadedImage, framed: FramedInput, class_index: int | None, method: str
+    model: Any,
+    loaded: LoadedImage,
+    framed: FramedInput,
+    class_index: int | None,
+    method: str,
+    grid: int | None = None,
 ) -> PhotoHeat:
     """Explain ``class_index`` (None: the top class) on ``framed`` and map it onto ``loaded``
-    (on the worker thread)."""
+    (on the worker thread); ``grid``: occlusion's cells per side (None: the default 8)."""
     started = time.perf_counter()
-    explainer, note = explainer_for(model, method)
+    explainer, note = explainer_for(model, method, **({} if grid is None else {"grid": grid}))
     explanation = explainer.explain(
         framed.array, class_index, framed.source_rect, framed.content_rect
     )
@@ -136,6 +144,7 @@ class PhotoExplainRequest:
     class_index: int | None = None
     method: str = AUTO
     path: str | None = None
+    grid: int | None = None  # occlusion's cells per side (None: 8)
     source: str = "explain"
     id: int = field(default_factory=next_id)
 
@@ -143,9 +152,8 @@ class PhotoExplainRequest:
         from inception_desktop.core.photo.prepare import network_input_for
 
         framed = network_input_for(self.loaded, self.path, self.framing, model.input_shape[0])
-        return PhotoExplainResult(
-            self.id, explain_framed(model, self.loaded, framed, self.class_index, self.method)
-        )
+        heat = explain_framed(model, self.loaded, framed, self.class_index, self.method, self.grid)
+        return PhotoExplainResult(self.id, heat)
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ CACHED = 8
 FLUSH_MS = 16
 #: ...spending at most this long at a time on the GUI thread.
 FLUSH_BUDGET_MS = 8
+#: Occlusion's first, coarse map (cells per side) before the 8x8 one, where maps are occluded.
+COARSE_GRID = 4
 #: Inception v3's input side (core.models.inception.INPUT_SIZE; not imported: the GUI never
 #: imports a model module), for the preview framed without a model.
 NETWORK_SIDE = 299
@@ -153,6 +155,8 @@ class PhotoWorkspace(QWidget):
         # Explanations: the class asked for (None: the top one), the last request and answer.
         self._explain_class: int | None = None
         self._explain_id = 0
+        self._coarse_id = 0
+        self._full_shown = False  # the full map of the last request is shown
         self._explained_once = False
         self.heat: PhotoHeat | None = None
         self._compare_explain_id = 0
@@ -907,11 +911,26 @@ class PhotoWorkspace(QWidget):
             self.explain_controls.status.setText("Explaining needs Inception v3's weights")
             return
         method = self.explain_controls.current_method()
+        litert = "LiteRT" in self.model.state.device
+        self._coarse_id = 0
+        self._full_shown = False
+        if method == "occlusion" or (litert and method == "auto"):
+            # occlusion costs a forward pass per cell: a 4x4 first look, then 8x8
+            coarse = PhotoExplainRequest(
+                photo.loaded,
+                self.framing,
+                self._explain_class,
+                method,
+                photo.path,
+                grid=COARSE_GRID,
+                source="explain-coarse",
+            )
+            self._coarse_id = coarse.id
+            self.channel.send(coarse, self._explained)
         request = PhotoExplainRequest(
             photo.loaded, self.framing, self._explain_class, method, photo.path
         )
         self._explain_id = request.id
-        litert = "LiteRT" in self.model.state.device
         if not self._explained_once:
             self._explained_once = True
             if method == "occlusion" or (litert and method == "auto"):
@@ -927,8 +946,11 @@ class PhotoWorkspace(QWidget):
 
     def _explained(self, result: PhotoExplainResult) -> None:
         heat = result.heat
-        if result.request_id != self._explain_id or heat.framed.framing != self.framing:
+        coarse = result.request_id == self._coarse_id
+        if not coarse and result.request_id != self._explain_id:
             return  # stale: another photo, framing or class was asked for since
+        if heat.framed.framing != self.framing or (coarse and self._full_shown):
+            return  # another framing now, or the full map came first
         self.heat = heat
         opacity = self.explain_controls.current_opacity()
         self.input_view.set_heat(heat.heat, opacity)
@@ -938,6 +960,11 @@ class PhotoWorkspace(QWidget):
         text = heat.describe()
         if heat.note:
             text += f" — {heat.note}"
+        if coarse:
+            self._coarse_id = 0
+            self.explain_controls.status.setText(f"{text}; refining to 8x8…")
+            return
+        self._full_shown = True
         self.explain_controls.status.setText(text)
         self.notice.emit(f"Explained: {heat.describe()}")
 
