@@ -17,6 +17,7 @@ from PIL import Image
 from inception_desktop.core.explain import ExplainError
 from inception_desktop.core.explain.mapping import normalize, to_photo, upsample
 from inception_desktop.core.explain.occlusion import occluded_inputs, occlusion
+from tests.test_retrain import retrain_cache, shared_cache, trained  # noqa: F401 (fixtures)
 
 SIDE = 32
 
@@ -494,3 +495,77 @@ def test_occlusion_sends_equal_batches_and_answers_as_before():
     assert sizes == [22, 22, 22]
     hot = result.heat > 0
     assert hot[:4, :4].all() and not hot[4:].any() and not hot[:, 4:].any()
+
+
+def test_grad_cam_through_a_backbone_and_a_retrained_head():
+    """A retrained model's head (arrays: standardisation, hidden ReLU layer, softmax) on a
+    backbone's pooled features, composed into one model with the backbone nested: its scores
+    are the numpy head's, and Grad-CAM at the backbone's layer matches the Keras example's
+    formula on the same network built flat (no "Graph disconnected" on the nested one)."""
+    keras = _keras()
+    from keras import layers
+
+    from inception_desktop.core.explain.gradcam import GradCam, with_dense_head
+
+    keras.utils.set_random_seed(3)
+    inputs = keras.Input((SIDE, SIDE, 3))
+    x = layers.Conv2D(8, 3, activation="relu", name="conv_a")(inputs)
+    x = layers.Conv2D(16, 3, strides=2, activation="relu", name="conv_b")(x)
+    pooled = layers.GlobalAveragePooling2D(name="pool")(x)
+    backbone = keras.Model(inputs, layers.Dense(4, activation="softmax")(pooled), name="base")
+    rng = np.random.default_rng(5)
+    mean, variance = rng.normal(0, 0.1, 16), rng.uniform(0.01, 0.2, 16)
+    kernels = [rng.normal(0, 0.5, (16, 6)), rng.normal(0, 0.5, (6, 3))]
+    biases = [rng.normal(0, 0.1, 6), rng.normal(0, 0.1, 3)]
+    model = with_dense_head(backbone, "pool", mean, variance, kernels, biases)
+
+    image = rng.integers(0, 256, (SIDE, SIDE, 3), dtype=np.uint8)
+    scaled = (image[None] / 255.0).astype(np.float32)
+    features = keras.Model(backbone.inputs[0], backbone.get_layer("pool").output)(scaled)
+    h = (np.asarray(features) - mean) / np.sqrt(variance)
+    logits = np.maximum(h @ kernels[0] + biases[0], 0) @ kernels[1] + biases[1]
+    expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    np.testing.assert_allclose(np.asarray(model(scaled)), expected, rtol=1e-4, atol=1e-6)
+
+    cam = GradCam(model, (SIDE, SIDE, 3), _scale, "conv_b")(image, 2)
+    assert cam.layer == "conv_b" and cam.cam.shape == (14, 14)
+    assert cam.score == pytest.approx(float(expected[0, 2]), rel=1e-4)
+    # the same network, flat: the example's formula applies to it directly
+    y = layers.Normalization(mean=mean, variance=variance)(backbone.get_layer("pool").output)
+    y = layers.Dense(6, activation="relu", name="h0")(y)
+    out = layers.Dense(3, activation="softmax", name="h1")(y)
+    flat = keras.Model(backbone.inputs, out)
+    flat.get_layer("h0").set_weights([kernels[0], biases[0]])
+    flat.get_layer("h1").set_weights([kernels[1], biases[1]])
+    reference = _keras_example_gradcam(flat, scaled, "conv_b", 2)
+    np.testing.assert_allclose(cam.cam, reference, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_explain_command_on_a_retrained_model(request, inception_weights, tmp_path, capsys):
+    """``--model`` a retrained file: Grad-CAM through Inception v3 and the head together (at
+    mixed10, of the head's classes), and occlusion of the served scores."""
+    import json
+
+    run = request.getfixturevalue("trained")  # test_retrain's run, shared by the session
+    request.getfixturevalue("shared_cache")
+
+    from inception_desktop.cli import main
+    from tests.test_retrain import CLASSES, make_photo
+
+    photo = tmp_path / "new.png"
+    Image.fromarray(make_photo(CLASSES[0], np.random.default_rng(7))).save(photo)
+    for method, layer in (("gradcam", "mixed10"), ("occlusion", None)):
+        out = tmp_path / method
+        code = main(
+            ["explain", str(photo), "--model", str(run["model"]), "--weights",
+             str(inception_weights), "--method", method, "--grid", "4", "--out", str(out),
+             "--json"]
+        )  # fmt: skip
+        captured = capsys.readouterr()
+        assert code == 0, captured.err
+        (entry,) = json.loads(captured.out)
+        assert entry["method"] == method and entry["layer"] == layer
+        assert entry["class"]["label"] in CLASSES and "retrained" in entry["model"]
+        heat = np.asarray(Image.open(entry["files"]["heatmap"]))
+        assert heat.shape == (299, 299) and heat.max() >= 250  # bilinear between cell centres

@@ -4,6 +4,8 @@ For each input it writes ``<stem>.input.png`` (the exact network input), ``<stem
 (8-bit grey at the input's size, 255 = hottest) and ``<stem>.overlay.png`` (the heat, in colour,
 over the original image at its original size; parts the network did not see stay uncoloured).
 Grad-CAM runs on TensorFlow (gradients); occlusion on the chosen runtime (LiteRT by default).
+A retrained model (``--model FILE`` made by ``retrain``) is explained through Inception v3 and its
+head together: Grad-CAM at ``mixed10`` of the head's class, or occlusion of its scores.
 A bad input never stops the others: it becomes an error entry, and the exit status is 1.
 """
 
@@ -39,7 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--model",
         default="inception",
-        help="'inception' (default), 'mnist' (the shipped digit model) or a .keras MNIST file",
+        help="'inception' (default), 'mnist' (the shipped digit model), a .keras MNIST file or "
+        "a retrained model file (explained through Inception v3 and its head)",
     )
     p.add_argument(
         "--class",
@@ -92,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except FramingError as exc:
         return _usage(str(exc))
-    is_photo = args.model == "inception"
+    is_photo = args.model == "inception" or _is_retrained(args.model)
     if args.sweep and not is_photo:
         return _usage("--sweep is for photos (--model inception)")
     if not 2 <= args.grid <= 64:
@@ -129,6 +132,8 @@ def _load(args: argparse.Namespace) -> Any:
 
     runtime = "tensorflow" if args.method == "gradcam" else args.runtime
     try:
+        if _is_retrained(args.model):
+            return _load_retrained(args)
         if args.model == "inception":
             from inception_desktop.core.models import inception
 
@@ -147,6 +152,44 @@ def _load(args: argparse.Namespace) -> Any:
             raise
         err(f"error: {first_line(exc)}")
         return None
+
+
+def _is_retrained(model: str) -> bool:
+    if model in ("inception", "mnist"):
+        return False
+    from inception_desktop.core.training.retrain.model_file import is_retrained
+
+    return is_retrained(model)
+
+
+def _load_retrained(args: argparse.Namespace) -> Any:
+    """An explainer of a retrained model: occlusion of its served scores (Inception's features on
+    the chosen runtime, then the head), or Grad-CAM through one Keras model of Inception v3 and
+    the head (TensorFlow), whose ``mixed10`` sits inside the nested backbone."""
+    from types import SimpleNamespace
+
+    from inception_desktop.core.explain.explainer import Explainer
+    from inception_desktop.core.training.retrain.classifier import load_classifier
+
+    runtime = args.runtime if args.method == "occlusion" else None
+    retrained = load_classifier(args.model, args.weights, runtime, warn=err)
+    if args.method == "occlusion":
+        return Explainer(retrained, "occlusion", None, args.grid)
+    from inception_desktop.core.explain.gradcam import with_dense_head
+    from inception_desktop.core.models import inception
+
+    backbone = inception.load_classifier(args.weights, "tensorflow").predictor.model
+    head = retrained.predictor.model.head
+    model = with_dense_head(
+        backbone, inception.FEATURES_LAYER, head.mean, head.variance, head.kernels, head.biases
+    )
+    shim = SimpleNamespace(
+        name=retrained.name,
+        labels=retrained.labels,
+        input_shape=tuple(retrained.input_shape),
+        predictor=SimpleNamespace(model=model, predict_batch=retrained.predictor.predict_batch),
+    )
+    return Explainer(shim, "gradcam", args.layer)
 
 
 def _class_index(spec: str | None, labels: tuple[str, ...]) -> int | None:

@@ -14,7 +14,7 @@ pass. The preprocessing is the classifier's own, inside the graph, as in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,3 +164,40 @@ def mnist_preprocess(model: Any) -> Callable[[Any], Any]:
         return x[..., None] if takes_channel else x
 
     return preprocess
+
+
+def with_dense_head(
+    backbone: Any,
+    features_layer: str,
+    mean: np.ndarray,
+    variance: np.ndarray,
+    kernels: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+) -> Any:
+    """One Keras model: ``backbone`` up to ``features_layer`` (pooled features), then a head
+    given as arrays — standardisation by ``mean`` and ``variance``, dense layers with ReLU
+    between and a softmax last (a retrained model's head, served in numpy).
+
+    The backbone up to its features is nested in the result as a model of its own, as a
+    transfer model nests its base: :class:`GradCam` reaches ``mixed10`` inside it through
+    :func:`.layers.build_forward`, with no "Graph disconnected", and takes the gradient of the
+    head's logit (the last dense layer before its softmax).
+    """
+    import keras
+
+    features = keras.Model(
+        backbone.inputs[0], backbone.get_layer(features_layer).output, name="backbone"
+    )
+    pixels = keras.Input(tuple(backbone.inputs[0].shape[1:]), name="pixels")
+    x = features(pixels)
+    x = keras.layers.Normalization(
+        mean=np.asarray(mean, np.float32), variance=np.asarray(variance, np.float32)
+    )(x)
+    for n, (kernel, bias) in enumerate(zip(kernels, biases, strict=True)):
+        last = n == len(kernels) - 1
+        dense = keras.layers.Dense(
+            kernel.shape[1], activation="softmax" if last else "relu", name=f"head_{n}"
+        )
+        x = dense(x)
+        dense.set_weights([np.asarray(kernel, np.float32), np.asarray(bias, np.float32)])
+    return keras.Model(pixels, x, name="retrained")
