@@ -205,12 +205,35 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     win.open_paths([str(photo)])
     qtbot.waitUntil(lambda: len(win.photo.bars.rows()) == 3, timeout=60000)
     assert {label for label, _ in win.photo.bars.rows()} == set(CLASSES)  # the user's names
+    # a model trained on other weights is refused with the window's advice; the model stays
+    other = _with_card(model, tmp_path / "other.keras", weights_md5="0" * 32)
+    with qtbot.waitSignal(win.photo.message, timeout=60000) as said:
+        win.photo_model_menu.use(str(other))
+    assert f"with md5 {'0' * 32}" in said.args[0] and "Import the weights" in said.args[0]
+    assert "--force" not in said.args[0]
+    qtbot.waitUntil(lambda: win.photo_model_menu.checked_path() == str(model), timeout=10000)
     # and back to ImageNet through Photo › Model
     imagenet = win.photo_model_menu.group.actions()[0]
     assert imagenet.text().replace("&", "") == IMAGENET
     imagenet.trigger()
     qtbot.waitUntil(lambda: win.status.model.text() == "Model: Inception v3", timeout=120000)
     assert win.photo_model_menu.checked_path() is None
+
+
+def _with_card(source: Path, target: Path, **changes) -> Path:
+    """A copy of a retrained model file whose model card has ``changes``."""
+    import json
+    import zipfile
+
+    from inception_desktop.core.models.mnist_file import METADATA_MEMBER
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == METADATA_MEMBER:
+                data = json.dumps({**json.loads(data), **changes}).encode()
+            new.writestr(item, data)
+    return target
 
 
 # ----------------------------------------------------------------------------- evaluate, use

@@ -55,9 +55,19 @@ def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factor
         from inception_desktop.core.training.retrain.model_file import is_retrained
 
         if path is not None and is_retrained(path):
-            from inception_desktop.core.training.retrain.classifier import load_classifier
+            from inception_desktop.core.training.retrain import RetrainError
+            from inception_desktop.core.training.retrain.classifier import (
+                WeightsMismatchError,
+                load_classifier,
+            )
 
-            return load_classifier(path, None, runtime(), stage=stage)
+            try:
+                return load_classifier(path, None, runtime(), stage=stage)
+            except WeightsMismatchError as exc:  # the window's advice, not the command line's
+                raise RetrainError(
+                    f"{exc.reason}. Import the weights it was trained on (Photo › Import "
+                    "Weights File…), or retrain it on the installed ones"
+                ) from None
         from inception_desktop.core.models import inception
 
         return inception.load_classifier(path, runtime(), stage=stage)

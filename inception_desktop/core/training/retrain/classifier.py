@@ -24,7 +24,13 @@ from inception_desktop.core.training.retrain.model_file import RetrainedModel, l
 
 
 class WeightsMismatchError(RetrainError):
-    """The model was trained on features of other Inception weights than the ones given."""
+    """The model was trained on features of other Inception weights than the ones given.
+
+    ``reason`` is the sentence without the command line's advice (the window gives its own)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class RetrainedPredictor:
@@ -62,7 +68,8 @@ def check_weights(model: RetrainedModel, weights_md5: str, force: bool = False) 
     if not force:
         raise WeightsMismatchError(
             f"{text}. Use the weights it was trained on (--weights FILE), retrain it, "
-            "or pass --force to use it anyway"
+            "or pass --force to use it anyway",
+            text,
         )
     return f"warning: {text} (--force given)"
 
