@@ -37,9 +37,11 @@ def collect_after_each_test():
 
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own cache, so none touches (or depends on) the user's real one."""
+    """Every test gets its own cache and data folder (the history database), so none touches (or
+    depends on) the user's real ones."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("INCEPTION_DESKTOP_CACHE", str(cache))
+    monkeypatch.setenv("INCEPTION_DESKTOP_DATA", str(tmp_path / "data"))
     for name in (
         "INCEPTION_DESKTOP_WEIGHTS_URL",
         "INCEPTION_DESKTOP_WEIGHTS_MD5",
