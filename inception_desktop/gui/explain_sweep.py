@@ -60,9 +60,15 @@ class SweepRequest:
         return SweepAnswer(self.id, result, tuple(classifier.labels))
 
 
+#: The chart's possible tops: the smallest that holds every bar is used, so an unsure model's
+#: 2% scores still show as bars.
+TOPS = (0.05, 0.1, 0.25, 0.5, 1.0)
+
+
 class SweepChart(QWidget):
-    """One bar per framing: the reference class's score there (0-100%), flips in red, with a
-    line at its score under the person's framing. Hovering a bar names it."""
+    """One bar per framing: the reference class's score there (the axis up to the smallest of
+    :data:`TOPS` that holds them all), flips in red, with a line at its score under the
+    person's framing. Hovering a bar names it."""
 
     hovered = Signal(int)  # entry index under the pointer (-1: none)
 
@@ -79,6 +85,14 @@ class SweepChart(QWidget):
     def set_answer(self, answer: SweepAnswer | None) -> None:
         self._answer = answer
         self.update()
+
+    def top(self) -> float:
+        """The score at the top of the axis."""
+        if self._answer is None:
+            return 1.0
+        result = self._answer.result
+        highest = max([result.reference_score, *(e.reference_score for e in result.entries)])
+        return next((t for t in TOPS if highest <= t), 1.0)
 
     def plot_rect(self) -> QRectF:
         left = self.fontMetrics().horizontalAdvance("100%") + 8
@@ -117,22 +131,23 @@ class SweepChart(QWidget):
         plot = self.plot_rect()
         painter.fillRect(plot, palette.color(QPalette.ColorRole.AlternateBase))
         painter.setPen(text)
+        top = self.top()
         for fraction in (0.0, 0.5, 1.0):
             y = plot.bottom() - fraction * plot.height()
             painter.drawText(
                 QRectF(0, y - 8, plot.x() - 4, 16),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                f"{fraction:.0%}",
+                f"{fraction * top * 100:g}%",
             )
         if self._answer is None:
             return
         result = self._answer.result
         for index, entry in enumerate(result.entries):
             slot = self.bar_rect(index)
-            height = plot.height() * max(0.0, min(1.0, entry.reference_score))
+            height = plot.height() * max(0.0, min(1.0, entry.reference_score / top))
             bar = QRectF(slot.x() + 1, plot.bottom() - height, max(1.0, slot.width() - 2), height)
             painter.fillRect(bar, QColor(210, 40, 40) if entry.flips else QColor(46, 125, 210))
-        y = plot.bottom() - plot.height() * result.reference_score
+        y = plot.bottom() - plot.height() * min(1.0, result.reference_score / top)
         painter.setPen(QPen(QColor(230, 120, 20), 2, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         painter.setPen(text)
