@@ -321,3 +321,26 @@ def test_occlusion_shows_a_coarse_map_first_then_the_full_one(qtbot, window, tmp
     qtbot.waitUntil(lambda: ws.heat is not None and ws.heat.grid == 8, timeout=10000)
     assert shown_grids == [4, 8]
     assert "occlusion 8x8" in ws.explain_controls.status.text()
+
+
+def test_a_drag_asks_for_one_explanation_once_the_answers_settle(qtbot, window, tmp_path):
+    """Each step of a crop-box drag is classified; the map is asked for once, after the last."""
+    ws = window.photo
+    _open(qtbot, window, _photo(tmp_path / "a.png", (400, 300)))
+    ws.set_explaining(True)
+    qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
+    sources: list[str] = []
+    send = ws.channel.send
+
+    def spy(request, *callbacks):
+        sources.append(request.source)
+        return send(request, *callbacks)
+
+    ws.channel.send = spy
+    rect, scale = ws.view.image_rect(), ws.view.image_rect().width() / 400
+    points = [(rect.x() + x * scale, rect.y() + y * scale) for x, y in ((50, 40), (300, 260))]
+    drag(ws.view, polyline(points, 6))
+    qtbot.waitUntil(
+        lambda: _heat_shown(ws) and ws.heat.framed.framing.box is not None, timeout=10000
+    )
+    assert sources.count("photo") > 10 and sources.count("explain") == 1

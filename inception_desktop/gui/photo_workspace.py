@@ -88,6 +88,9 @@ CACHED = 8
 FLUSH_MS = 16
 #: ...spending at most this long at a time on the GUI thread.
 FLUSH_BUDGET_MS = 8
+#: An explanation is asked for this long after the last answer: a drag of the crop box answers
+#: many times a second, and each map (seconds on LiteRT) would hold the worker from the next.
+EXPLAIN_DELAY_MS = 250
 #: Occlusion's first, coarse map (cells per side) before the 8x8 one, where maps are occluded.
 COARSE_GRID = 4
 #: Inception v3's input side (core.models.inception.INPUT_SIZE; not imported: the GUI never
@@ -163,6 +166,10 @@ class PhotoWorkspace(QWidget):
         self._compare_heats: CompareExplainResult | None = None
         self._sweep_id = 0
         self.sweep_dialog: SweepDialog | None = None
+        self._explain_timer = QTimer(self)
+        self._explain_timer.setSingleShot(True)
+        self._explain_timer.setInterval(EXPLAIN_DELAY_MS)
+        self._explain_timer.timeout.connect(self._explain)
         self._build()
 
     def _build(self) -> None:
@@ -813,7 +820,7 @@ class PhotoWorkspace(QWidget):
         self.headline.setText(f"{best.label} — {self.bars.percent_texts()[0]}")
         self.model.update(ms=result.prediction.ms)
         if self.explain_controls.is_on():
-            self._explain()
+            self._explain_timer.start()  # once the answers settle (a drag sends many)
 
     def _failed(self, key: str, request_id: int, message: str) -> None:
         self._caption(key, "error")
@@ -885,7 +892,8 @@ class PhotoWorkspace(QWidget):
         if on:
             self._re_explain()
         else:
-            self._explain_id = 0
+            self._explain_id = self._coarse_id = 0
+            self._explain_timer.stop()
             self._drop_heat()
 
     def explain_row(self, row: int) -> None:
@@ -904,6 +912,7 @@ class PhotoWorkspace(QWidget):
 
     def _explain(self) -> None:
         """Ask the worker for the explanation of the photo and framing shown (latest wins)."""
+        self._explain_timer.stop()
         photo = self.current_photo()
         if photo is None:
             return
