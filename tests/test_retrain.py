@@ -507,3 +507,22 @@ def test_from_refuses_a_data_dir_and_a_model_that_is_not_retrained(tmp_path, cap
         capsys, "retrain", "--from", junk, "--export-tflite", tmp_path / "x.tflite"
     )
     assert code == 1 and err.count("error:") == 1 and str(junk) in err
+
+
+def test_augment_adds_the_mirrored_training_photos(
+    shared_cache, inception_weights, tmp_path, capsys
+):
+    from inception_desktop.core.training.retrain.model_file import load
+
+    data = make_classes(tmp_path / "data", per_class=5, seed=11)
+    model = tmp_path / "m.keras"
+    code, out, err = run_cli(
+        capsys, "retrain", data, "--out", model, "--weights", inception_weights,
+        "--runtime", "litert", "--augment", "--json", "--epochs", "3",
+    )  # fmt: skip
+    assert code == 0, err
+    out = json.loads(out)
+    assert out["train"] == 12 and out["validation"] == 3  # photos: 4 + 1 per class
+    assert out["computed"] == 15 + 12  # every photo, then the 12 training ones mirrored
+    assert "mirrored: 12 photos" in err
+    assert load(model).metadata["augmented"] == ["flip"]

@@ -59,6 +59,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--epochs", type=int, default=100, help="at most this many (early stopping)")
     p.add_argument("--hidden", type=int, default=0, help="units of a hidden layer (0: none)")
     p.add_argument("--seed", type=int, default=0, help="seed of the split and the training (0)")
+    p.add_argument(
+        "--augment",
+        action="store_true",
+        help="also train on the training photos mirrored left-right (slower: their features "
+        "are computed too, once)",
+    )
     p.add_argument("--report", type=Path, metavar="DIR", help="write the report pictures here")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument(
@@ -142,6 +148,7 @@ def _retrain(args: argparse.Namespace) -> int:
         train, val = dataset.split(y, args.validation, args.seed)
         x_train, y_train, x_val, y_val = x[train], y[train], x[val], y[val]
         val_paths = [paths[i] for i in val]
+        train_paths = [paths[i] for i in train]
     else:
         x_val, y_val, val_paths, held_skipped = features_of(
             held, model, framing, "validation", counts
@@ -149,6 +156,15 @@ def _retrain(args: argparse.Namespace) -> int:
         skipped += held.skipped + held_skipped
         check_trainable(data.classes, y, minimum=1)
         x_train, y_train = x, y
+        train_paths = paths
+    if args.augment:
+        import numpy as np
+
+        x_flip, y_flip, _, flip_skipped = features_of(
+            dataset.mirrored(data, train_paths), model, framing, "mirrored", counts
+        )
+        x_train, y_train = np.concatenate([x_train, x_flip]), np.concatenate([y_train, y_flip])
+        skipped += [e for e in flip_skipped if e["path"] not in {s["path"] for s in skipped}]
     for entry in skipped:
         err(f"skipped {display_path(entry['path'])}: {entry['error']}")
     from inception_desktop.core.training.retrain.head import HeadWeights
@@ -174,11 +190,12 @@ def _retrain(args: argparse.Namespace) -> int:
         framing,
         md5,
         summary,
-        train=len(y_train),
+        train=len(train_paths),  # photos; mirrored copies are in "augmented"
         hidden=args.hidden,
         epochs=result.epochs_run,
         best_epoch=result.best_epoch,
         seed=args.seed,
+        augmented=["flip"] if args.augment else [],
     )
     save(result.model, args.out, card)
     if args.report is not None:

@@ -28,11 +28,23 @@ MAX_LABEL_CHARS = 100
 _READ_BLOCK = 1 << 20
 
 
+#: The one augmentation: the photo mirrored left-right (a cat facing the other way is a cat).
+FLIP = "flip"
+
+
 @dataclass(frozen=True)
 class Sample:
+    """One photo of a class; ``variant`` "" is the photo as it is, :data:`FLIP` its mirror."""
+
     path: Path
     label: int
     sha256: str
+    variant: str = ""
+
+    @property
+    def key(self) -> str:
+        """The feature cache's key: the content hash, and the variant when there is one."""
+        return f"{self.sha256}-{self.variant}" if self.variant else self.sha256
 
 
 @dataclass
@@ -72,6 +84,19 @@ class Dataset:
                 "class weights compensate, more photos of the small classes help more"
             )
         return out
+
+
+def mirrored(data: Dataset, paths: Sequence[str]) -> Dataset:
+    """The mirror images of the photos of ``data`` at ``paths`` (the training photos), as a
+    dataset of their own: augmentation computes their features too (twice the work, once: they
+    are cached); never for validation, which must see the photos as they are."""
+    chosen = set(map(str, paths))
+    samples = [
+        Sample(s.path, s.label, s.sha256, FLIP)
+        for s in data.samples
+        if str(s.path) in chosen and not s.variant
+    ]
+    return Dataset(data.root, data.classes, samples)
 
 
 def check_label(name: str) -> str | None:

@@ -24,7 +24,7 @@ from inception_desktop.core.photo.images import ImageLoadError
 from inception_desktop.core.photo.prepare import photo_input
 from inception_desktop.core.training.retrain import FEATURE_SIZE, CancelledError
 from inception_desktop.core.training.retrain.cache import FeatureCache
-from inception_desktop.core.training.retrain.dataset import Sample
+from inception_desktop.core.training.retrain.dataset import FLIP, Sample
 
 BATCH = 16
 DECODE_THREADS = 2
@@ -128,7 +128,7 @@ def extract(
     cache = cache if cache is not None else FeatureCache(model.weights_md5, framing)
     found: dict[int, np.ndarray] = {}
     for i, sample in enumerate(samples):
-        cached = cache.get(sample.sha256)
+        cached = cache.get(sample.key)
         if cached is not None:
             found[i] = cached
     result = Extraction(np.zeros((0, FEATURE_SIZE), np.float32), [], cache_hits=len(found))
@@ -140,7 +140,7 @@ def extract(
     with ThreadPoolExecutor(DECODE_THREADS, thread_name_prefix="retrain-decode") as pool:
 
         def submit(chunk: list[int]) -> list[Future[Any]]:
-            return [pool.submit(_prepare, samples[i].path, framing) for i in chunk]
+            return [pool.submit(_prepare, samples[i], framing) for i in chunk]
 
         pending = submit(chunks[0]) if chunks else []
         for n, chunk in enumerate(chunks):
@@ -164,7 +164,7 @@ def extract(
                 result.network_seconds += time.perf_counter() - net_started
                 for (i, _), row in zip(ready, values, strict=True):
                     found[i] = row
-                    cache.put(samples[i].sha256, row)
+                    cache.put(samples[i].key, row)
                 result.computed += len(ready)
             done += len(chunk)
             if progress:
@@ -176,10 +176,12 @@ def extract(
     return result
 
 
-def _prepare(path: Path, framing: Framing) -> tuple[np.ndarray | None, str | None]:
-    """The network input of one photo, or the reason it could not be made."""
+def _prepare(sample: Sample, framing: Framing) -> tuple[np.ndarray | None, str | None]:
+    """The network input of one photo (mirrored for :data:`.dataset.FLIP`), or the reason it
+    could not be made."""
     try:
-        return photo_input(path, framing, INPUT_SIZE).array, None
+        array = photo_input(sample.path, framing, INPUT_SIZE).array
+        return (np.ascontiguousarray(array[:, ::-1]) if sample.variant == FLIP else array), None
     except ImageLoadError as exc:
         return None, exc.reason
     except FramingError as exc:
