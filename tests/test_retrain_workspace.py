@@ -361,6 +361,15 @@ def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tm
     data_read(qtbot, ws)
     click(qtbot, ws.compute_button)
     qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
+    assert ws.features.train_photos == len(ws.features.y_train) == 9  # 3 of 4 per class
+    ws.go_to(FEATURES)
+    qtbot.mouseClick(ws.augment_check, Qt.MouseButton.LeftButton)  # mirrored copies too
+    assert ws.features is None and ws.compute_button.isEnabled()
+    click(qtbot, ws.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
+    assert ws.features.train_photos == 9 and len(ws.features.y_train) == 18
+    assert ws.features.computed == 9  # only the mirrors: the photos came from the cache
+    assert "(and their mirror images)" in ws.features_label.text()
     ws.early_check.setChecked(False)  # 1000 epochs, no early stop: only Stop ends it soon
     ws.epochs_spin.setValue(1000)
     click(qtbot, ws.train_button)
@@ -368,6 +377,7 @@ def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tm
     qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
     card = ws.trained.card
     assert card["stopped_by_hand"] is True and card["epochs"] < 1000
+    assert card["train"] == 9 and card["augmented"] == ["flip"]
     assert ws.curve.epochs == card["epochs"] and ws.save_button.isEnabled()
     # another split makes the features stale, not the head: it can still be saved or exported
     ws.go_to(DATA)

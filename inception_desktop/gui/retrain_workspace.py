@@ -98,6 +98,8 @@ class Features:
     cache_hits: int = 0
     computed: int = 0
     seconds: float = 0.0
+    train_photos: int = 0  # photos; ``x_train`` also holds their mirrors when ``augmented``
+    augmented: bool = False
 
 
 @dataclass
@@ -252,6 +254,14 @@ class RetrainWorkspace(QWidget):
         row.addWidget(self.framing_combo)
         row.addWidget(self.compute_button)
         row.addWidget(self.cancel_button)
+        self.augment_check = QCheckBox("Also learn from mirrored copies (slower)")
+        self.augment_check.setToolTip(
+            "The training photos mirrored left-right are trained on too: their features are "
+            "computed as well (about twice the time, once: they are cached). Validation always "
+            "sees the photos as they are."
+        )
+        self.augment_check.toggled.connect(self._framing_changed)
+        row.addWidget(self.augment_check)
         row.addStretch(1)
         self.to_train_button = QPushButton("Next: Train")
         self.to_train_button.clicked.connect(lambda: self.go_to(TRAIN))
@@ -410,6 +420,7 @@ class RetrainWorkspace(QWidget):
         self.to_features_button.setEnabled(has_data)
         self.compute_button.setEnabled(has_data and not busy)
         self.framing_combo.setEnabled(not busy)
+        self.augment_check.setEnabled(not busy)
         self.cancel_button.setEnabled(
             busy and self._job is not None and self._job.name == "features"
         )
@@ -616,7 +627,7 @@ class RetrainWorkspace(QWidget):
     def _framing_changed(self) -> None:
         if self.features is not None:
             self.features = None
-            self.features_label.setText("Framing changed: compute the features again.")
+            self.features_label.setText("Framing or mirroring changed: compute the features again.")
         self._update_steps()
 
     def _feature_model_reset_if_needed(self) -> None:
@@ -632,6 +643,7 @@ class RetrainWorkspace(QWidget):
 
         choice, weights, runtime = self.choice, self.weights, self._worker.runtime
         framing = Framing(self.framing_combo.currentData())
+        augment = self.augment_check.isChecked()
         fraction, seed = self.validation_spin.value(), self.seed_spin.value()
         self._feature_model_reset_if_needed()
         reuse = self._feature_model
@@ -685,14 +697,30 @@ class RetrainWorkspace(QWidget):
                 )
                 check_trainable(choice.data.classes, y, minimum=1)
                 x_train, y_train = x, y
+                train = np.arange(len(y))
                 x_val, y_val = second.features, choice.held.labels()[second.rows]
                 val_paths = [str(choice.held.samples[i].path) for i in second.rows]
                 skipped += second.skipped
                 hits, computed = hits + second.cache_hits, computed + second.computed
                 seconds += second.seconds
+            photos = len(y_train)
+            if augment:
+                flips = dataset.mirrored(choice.data, [paths[i] for i in train])
+                done, grown = total, total + len(flips.samples)
+                third = extract(
+                    flips.samples,
+                    model,
+                    framing,
+                    lambda n, _n: job.report(("progress", done + n, grown)),
+                    stop=lambda: job.cancelled,
+                )
+                x_train = np.concatenate([x_train, third.features])
+                y_train = np.concatenate([y_train, flips.labels()[third.rows]])
+                hits, computed = hits + third.cache_hits, computed + third.computed
+                seconds += third.seconds
             features = Features(
                 framing, x_train, y_train, x_val, y_val, val_paths, skipped, path, md5,
-                hits, computed, seconds,
+                hits, computed, seconds, photos, augment,
             )  # fmt: skip
             return features, model
 
@@ -726,7 +754,9 @@ class RetrainWorkspace(QWidget):
         self.features = features
         self.model.update(name="retrained head: none yet", device=self._feature_model.runtime)
         text = (
-            f"{len(features.y_train)} photos to train, {len(features.y_val)} to validate: "
+            f"{features.train_photos} photos to train"
+            + (" (and their mirror images)" if features.augmented else "")
+            + f", {len(features.y_val)} to validate: "
             f"{features.cache_hits} from the cache, {features.computed} computed in "
             f"{features.seconds:.1f} s."
         )
@@ -782,7 +812,8 @@ class RetrainWorkspace(QWidget):
                 features.framing,
                 features.weights_md5,
                 summary,
-                train=len(features.y_train),
+                train=features.train_photos,
+                augmented=["flip"] if features.augmented else [],
                 hidden=hidden,
                 epochs=result.epochs_run,
                 best_epoch=result.best_epoch,
