@@ -177,8 +177,11 @@ def _load_retrained(args: argparse.Namespace) -> Any:
         return Explainer(retrained, "occlusion", None, args.grid)
     from inception_desktop.core.explain.gradcam import with_dense_head
     from inception_desktop.core.models import inception
+    from inception_desktop.core.models.compiled import CompiledModel
 
-    backbone = inception.load_classifier(args.weights, "tensorflow").predictor.model
+    predictor = inception.load_classifier(args.weights, "tensorflow").predictor
+    assert isinstance(predictor, CompiledModel)  # the TensorFlow runtime: it has the Keras model
+    backbone = predictor.model
     head = retrained.predictor.model.head
     model = with_dense_head(
         backbone, inception.FEATURES_LAYER, head.mean, head.variance, head.kernels, head.biases

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import (
@@ -27,11 +27,15 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
 )
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget, QWidget
 
 from inception_desktop.core.photo.framing_modes import MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
+from inception_desktop.gui.batch_workspace import BatchWorkspace
+from inception_desktop.gui.channel import ModelWatch
 from inception_desktop.gui.digit_workspace import DigitWorkspace
+from inception_desktop.gui.history_recorder import HistoryRecorder
+from inception_desktop.gui.history_view import HistoryDialog
 from inception_desktop.gui.input_view import qimage_to_array
 from inception_desktop.gui.messages import Problems, ProblemsButton
 from inception_desktop.gui.mime import Inputs, inputs_from_mime
@@ -44,8 +48,20 @@ from inception_desktop.gui.worker import Factory, WorkerThread
 
 log = logging.getLogger(__name__)
 
-#: A workspace: a widget with ``TITLE``, ``message``, ``model`` (a ModelWatch), ``start_model``.
-W = TypeVar("W", PhotoWorkspace, DigitWorkspace)
+class Workspace(Protocol):
+    """What the window needs of a workspace (a QWidget): its tab title (no mnemonic), its
+    problems (``message``) and short notices (``notice``), the model it follows (a
+    :class:`~inception_desktop.gui.channel.ModelWatch`) and a way to start loading it."""
+
+    TITLE: str
+    message: Any  # Signal(str)
+    notice: Any  # Signal(str)
+    model: ModelWatch
+
+    def start_model(self) -> None: ...
+
+
+W = TypeVar("W", bound=Workspace)
 
 PHOTO_TAB, DIGIT_TAB = 0, 1
 RUNTIME_CHOICES = (
@@ -88,16 +104,21 @@ class MainWindow(QMainWindow):
         self.problems = Problems(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self._workspaces: list[PhotoWorkspace | DigitWorkspace] = []  # in tab order
+        self._workspaces: list[Workspace] = []  # in tab order
         self.photo = self._add(PhotoWorkspace(self.worker))
         self.digit = self._add(DigitWorkspace(self.worker))
         self.retrain = self._add(RetrainWorkspace(self.worker))
+        self.batch = self._add(BatchWorkspace(self.worker))
         self.setCentralWidget(self.tabs)
         self.status = StatusBar()
         self.problems_button = ProblemsButton(self.problems)
         self.status.addPermanentWidget(self.problems_button)
         self.setStatusBar(self.status)
         self.problems.added.connect(lambda text: self.status.showMessage(text, SHOW_PROBLEM_MS))
+        # Every classification (photo, digit, batch) kept in the history, written off-thread.
+        self.history = HistoryRecorder(self.worker, self.settings)
+        self.history.message.connect(self.problems.add)
+        self.history_dialog: HistoryDialog | None = None
         self._remembered_model: str | None = None  # a custom digit model being restored
         self._build_menus()
         self._connect()
@@ -109,7 +130,7 @@ class MainWindow(QMainWindow):
     def _add(self, workspace: W) -> W:
         """A workspace as a tab: its problems go to the list, its notices and its model to the
         status bar. Tab titles carry no mnemonic: Alt+letter belongs to the menus."""
-        self.tabs.addTab(workspace, workspace.TITLE.replace("&", ""))
+        self.tabs.addTab(cast(QWidget, workspace), workspace.TITLE.replace("&", ""))
         self._workspaces.append(workspace)
         workspace.message.connect(self.problems.add)
         workspace.notice.connect(lambda text: self.status.showMessage(text, NOTICE_MS))
@@ -213,7 +234,14 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+E",
             "Every problem since start, to read again, copy or clear",
         )
-        self.runtime_menu = menu.addMenu("&Runtime")
+        self._action(
+            menu,
+            "&History…",
+            self.show_history,
+            "Ctrl+H",
+            "Every classification kept: search, re-open, export, clear",
+        )
+        self.runtime_menu = menu.addMenu("Run&time")
         self.runtime_group = QActionGroup(self)
         for name, text in RUNTIME_CHOICES:
             action = self.runtime_menu.addAction(text)
@@ -303,6 +331,24 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self._action(menu, "&Open MNIST Model…", self.open_digit_model)
         self._action(menu, "Use the &Shipped Model", digit.use_shipped_model)
+        menu.addSeparator()
+        self.heat_action = self._action(
+            menu,
+            "&Heat Map",
+            lambda checked: digit.set_heat(checked),
+            "Ctrl+E",
+            "Show live which parts of the drawing the answer depends on",
+        )
+        self.heat_action.setCheckable(True)
+        digit.heat_button.toggled.connect(self.heat_action.setChecked)
+        self.layers_action = self._action(
+            menu,
+            "Feature &Maps…",
+            lambda: digit.show_layers(),
+            "Ctrl+Shift+M",
+            "The feature maps of each convolutional layer for the current drawing",
+        )
+        self.digit_actions += [self.heat_action, self.layers_action]
 
     def _build_retrain_menu(self, menu: QMenu) -> None:
         self.retrain_actions = fill_retrain_menu(
@@ -330,6 +376,8 @@ class MainWindow(QMainWindow):
         self.digit.model.unavailable.connect(self._digit_model_unavailable)
         self.retrain.openPhoto.connect(lambda path: self.open_paths([path]))
         self.retrain.useModel.connect(self._use_retrained)
+        self.photo_model_menu.framingSuggested.connect(self.photo.set_mode)
+        self.batch.openRequested.connect(self.open_with_framing)
 
     def _restore(self) -> None:
         s = self.settings
@@ -379,11 +427,32 @@ class MainWindow(QMainWindow):
             if not inputs.paths and inputs.image is not None:
                 self.digit.open_array(qimage_to_array(inputs.image))
                 return
+        if self.tabs.currentWidget() is self.batch and inputs.paths and not inputs.urls:
+            self.batch.open_paths(inputs.paths)  # files and folders dropped there: a batch
+            return
         self.tabs.setCurrentWidget(self.photo)
         self.photo.open(inputs)
 
     def open_paths(self, paths: list[str]) -> None:
         self.open_inputs(Inputs(paths=list(paths)))
+
+    def open_with_framing(self, path: str, framing) -> None:
+        """Show one photo in the Photo workspace as it was classified (a batch row, a history
+        entry): its framing mode first, so the photo is classified once, that way."""
+        self.photo.set_mode(framing.mode)
+        self.tabs.setCurrentWidget(self.photo)
+        self.photo.open(Inputs(paths=[path]))
+
+    def show_history(self) -> None:
+        """The History window (not modal), read afresh each time it is shown."""
+        dialog = self.history_dialog
+        if dialog is None:
+            dialog = self.history_dialog = HistoryDialog(self.history.store, self.settings, self)
+            dialog.reopenRequested.connect(self.open_with_framing)
+            dialog.message.connect(self.problems.add)
+            self.history.written.connect(dialog.refresh_if_shown)
+        dialog.refresh()
+        dialog.show()
 
     def open_dialog(self) -> None:
         patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
@@ -509,8 +578,11 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self.photo.shutdown()
+        self.retrain.shutdown()
+        self.batch.shutdown()
         if not self.worker_thread.stop():
             log.warning("the inference thread did not stop in time")
+        self.history.stop()
         super().closeEvent(event)
 
 

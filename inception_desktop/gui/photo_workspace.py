@@ -394,7 +394,7 @@ class PhotoWorkspace(QWidget):
 
     def _opened(self, order: tuple[int, ...]) -> None:
         """A photo of the file or folder given at ``order[:2]`` decoded: say so once."""
-        path = self._given.pop(tuple(order[:2]), None) if len(order) >= 2 else None
+        path = self._given.pop((order[0], order[1]), None) if len(order) >= 2 else None
         if path is not None:
             self.photoOpened.emit(path)
 
@@ -609,6 +609,11 @@ class PhotoWorkspace(QWidget):
         self.padColorChanged.emit(self.pad_color_name())
         self.classify()
 
+    def _preview_pad_color(self, colour: QColor) -> None:
+        """The colour under the dialog's pointer, applied live (Cancel restores the old one)."""
+        if colour.isValid():
+            self.set_pad_color(colour.name())
+
     def pad_color_name(self) -> str:
         return QColor(*self.framing.pad_color).name()
 
@@ -621,9 +626,7 @@ class PhotoWorkspace(QWidget):
         before = self.pad_color_name()
         dialog = QColorDialog(QColor(before), self)
         dialog.setWindowTitle("Pad colour")
-        dialog.currentColorChanged.connect(
-            lambda colour: colour.isValid() and self.set_pad_color(colour.name())
-        )
+        dialog.currentColorChanged.connect(self._preview_pad_color)
         dialog.colorSelected.connect(lambda colour: self.set_pad_color(colour.name()))
         dialog.rejected.connect(lambda: self.set_pad_color(before))
         dialog.finished.connect(self._color_dialog_closed)
