@@ -58,6 +58,7 @@ def launch_ms(kind: str, repeats: int = 3) -> float:
         os.environ,
         QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         INCEPTION_DESKTOP_CACHE=tempfile.mkdtemp(),
+        INCEPTION_DESKTOP_DATA=tempfile.mkdtemp(),  # its history, not the user's
         TF_CPP_MIN_LOG_LEVEL="3",
     )
     for _ in range(repeats):
@@ -91,6 +92,7 @@ def main() -> None:
 
     path, what = inception_weights()
     os.environ["INCEPTION_DESKTOP_CACHE"] = tempfile.mkdtemp()
+    os.environ["INCEPTION_DESKTOP_DATA"] = tempfile.mkdtemp()  # its history, not the user's
     os.environ[weights.MD5_ENV] = file_digest(path)
     weights.import_file(path)
     from inception_desktop.gui.main_window import MainWindow

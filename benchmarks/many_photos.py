@@ -52,6 +52,7 @@ def count(window) -> int:
 def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["INCEPTION_DESKTOP_CACHE"] = tempfile.mkdtemp(prefix="many-cache-")
+    os.environ["INCEPTION_DESKTOP_DATA"] = tempfile.mkdtemp(prefix="many-data-")
     n_small, n_camera = (int(a) for a in (sys.argv[1:3] or (1000, 60)))
     from PySide6.QtWidgets import QApplication
 

@@ -91,6 +91,7 @@ def bench_env() -> dict[str, str]:
     return dict(
         os.environ,
         INCEPTION_DESKTOP_CACHE=str(CACHE),
+        INCEPTION_DESKTOP_DATA=str(CACHE / "data"),  # the windows' history, not the user's
         QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         PYTHONPATH=str(ROOT),
     )

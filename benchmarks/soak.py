@@ -342,6 +342,7 @@ def report(p: Phase) -> None:
 def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["INCEPTION_DESKTOP_CACHE"] = tempfile.mkdtemp(prefix="soak-cache-")
+    os.environ["INCEPTION_DESKTOP_DATA"] = tempfile.mkdtemp(prefix="soak-data-")
     digits, drags, photos = (int(a) for a in (sys.argv[1:4] or (1000, 500, 200)))
     import PySide6
     from PySide6.QtWidgets import QApplication

@@ -44,6 +44,7 @@ def main(out: Path, size: tuple[int, int]) -> int:
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out.mkdir(parents=True, exist_ok=True)
+    os.environ["INCEPTION_DESKTOP_DATA"] = tempfile.mkdtemp(prefix="shots-data-")  # no history
     suffix = f"{size[0]}x{size[1]}"
     tmp = Path(tempfile.mkdtemp(prefix="inception-desktop-shots-"))
     from inception_desktop.core.store import weights
