@@ -192,3 +192,14 @@ def test_an_image_dropped_on_the_digit_tab_is_read_as_a_digit(qtbot, window, tmp
     drop(window, files_mime(path, _photo(tmp_path / "a.png")))  # several files: photos
     qtbot.waitUntil(lambda: window.photo.photo_count() == 2, timeout=10000)
     assert window.tabs.currentWidget() is window.photo
+
+
+def test_files_given_at_launch_open_as_photos_whatever_tab_was_left_in_front(
+    qtbot, window, tmp_path
+):
+    """``inception-desktop photo.jpg`` after a session that ended on the Digit tab classified
+    the photo as a digit: only drops and pastes go to the workspace in front."""
+    window.tabs.setCurrentWidget(window.digit)
+    window.open_paths([str(_photo(tmp_path / "a.png"))])
+    qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=10000)
+    assert window.tabs.currentWidget() is window.photo and window.digit.result is None

@@ -411,23 +411,26 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     # --- inputs ----------------------------------------------------------------------------
-    def open_inputs(self, inputs: Inputs) -> None:
-        """Open what was dropped, pasted or given: photos go to the Photo workspace, except a
-        single image file while the Digit workspace is in front, which is read as a digit."""
+    def open_inputs(self, inputs: Inputs, here: bool = False) -> None:
+        """Open photos in the Photo workspace. ``here``: dropped or pasted on the workspace in
+        front, which takes them if it can (a single image on the Digit tab is read as a digit,
+        files and folders on the Many Photos tab become a batch). Files given at launch, from a
+        file manager, a dialog or Open Recent always go to the Photo workspace."""
         if not inputs:
             self.problems.add(
                 "Nothing to open: drop or paste image files, a folder, an "
                 "image, or a web address of an image."
             )
             return
-        if self.tabs.currentWidget() is self.digit and not inputs.urls:
+        front = self.tabs.currentWidget()
+        if here and front is self.digit and not inputs.urls:
             if len(inputs.paths) == 1 and Path(inputs.paths[0]).is_file():
                 self.digit.open_image(inputs.paths[0])
                 return
             if not inputs.paths and inputs.image is not None:
                 self.digit.open_array(qimage_to_array(inputs.image))
                 return
-        if self.tabs.currentWidget() is self.batch and inputs.paths and not inputs.urls:
+        if here and front is self.batch and inputs.paths and not inputs.urls:
             self.batch.open_paths(inputs.paths)  # files and folders dropped there: a batch
             return
         self.tabs.setCurrentWidget(self.photo)
@@ -473,7 +476,7 @@ class MainWindow(QMainWindow):
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
-        self.open_inputs(inputs_from_mime(mime) if mime is not None else Inputs())
+        self.open_inputs(inputs_from_mime(mime) if mime is not None else Inputs(), here=True)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if inputs_from_mime(event.mimeData()):
@@ -492,7 +495,7 @@ class MainWindow(QMainWindow):
         inputs = inputs_from_mime(event.mimeData())
         if inputs:
             event.acceptProposedAction()
-        self.open_inputs(inputs)
+        self.open_inputs(inputs, here=True)
 
     def _drop_highlight(self, on: bool) -> None:
         """Show where a drop will land: the workspace in front takes it."""
