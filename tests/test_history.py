@@ -185,7 +185,7 @@ def test_a_photo_a_digit_and_a_batch_are_kept_with_their_source(
     for n in range(3):
         _photo(folder / f"{n}.png")
     with qtbot.waitSignal(window.batch.batchFinished, timeout=30000):
-        window.open_inputs(Inputs(paths=[str(folder)]))
+        window.open_inputs(Inputs(paths=[str(folder)]), here=True)  # dropped on that tab
     entries = _wait_for(qtbot, window, 4)
     assert sorted(e.kind for e in entries) == ["batch", "batch", "batch", "photo"]
     assert all(e.content_hash == file_hash(e.record.path) for e in entries)

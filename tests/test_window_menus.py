@@ -203,3 +203,18 @@ def test_files_given_at_launch_open_as_photos_whatever_tab_was_left_in_front(
     window.open_paths([str(_photo(tmp_path / "a.png"))])
     qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=10000)
     assert window.tabs.currentWidget() is window.photo and window.digit.result is None
+
+
+def test_retrain_and_many_photos_are_made_when_first_shown(qtbot, window):
+    """They cost start-up time a person who came to classify a photo should not wait for."""
+    from inception_desktop.gui.main_window import BATCH_TAB, RETRAIN_TAB
+
+    assert window._workspaces[RETRAIN_TAB] is None and window._workspaces[BATCH_TAB] is None
+    assert window.tabs.tabText(RETRAIN_TAB) == "Retrain"
+    QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    made = window._workspaces[RETRAIN_TAB]
+    assert made is not None and window.tabs.currentWidget() is made is window.retrain
+    assert window.status.model.text().startswith("Model: retrained head")
+    assert window._workspaces[BATCH_TAB] is None
+    window.tabs.setCurrentIndex(0)
+    assert window.tabs.widget(RETRAIN_TAB) is made  # made once, kept

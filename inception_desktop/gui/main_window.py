@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import (
@@ -31,20 +32,22 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget, QWidg
 
 from inception_desktop.core.photo.framing_modes import MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
-from inception_desktop.gui.batch_workspace import BatchWorkspace
 from inception_desktop.gui.channel import ModelWatch
 from inception_desktop.gui.digit_workspace import DigitWorkspace
 from inception_desktop.gui.history_recorder import HistoryRecorder
-from inception_desktop.gui.history_view import HistoryDialog
 from inception_desktop.gui.input_view import qimage_to_array
 from inception_desktop.gui.messages import Problems, ProblemsButton
 from inception_desktop.gui.mime import Inputs, inputs_from_mime
 from inception_desktop.gui.photo_workspace import PhotoWorkspace
 from inception_desktop.gui.retrain_menu import PhotoModelMenu, fill_retrain_menu
-from inception_desktop.gui.retrain_workspace import RetrainWorkspace
 from inception_desktop.gui.settings import Settings
 from inception_desktop.gui.status_bar import StatusBar
 from inception_desktop.gui.worker import Factory, WorkerThread
+
+if TYPE_CHECKING:  # imported when first shown: not on the start-up path
+    from inception_desktop.gui.batch_workspace import BatchWorkspace
+    from inception_desktop.gui.history_view import HistoryDialog
+    from inception_desktop.gui.retrain_workspace import RetrainWorkspace
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class Workspace(Protocol):
 
 W = TypeVar("W", bound=Workspace)
 
-PHOTO_TAB, DIGIT_TAB = 0, 1
+PHOTO_TAB, DIGIT_TAB, RETRAIN_TAB, BATCH_TAB = 0, 1, 2, 3
 RUNTIME_CHOICES = (
     ("auto", "&Automatic (TensorFlow on a GPU, else LiteRT)"),
     ("litert", "&LiteRT on the CPU (fast start)"),
@@ -104,11 +107,15 @@ class MainWindow(QMainWindow):
         self.problems = Problems(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self._workspaces: list[Workspace] = []  # in tab order
+        # In tab order; None for a workspace made when first shown (see _add_later).
+        self._workspaces: list[Workspace | None] = []
+        self._titles: list[str] = []
+        self._makers: dict[int, Callable[[], Workspace]] = {}
+        self._models_started = False
         self.photo = self._add(PhotoWorkspace(self.worker))
         self.digit = self._add(DigitWorkspace(self.worker))
-        self.retrain = self._add(RetrainWorkspace(self.worker))
-        self.batch = self._add(BatchWorkspace(self.worker))
+        self._add_later("Retrain", self._make_retrain)
+        self._add_later("Many Photos", self._make_batch)
         self.setCentralWidget(self.tabs)
         self.status = StatusBar()
         self.problems_button = ProblemsButton(self.problems)
@@ -132,10 +139,67 @@ class MainWindow(QMainWindow):
         status bar. Tab titles carry no mnemonic: Alt+letter belongs to the menus."""
         self.tabs.addTab(cast(QWidget, workspace), workspace.TITLE.replace("&", ""))
         self._workspaces.append(workspace)
+        self._titles.append(workspace.TITLE.replace("&", ""))
+        self._wire(workspace)
+        return workspace
+
+    def _wire(self, workspace: Workspace) -> None:
         workspace.message.connect(self.problems.add)
         workspace.notice.connect(lambda text: self.status.showMessage(text, NOTICE_MS))
         workspace.model.changed.connect(self._update_status)
+
+    def _add_later(self, title: str, make: Callable[[], Workspace]) -> None:
+        """A tab whose workspace is made when first shown or used (``make``): the Retrain and
+        Many Photos workspaces and their modules cost ~0.1 s at start-up that a person who came
+        to classify a photo or draw a digit should not wait for."""
+        index = self.tabs.addTab(QWidget(), title)
+        self._workspaces.append(None)
+        self._titles.append(title)
+        self._makers[index] = make
+
+    def _realise(self, index: int) -> Workspace | None:
+        """The workspace of tab ``index``, made now if it was left for later."""
+        if index < 0 or index >= len(self._workspaces):
+            return None
+        workspace = self._workspaces[index]
+        if workspace is None:
+            workspace = self._makers.pop(index)()
+            self._workspaces[index] = workspace
+            self._wire(workspace)
+            current = self.tabs.currentIndex()
+            blocked = self.tabs.blockSignals(True)
+            placeholder = self.tabs.widget(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, cast(QWidget, workspace), self._titles[index])
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(blocked)
+            placeholder.deleteLater()
+            if self._models_started:
+                workspace.start_model()
         return workspace
+
+    def _make_retrain(self) -> Workspace:
+        from inception_desktop.gui.retrain_workspace import RetrainWorkspace
+
+        workspace = RetrainWorkspace(self.worker)
+        workspace.openPhoto.connect(lambda path: self.open_paths([path]))
+        workspace.useModel.connect(self._use_retrained)
+        return workspace
+
+    def _make_batch(self) -> Workspace:
+        from inception_desktop.gui.batch_workspace import BatchWorkspace
+
+        workspace = BatchWorkspace(self.worker)
+        workspace.openRequested.connect(self.open_with_framing)
+        return workspace
+
+    @property
+    def retrain(self) -> RetrainWorkspace:
+        return cast("RetrainWorkspace", self._realise(RETRAIN_TAB))
+
+    @property
+    def batch(self) -> BatchWorkspace:
+        return cast("BatchWorkspace", self._realise(BATCH_TAB))
 
     def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -218,8 +282,7 @@ class MainWindow(QMainWindow):
         self.photo_actions = [self.copy_scores_action, self.copy_input_action, self.copy_box_action]
 
     def _build_view_menu(self, menu: QMenu) -> None:
-        for index, workspace in enumerate(self._workspaces):
-            title = workspace.TITLE.replace("&", "")
+        for index, title in enumerate(self._titles):
             self._action(
                 menu,
                 f"&{title} Workspace",
@@ -352,7 +415,7 @@ class MainWindow(QMainWindow):
 
     def _build_retrain_menu(self, menu: QMenu) -> None:
         self.retrain_actions = fill_retrain_menu(
-            menu, self.retrain, lambda: self.tabs.setCurrentWidget(self.retrain)
+            menu, lambda: self.retrain, lambda: self.tabs.setCurrentIndex(RETRAIN_TAB)
         )
 
     def _build_help_menu(self, menu: QMenu) -> None:
@@ -374,10 +437,7 @@ class MainWindow(QMainWindow):
         self.photo.photoOpened.connect(self._photo_opened)
         self.digit.customModelChanged.connect(self._custom_model_changed)
         self.digit.model.unavailable.connect(self._digit_model_unavailable)
-        self.retrain.openPhoto.connect(lambda path: self.open_paths([path]))
-        self.retrain.useModel.connect(self._use_retrained)
         self.photo_model_menu.framingSuggested.connect(self.photo.set_mode)
-        self.batch.openRequested.connect(self.open_with_framing)
 
     def _restore(self) -> None:
         s = self.settings
@@ -399,10 +459,13 @@ class MainWindow(QMainWindow):
         """Ask the worker to load the models, after the window is on screen: first the one
         the visible workspace needs, so its first answer does not wait behind the other. A
         custom digit model chosen in an earlier session is loaded again."""
-        current = self.tabs.currentWidget()
-        others = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self._models_started = True  # a workspace made later starts its own when it is made
+        current = self._workspaces[self.tabs.currentIndex()]
+        made = [w for w in self._workspaces if w is not None]
         remembered = self.settings.digit_model
-        for workspace in [current, *(w for w in others if w is not current)]:
+        for workspace in [current, *(w for w in made if w is not current)]:
+            if workspace is None:
+                continue
             if workspace is self.digit and remembered and Path(remembered).is_file():
                 self._remembered_model = remembered
                 self.digit.load_model(remembered)
@@ -430,7 +493,7 @@ class MainWindow(QMainWindow):
             if not inputs.paths and inputs.image is not None:
                 self.digit.open_array(qimage_to_array(inputs.image))
                 return
-        if here and front is self.batch and inputs.paths and not inputs.urls:
+        if here and self.tabs.currentIndex() == BATCH_TAB and inputs.paths and not inputs.urls:
             self.batch.open_paths(inputs.paths)  # files and folders dropped there: a batch
             return
         self.tabs.setCurrentWidget(self.photo)
@@ -450,6 +513,8 @@ class MainWindow(QMainWindow):
         """The History window (not modal), read afresh each time it is shown."""
         dialog = self.history_dialog
         if dialog is None:
+            from inception_desktop.gui.history_view import HistoryDialog
+
             dialog = self.history_dialog = HistoryDialog(self.history.store, self.settings, self)
             dialog.reopenRequested.connect(self.open_with_framing)
             dialog.message.connect(self.problems.add)
@@ -565,6 +630,7 @@ class MainWindow(QMainWindow):
         self.worker.set_runtime(runtime)
 
     def _tab_changed(self, index: int) -> None:
+        self._realise(index)
         self.settings.workspace = index
         current = self.tabs.widget(index)
         for action in self.digit_actions:
@@ -574,15 +640,18 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        self.status.show_state(self._workspaces[self.tabs.currentIndex()].model.state)
+        workspace = self._workspaces[self.tabs.currentIndex()]
+        if workspace is not None:
+            self.status.show_state(workspace.model.state)
 
     # --- shutdown --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self.photo.shutdown()
-        self.retrain.shutdown()
-        self.batch.shutdown()
+        for later in (self._workspaces[RETRAIN_TAB], self._workspaces[BATCH_TAB]):
+            if later is not None:  # (never shown: nothing to stop)
+                cast(Any, later).shutdown()
         if not self.worker_thread.stop():
             log.warning("the inference thread did not stop in time")
         self.history.stop()

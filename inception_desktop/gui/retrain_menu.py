@@ -8,6 +8,7 @@ to load leaves the previous one checked (and the workspace says why).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -125,9 +126,10 @@ def _trained_framing(path: str) -> str | None:
     return mode if isinstance(mode, str) else None
 
 
-def fill_retrain_menu(menu: QMenu, workspace: QWidget, show) -> list[QAction]:
-    """The Retrain menu's actions on ``workspace`` (a RetrainWorkspace); each first brings the
-    workspace to the front (``show()``), so a dialog opens over the step it belongs to."""
+def fill_retrain_menu(menu: QMenu, workspace: Callable[[], QWidget], show) -> list[QAction]:
+    """The Retrain menu's actions on ``workspace()`` (a RetrainWorkspace, made when first
+    needed); each first brings it to the front (``show()``), so a dialog opens over the step
+    it belongs to."""
     items = (
         ("Choose &Data Folder…", "choose_data_folder", "A folder with one subfolder per class"),
         ("&Add Class Folder…", "choose_class_folder", "Add one folder of photos as a class"),
@@ -142,7 +144,7 @@ def fill_retrain_menu(menu: QMenu, workspace: QWidget, show) -> list[QAction]:
         action = QAction(text, menu)
         action.setStatusTip(tip)
         action.setToolTip(tip)
-        action.triggered.connect(lambda _=False, m=method: (show(), getattr(workspace, m)()))
+        action.triggered.connect(lambda _=False, m=method: (show(), getattr(workspace(), m)()))
         menu.addAction(action)
         actions.append(action)
     return actions
