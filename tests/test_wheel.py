@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,19 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_package_of_the_checkout_is_in_the_wheel():
+    """pyproject lists packages by hand (resources/ is mapped in); a package left off that list
+    imports in a checkout and fails only once installed, so the list is held to the tree here."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "inception_desktop").rglob("__init__.py")
+    }
+    assert found - listed == set(), "add these to [tool.setuptools] packages"
+    assert listed - found == {"inception_desktop.resources"}
 
 
 @pytest.fixture(scope="module")
