@@ -451,32 +451,15 @@ def test_warnings_for_few_photos_and_imbalance(tmp_path):
 
 
 @pytest.mark.slow
-def test_exported_tflite_gives_the_scores_classify_gives(
-    trained, shared_cache, inception_weights, tmp_path
-):
-    import keras
-
-    from inception_desktop.core.models.litert import LiteRTModel
-    from inception_desktop.core.training.retrain.classifier import load_classifier
-    from inception_desktop.core.training.retrain.export import export, labels_path
-    from inception_desktop.core.training.retrain.model_file import load
-
-    card = load(trained["model"]).metadata
-    head = keras.saving.load_model(trained["model"], compile=False, safe_mode=True)
-    target = tmp_path / "pets.tflite"
-    export(head, inception_weights, target, card)
-    labels = json.loads(labels_path(target).read_text())
-    assert labels["labels"] == list(CLASSES) and labels["framing"]["mode"] == "pad"
-    pixels = np.random.default_rng(0).integers(0, 255, (2, 299, 299, 3), dtype=np.uint8)
-    exported = LiteRTModel(target).run(pixels)["scores"]
-    served = load_classifier(trained["model"], inception_weights, "litert")
-    np.testing.assert_allclose(exported, served.predictor.predict_batch(pixels), atol=2e-3)
-
-
-@pytest.mark.slow
-def test_a_saved_model_is_exported_with_from(
+def test_a_saved_model_exports_with_from_and_scores_as_classify_does(
     trained, shared_cache, inception_weights, tmp_path, capsys
 ):
+    """``retrain --from MODEL.keras --export-tflite``: one self-contained file (Inception v3 and
+    the head) with its labels beside it, whose scores are the ones the app serves. One export
+    for both checks: converting Inception v3 costs ~30 s of the suite each time."""
+    from inception_desktop.core.models.litert import LiteRTModel
+    from inception_desktop.core.training.retrain.classifier import load_classifier
+
     target = tmp_path / "shapes.tflite"
     code, out, err = run_cli(
         capsys, "retrain", "--from", trained["model"], "--export-tflite", target,
@@ -485,7 +468,11 @@ def test_a_saved_model_is_exported_with_from(
     assert code == 0, err
     assert json.loads(out)["tflite"] == str(target) and target.stat().st_size > 1_000_000
     labels = json.loads((tmp_path / "shapes.labels.json").read_text())
-    assert labels["labels"] == list(CLASSES)
+    assert labels["labels"] == list(CLASSES) and labels["framing"]["mode"] == "pad"
+    pixels = np.random.default_rng(0).integers(0, 255, (2, 299, 299, 3), dtype=np.uint8)
+    exported = LiteRTModel(target).run(pixels)["scores"]
+    served = load_classifier(trained["model"], inception_weights, "litert")
+    np.testing.assert_allclose(exported, served.predictor.predict_batch(pixels), atol=2e-3)
 
 
 def test_from_refuses_a_data_dir_and_a_model_that_is_not_retrained(tmp_path, capsys):
