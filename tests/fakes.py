@@ -19,6 +19,7 @@ class FakeClassifier:
         self.input_shape = input_shape
         self.labels = tuple(f"class {i}" for i in range(classes))
         self.device = "FakeDevice"
+        self.weights = f"md5-of-{name.lower().replace(' ', '-')}"
         self.delay = delay
         self.seen: list[np.ndarray] = []
         self.fail_next = False
@@ -51,6 +52,7 @@ class FakeClassifier:
             np.asarray(array),
             1.5,
             self.device,
+            self.weights,
         )
 
     def classify_batch(self, arrays, k: int = 10) -> list[Prediction]:

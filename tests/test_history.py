@@ -178,7 +178,7 @@ def test_a_photo_a_digit_and_a_batch_are_kept_with_their_source(
     assert entry.kind == "photo" and entry.record.path == str(photo)
     assert entry.content_hash == file_hash(photo) and entry.record.model == "Fake Inception"
     assert entry.record.framing == window.photo.mode and entry.record.device == "FakeDevice"
-    assert len(entry.record.top) == 10
+    assert len(entry.record.top) == 10 and entry.weights_hash == "md5-of-fake-inception"
     QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     folder = tmp_path / "many"
     folder.mkdir()
@@ -189,6 +189,7 @@ def test_a_photo_a_digit_and_a_batch_are_kept_with_their_source(
     entries = _wait_for(qtbot, window, 4)
     assert sorted(e.kind for e in entries) == ["batch", "batch", "batch", "photo"]
     assert all(e.content_hash == file_hash(e.record.path) for e in entries)
+    assert {e.weights_hash for e in entries} == {"md5-of-fake-inception"}  # batches too
     assert history_dir.joinpath("history.sqlite3").is_file()
 
 

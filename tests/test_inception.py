@@ -53,3 +53,14 @@ def test_labels_are_keras_order():
     classes = imagenet_classes()
     assert classes[0].name == "tench" and classes[88].name == "macaw"
     assert classes[95].name == "jacamar" and len(classes) == 1000
+
+
+@pytest.mark.slow
+def test_answers_name_the_weights_file_they_came_from(inception_classifier, inception_weights):
+    """Weights given by path are named by their md5 in every answer (the history keeps it)."""
+    from inception_desktop.core.store.download import file_digest
+
+    md5 = file_digest(inception_weights, "md5")
+    assert inception_classifier.weights == md5
+    pixels = np.zeros((299, 299, 3), np.uint8)
+    assert inception_classifier.classify(pixels).weights == md5

@@ -80,6 +80,15 @@ def test_shipped_tflite_agrees_with_shipped_keras(mnist_splits):
     assert litert.name == keras_model.name == "MNIST default"
     assert litert.device.startswith("CPU · LiteRT")
     assert "TensorFlow" in keras_model.device
+    # Both name the same trained weights (the shipped .keras), and every answer carries it.
+    from inception_desktop.core.store.download import file_digest
+    from inception_desktop.core.store.resources import MNIST_MODEL, resource_path
+
+    with resource_path(MNIST_MODEL) as keras_file:
+        shipped = file_digest(keras_file, "md5")
+    assert litert.weights == keras_model.weights == shipped
+    assert litert.classify(digits[0]).weights == shipped
+    assert {p.weights for p in keras_model.classify_batch(list(digits[:2]))} == {shipped}
 
 
 def test_damaged_tflite_is_refused_with_a_reason(tmp_path):

@@ -473,6 +473,11 @@ def test_a_saved_model_exports_with_from_and_scores_as_classify_does(
     exported = LiteRTModel(target).run(pixels)["scores"]
     served = load_classifier(trained["model"], inception_weights, "litert")
     np.testing.assert_allclose(exported, served.predictor.predict_batch(pixels), atol=2e-3)
+    # its answers name their weights: the head's file, then the backbone's
+    from inception_desktop.core.store.download import file_digest
+
+    both = f"{file_digest(trained['model'])}+{file_digest(inception_weights)}"
+    assert served.classify(pixels[0]).weights == both
 
 
 def test_from_refuses_a_data_dir_and_a_model_that_is_not_retrained(tmp_path, capsys):

@@ -84,6 +84,7 @@ class BatchResult:
 
     request_id: int
     records: tuple[Record, ...]
+    weights: str = ""  # which weights answered (Prediction.weights), for the history
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class BatchRequest:
             Record.from_prediction(path, p.as_dict(), self.framing.mode, p.device)
             for path, p in zip(self.paths, predictions, strict=True)
         )
-        return BatchResult(self.id, records)
+        return BatchResult(self.id, records, predictions[0].weights if predictions else "")
 
 
 def decode(index: int, path: str, framing: Framing) -> Decoded:

@@ -41,7 +41,12 @@ def entries_for(result: Any, now: float | None = None) -> list[tuple[Entry, Any]
     now = time.time() if now is None else now
     records = getattr(result, "records", None)
     if records is not None:  # a batch chunk
-        return [(Entry("batch", r, now), r.path) for r in records if isinstance(r, Record)]
+        weights = getattr(result, "weights", "") or None
+        return [
+            (Entry("batch", r, now, weights_hash=weights), r.path)
+            for r in records
+            if isinstance(r, Record)
+        ]
     prediction = getattr(result, "prediction", None)
     if prediction is None or not hasattr(prediction, "as_dict"):
         return []
@@ -56,14 +61,20 @@ def entries_for(result: Any, now: float | None = None) -> list[tuple[Entry, Any]
             prediction.device,
             (box.x, box.y, box.w, box.h) if box is not None else None,
         )
-        return [(Entry("photo", record, now), path or result.framed.array)]
+        entry = Entry("photo", record, now, weights_hash=_weights(prediction))
+        return [(entry, path or result.framed.array)]
     steps = getattr(result, "steps", None)
     if steps is not None:  # a digit (drawn, or read from an image)
         record = Record.from_prediction(
             path or "", prediction.as_dict(), "digit", prediction.device
         )
-        return [(Entry("digit", record, now), path or steps.input)]
+        entry = Entry("digit", record, now, weights_hash=_weights(prediction))
+        return [(entry, path or steps.input)]
     return []
+
+
+def _weights(prediction: Any) -> str | None:
+    return getattr(prediction, "weights", "") or None
 
 
 class HistoryRecorder(QObject):

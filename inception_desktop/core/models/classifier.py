@@ -34,16 +34,23 @@ class Classifier:
     """Classifies network inputs (uint8 arrays of ``input_shape``) into ``labels``.
 
     Not thread-safe by design: one worker thread owns each instance. ``device`` says where it
-    computes, for people ("CPU · LiteRT · 2 threads").
+    computes, for people ("CPU · LiteRT · 2 threads"); ``weights`` names the weights (see
+    :attr:`Prediction.weights`) and is carried by every prediction.
     """
 
     def __init__(
-        self, name: str, predictor: Predictor, labels: Sequence[str], device: str
+        self,
+        name: str,
+        predictor: Predictor,
+        labels: Sequence[str],
+        device: str,
+        weights: str = "",
     ) -> None:
         self.name = name
         self.predictor = predictor
         self.labels = tuple(labels)
         self.device = device
+        self.weights = weights
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -58,7 +65,12 @@ class Classifier:
         scores = self.predictor.predict(array)
         ms = (time.perf_counter() - started) * 1000
         return Prediction(
-            self.name, top_k(scores, self.labels, k), np.asarray(array), ms, self.device
+            self.name,
+            top_k(scores, self.labels, k),
+            np.asarray(array),
+            ms,
+            self.device,
+            self.weights,
         )
 
     def classify_batch(self, arrays: Sequence[np.ndarray], k: int = 10) -> list[Prediction]:
@@ -70,6 +82,6 @@ class Classifier:
         scores = self.predictor.predict_batch(stack)
         ms = (time.perf_counter() - started) * 1000 / len(arrays)
         return [
-            Prediction(self.name, top_k(s, self.labels, k), a, ms, self.device)
+            Prediction(self.name, top_k(s, self.labels, k), a, ms, self.device, self.weights)
             for s, a in zip(scores, stack, strict=True)
         ]

@@ -153,7 +153,11 @@ def load_classifier(
         from inception_desktop.core.models.compiled import CompiledModel
 
         predictor = CompiledModel(build_model(path), INPUT_SHAPE, np.uint8, preprocess)
-    return Classifier(NAME, predictor, imagenet_labels(), predictor.runtime)
+    if md5 is None:  # weights given by path: their md5 names them in kept answers
+        from inception_desktop.core.store.download import file_digest
+
+        md5 = file_digest(path, "md5")
+    return Classifier(NAME, predictor, imagenet_labels(), predictor.runtime, md5)
 
 
 def litert_model(

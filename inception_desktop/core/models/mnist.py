@@ -61,16 +61,19 @@ def load_classifier(path: str | Path | None = None, runtime: str | None = None) 
     from inception_desktop.core.models import runtime as runtimes
     from inception_desktop.core.models.classifier import Classifier
     from inception_desktop.core.models.labels import DIGIT_LABELS
+    from inception_desktop.core.store.download import file_digest
 
     chosen = runtimes.resolve(runtime)
     shipped = path is None or str(path) == SHIPPED
     if shipped:
         with resource_path(MNIST_MODEL) as keras_file:
             name = f"MNIST {read_metadata(keras_file).get('architecture', 'model')}"
+            md5 = file_digest(keras_file, "md5")  # the trained weights (~10 ms)
     else:
         name = f"MNIST {Path(str(path)).stem}"
+        md5 = file_digest(path, "md5")
     predictor = _predictor(path if not shipped else None, chosen)
-    return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime)
+    return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime, md5)
 
 
 def _predictor(path: str | Path | None, chosen: str) -> Predictor:
@@ -100,4 +103,3 @@ def _predictor(path: str | Path | None, chosen: str) -> Predictor:
     else:
         model = load_model(path)
     return CompiledModel(model, INPUT_SHAPE, np.uint8, _preprocess_for(model))
-

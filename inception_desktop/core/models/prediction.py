@@ -25,6 +25,8 @@ class Prediction:
         input: uint8 array the network saw (H, W, 3) or (H, W), for display.
         ms: milliseconds spent in the network (not in loading or framing).
         device: ``CPU`` or the GPU's name.
+        weights: which weights answered: the md5 of the file(s) the model was loaded from
+            (``""`` when unknown), so a kept answer says which weights gave it.
     """
 
     model: str
@@ -32,6 +34,7 @@ class Prediction:
     input: np.ndarray = field(repr=False)
     ms: float
     device: str
+    weights: str = ""
 
     @property
     def best(self) -> Scored:

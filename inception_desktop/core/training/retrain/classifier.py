@@ -95,5 +95,8 @@ def load_classifier(
     if note and warn:
         warn(note)
     predictor = RetrainedPredictor(feature_model_for(weights_path, md5, runtime, stage), model)
+    from inception_desktop.core.store.download import file_digest
+
     name = f"{NAME} retrained ({Path(path).stem})"
-    return Classifier(name, predictor, model.classes, predictor.runtime)
+    weights_id = f"{file_digest(path, 'md5')}+{md5}"  # the head's file, then the backbone's
+    return Classifier(name, predictor, model.classes, predictor.runtime, weights_id)
