@@ -71,7 +71,7 @@ def load_classifier(path: str | Path | None = None, runtime: str | None = None) 
             md5 = file_digest(keras_file, "md5")  # the trained weights (~10 ms)
     else:
         name = f"MNIST {Path(str(path)).stem}"
-        md5 = file_digest(path, "md5")
+        md5 = file_digest(Path(str(path)), "md5")
     predictor = _predictor(path if not shipped else None, chosen)
     return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime, md5)
 
