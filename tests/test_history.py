@@ -286,3 +286,34 @@ def test_live_answers_for_one_source_are_kept_once_as_the_last(qtbot, tmp_path):
         == "pixels:" + __import__("hashlib").sha256(steps.input.tobytes()).hexdigest()
     )  # the last stage
     recorder.stop()
+
+
+def test_a_reopened_entry_is_framed_with_its_mode_and_crop_box(
+    qtbot, history_dir, window, tmp_path
+):
+    """History keeps the box in the original photo's pixels; reopening puts it back on the photo
+    (drawn where it was) and the photo is classified through it, whether the photo was open
+    or not."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from inception_desktop.core.photo.framing import Box
+
+    photo = _photo(tmp_path / "cat.png")  # 120x90
+    entry = _entry(str(photo), "tabby")
+    window.history.store.add([entry])
+    QTest.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.history_dialog
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    for _ in range(2):  # closed, then already in front
+        dialog.table.setFocus()
+        dialog.table.selectRow(0)
+        QTest.keyClick(dialog.table, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.photo.current_photo() is not None, timeout=10000)
+        qtbot.waitUntil(lambda: window.photo.result is not None, timeout=10000)
+        assert window.photo.mode == "crop"
+        assert window.photo.framing.box == Box(1.0, 2.0, 30.0, 40.0)
+        assert window.photo.box_text() == "--box 1,2,30,40"
+        assert window.photo.result.framing.box == Box(1.0, 2.0, 30.0, 40.0)  # classified so
+        scale = window.photo.current_photo().loaded.scale
+        assert window.photo.view.box() == Box(1.0, 2.0, 30.0, 40.0).scaled(scale)

@@ -504,10 +504,9 @@ class MainWindow(QMainWindow):
 
     def open_with_framing(self, path: str, framing) -> None:
         """Show one photo in the Photo workspace as it was classified (a batch row, a history
-        entry): its framing mode first, so the photo is classified once, that way."""
-        self.photo.set_mode(framing.mode)
+        entry): its framing mode and crop box first, so it is classified once, that way."""
         self.tabs.setCurrentWidget(self.photo)
-        self.photo.open(Inputs(paths=[path]))
+        self.photo.open_framed(path, framing)
 
     def show_history(self) -> None:
         """The History window (not modal), read afresh each time it is shown."""

@@ -44,7 +44,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inception_desktop.core.photo.framing import DEFAULT_MODE, MODES, Framing, parse_color
+from inception_desktop.core.photo.framing import (
+    DEFAULT_MODE,
+    MODES,
+    Box,
+    Framing,
+    parse_color,
+)
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.core.store import weights
 from inception_desktop.gui.background import Job
@@ -59,7 +65,7 @@ from inception_desktop.gui.explain_photo import (
     PhotoHeat,
 )
 from inception_desktop.gui.explain_sweep import SweepAnswer, SweepDialog, SweepRequest
-from inception_desktop.gui.image_loader import ImageLoader, Photo
+from inception_desktop.gui.image_loader import ImageLoader, Photo, file_key
 from inception_desktop.gui.input_view import InputDialog, InputView
 from inception_desktop.gui.mime import Inputs
 from inception_desktop.gui.photo_list import (
@@ -140,6 +146,8 @@ class PhotoWorkspace(QWidget):
         self.color_dialog: QColorDialog | None = None
         self.list = PhotoList()
         self._cache = PhotoCache(CACHED)
+        #: Crop boxes to put on photos when they are next shown (a history entry reopened).
+        self._boxes: dict[str, Box] = {}
         self._shown: Photo | None = None
         self._waiting: str | None = None  # the key of the shown photo being decoded again
         self._incoming: list[Photo] = []
@@ -351,6 +359,20 @@ class PhotoWorkspace(QWidget):
         )
 
     # --- opening photos -------------------------------------------------------------------
+    def open_framed(self, path: str, framing: Framing) -> None:
+        """Show the photo in ``path`` framed as it was classified (a batch row, a history
+        entry): its framing mode and its crop box, so it is classified once, that way."""
+        self.set_mode(framing.mode)
+        key = file_key(path)
+        if framing.box is None:
+            self._boxes.pop(key, None)
+        else:
+            self._boxes[key] = framing.box
+        if self._shown is not None and self._shown.key == key:
+            self._show(self._shown)  # already in front: framed again
+        else:
+            self.open(Inputs(paths=[path]))
+
     def open(self, inputs: Inputs) -> None:
         """Open files, folders, web images and a pasted image together, as one batch: they show
         in the order given, whatever order they finish decoding in, and the first is selected."""
@@ -492,7 +514,9 @@ class PhotoWorkspace(QWidget):
         self._shown = photo
         self._explain_class = None  # another photo: explain its own top class
         self.view.set_image(photo.qimage)
-        self.framing = replace(self.framing, box=None)
+        box = self._boxes.pop(photo.key, None)  # in the original's pixels, as framings keep it
+        self.framing = replace(self.framing, box=box)
+        self.view.set_box(box.scaled(photo.loaded.scale) if box is not None else None)
         w, h = shown_size(photo)
         name = Path(photo.path).name if photo.path is not None else photo.loaded.source
         self.title.setText(f"{name} — {w}x{h} {photo.loaded.format}")
