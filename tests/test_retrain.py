@@ -9,6 +9,7 @@ photos in all.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -518,3 +519,56 @@ def test_augment_adds_the_mirrored_training_photos(
     assert out["computed"] == 15 + 12  # every photo, then the 12 training ones mirrored
     assert "mirrored: 12 photos" in err
     assert load(model).metadata["augmented"] == ["flip"]
+    # both augmentations: the mirrors come from the cache, the crops are computed
+    code, out, err = run_cli(
+        capsys, "retrain", data, "--out", model, "--weights", inception_weights,
+        "--runtime", "litert", "--augment", "crop,flip", "--json", "--epochs", "3",
+    )  # fmt: skip
+    assert code == 0, err
+    out = json.loads(out)
+    assert out["computed"] == 12 and out["cache_hits"] == 15 + 12
+    assert "mirrored: 12 photos" in err and "cropped: 12 photos" in err
+    assert load(model).metadata["augmented"] == ["flip", "crop"]
+    with pytest.raises(SystemExit) as usage:
+        main(["retrain", str(data), "--out", str(model), "--augment", "rotate"])
+    err = capsys.readouterr().err
+    assert usage.value.code == 2 and "unknown augmentation 'rotate': choose from flip, crop" in err
+
+
+def test_a_crop_variant_is_the_photo_cropped_then_framed(tmp_path):
+    """The crop is drawn from the photo's content hash (the same every run, so cacheable), keeps
+    70-90% of each side inside the photo, and is framed as every photo is."""
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.photo.prepare import load_photo, network_input
+    from inception_desktop.core.training.retrain.dataset import (
+        CROP,
+        FLIP,
+        Sample,
+        augmented,
+        crop_box,
+        scan,
+    )
+    from inception_desktop.core.training.retrain.features import _prepare
+
+    boxes = {crop_box(hashlib.sha256(bytes([n])).hexdigest(), 400, 300) for n in range(50)}
+    assert len(boxes) > 40  # drawn per photo
+    for box in boxes:
+        assert 0.7 * 400 - 1 <= box.w <= 0.9 * 400 + 1 and 0.7 * 300 - 1 <= box.h <= 0.9 * 300 + 1
+        assert box.x >= 0 and box.y >= 0 and box.x + box.w <= 400 and box.y + box.h <= 300
+    assert crop_box("ab" * 32, 400, 300) == crop_box("ab" * 32, 400, 300)
+    data = scan(make_classes(tmp_path / "data", per_class=3, seed=5))
+    paths = [str(s.path) for s in data.samples[:2]]
+    more = augmented(data, paths, (FLIP, CROP))
+    assert [s.variant for s in more.samples] == [FLIP, FLIP, CROP, CROP]
+    assert {s.key for s in more.samples[2:]} == {f"{s.sha256}-crop" for s in data.samples[:2]}
+    sample = more.samples[2]
+    framing = Framing("pad")
+    array, error = _prepare(sample, framing)
+    loaded = load_photo(sample.path)
+    box = crop_box(sample.sha256, *loaded.original_size)
+    expected = network_input(loaded, Framing("pad", box), 299).array
+    assert error is None and np.array_equal(array, expected)
+    plain, _ = _prepare(Sample(sample.path, sample.label, sample.sha256), framing)
+    assert not np.array_equal(array, plain)
+    with pytest.raises(ValueError, match="unknown augmentation 'blur'"):
+        augmented(data, paths, ("blur",))

@@ -365,11 +365,12 @@ def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tm
     ws.go_to(FEATURES)
     qtbot.mouseClick(ws.augment_check, Qt.MouseButton.LeftButton)  # mirrored copies too
     assert ws.features is None and ws.compute_button.isEnabled()
+    qtbot.mouseClick(ws.crop_check, Qt.MouseButton.LeftButton)  # and cropped ones
     click(qtbot, ws.compute_button)
     qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
-    assert ws.features.train_photos == 9 and len(ws.features.y_train) == 18
-    assert ws.features.computed == 9  # only the mirrors: the photos came from the cache
-    assert "(and their mirror images)" in ws.features_label.text()
+    assert ws.features.train_photos == 9 and len(ws.features.y_train) == 27
+    assert ws.features.computed == 18  # only the variants: the photos came from the cache
+    assert "(and their mirror images and crops)" in ws.features_label.text()
     ws.early_check.setChecked(False)  # 1000 epochs, no early stop: only Stop ends it soon
     ws.epochs_spin.setValue(1000)
     click(qtbot, ws.train_button)
@@ -377,7 +378,7 @@ def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tm
     qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
     card = ws.trained.card
     assert card["stopped_by_hand"] is True and card["epochs"] < 1000
-    assert card["train"] == 9 and card["augmented"] == ["flip"]
+    assert card["train"] == 9 and card["augmented"] == ["flip", "crop"]
     assert ws.curve.epochs == card["epochs"] and ws.save_button.isEnabled()
     # another split makes the features stale, not the head: it can still be saved or exported
     ws.go_to(DATA)

@@ -61,9 +61,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the split and the training (0)")
     p.add_argument(
         "--augment",
-        action="store_true",
-        help="also train on the training photos mirrored left-right (slower: their features "
-        "are computed too, once)",
+        nargs="?",
+        const="flip",
+        default="",
+        type=augmentations,
+        metavar="flip,crop",
+        help="also train on variants of the training photos: flip (mirrored left-right, what "
+        "--augment alone means), crop (a crop keeping 70-90%% of each side); slower: their "
+        "features are computed too, once each",
     )
     p.add_argument("--report", type=Path, metavar="DIR", help="write the report pictures here")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
@@ -157,14 +162,18 @@ def _retrain(args: argparse.Namespace) -> int:
         check_trainable(data.classes, y, minimum=1)
         x_train, y_train = x, y
         train_paths = paths
-    if args.augment:
+    for variant in args.augment:
         import numpy as np
 
-        x_flip, y_flip, _, flip_skipped = features_of(
-            dataset.mirrored(data, train_paths), model, framing, "mirrored", counts
+        x_more, y_more, _, more_skipped = features_of(
+            dataset.augmented(data, train_paths, (variant,)),
+            model,
+            framing,
+            AUGMENTATION_NAMES[variant],
+            counts,
         )
-        x_train, y_train = np.concatenate([x_train, x_flip]), np.concatenate([y_train, y_flip])
-        skipped += [e for e in flip_skipped if e["path"] not in {s["path"] for s in skipped}]
+        x_train, y_train = np.concatenate([x_train, x_more]), np.concatenate([y_train, y_more])
+        skipped += [e for e in more_skipped if e["path"] not in {s["path"] for s in skipped}]
     for entry in skipped:
         err(f"skipped {display_path(entry['path'])}: {entry['error']}")
     from inception_desktop.core.training.retrain.head import HeadWeights
@@ -190,12 +199,12 @@ def _retrain(args: argparse.Namespace) -> int:
         framing,
         md5,
         summary,
-        train=len(train_paths),  # photos; mirrored copies are in "augmented"
+        train=len(train_paths),  # photos; their variants are named in "augmented"
         hidden=args.hidden,
         epochs=result.epochs_run,
         best_epoch=result.best_epoch,
         seed=args.seed,
-        augmented=["flip"] if args.augment else [],
+        augmented=list(args.augment),
     )
     save(result.model, args.out, card)
     if args.report is not None:
@@ -224,6 +233,22 @@ def _retrain(args: argparse.Namespace) -> int:
         out["report"] = str(args.report)
     _print(out, args.json)
     return _report_failed(summary)
+
+
+#: How progress lines name each augmentation's photos.
+AUGMENTATION_NAMES = {"flip": "mirrored", "crop": "cropped"}
+
+
+def augmentations(text: str) -> tuple[str, ...]:
+    """``--augment``'s value: augmentations by name, comma-separated, each once, in the order
+    of :data:`AUGMENTATION_NAMES`."""
+    names = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = sorted(names - AUGMENTATION_NAMES.keys())
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown augmentation {unknown[0]!r}: choose from {', '.join(AUGMENTATION_NAMES)}"
+        )
+    return tuple(name for name in AUGMENTATION_NAMES if name in names)
 
 
 def features_of(

@@ -98,8 +98,15 @@ class Features:
     cache_hits: int = 0
     computed: int = 0
     seconds: float = 0.0
-    train_photos: int = 0  # photos; ``x_train`` also holds their mirrors when ``augmented``
-    augmented: bool = False
+    train_photos: int = 0  # photos; ``x_train`` also holds their ``augmented`` variants
+    augmented: tuple[str, ...] = ()  # of dataset.AUGMENTATIONS: "flip", "crop"
+
+
+def augmented_text(variants: tuple[str, ...]) -> str:
+    """" (and their mirror images and crops)" for the features' summary; "" without any."""
+    names = {"flip": "mirror images", "crop": "crops"}
+    said = [names[v] for v in variants if v in names]
+    return f" (and their {' and '.join(said)})" if said else ""
 
 
 @dataclass
@@ -262,6 +269,14 @@ class RetrainWorkspace(QWidget):
         )
         self.augment_check.toggled.connect(self._framing_changed)
         row.addWidget(self.augment_check)
+        self.crop_check = QCheckBox("and cropped copies (slower)")
+        self.crop_check.setToolTip(
+            "A crop of each training photo (70-90% of each side, drawn per photo, the same every "
+            "time) is trained on too, framed as the photos are: more computing, once (cached). "
+            "Validation always sees the photos as they are."
+        )
+        self.crop_check.toggled.connect(self._framing_changed)
+        row.addWidget(self.crop_check)
         row.addStretch(1)
         self.to_train_button = QPushButton("Next: Train")
         self.to_train_button.clicked.connect(lambda: self.go_to(TRAIN))
@@ -421,6 +436,7 @@ class RetrainWorkspace(QWidget):
         self.compute_button.setEnabled(has_data and not busy)
         self.framing_combo.setEnabled(not busy)
         self.augment_check.setEnabled(not busy)
+        self.crop_check.setEnabled(not busy)
         self.cancel_button.setEnabled(
             busy and self._job is not None and self._job.name == "features"
         )
@@ -627,7 +643,9 @@ class RetrainWorkspace(QWidget):
     def _framing_changed(self) -> None:
         if self.features is not None:
             self.features = None
-            self.features_label.setText("Framing or mirroring changed: compute the features again.")
+            self.features_label.setText(
+                "Framing or augmentation changed: compute the features again."
+            )
         self._update_steps()
 
     def _feature_model_reset_if_needed(self) -> None:
@@ -643,7 +661,11 @@ class RetrainWorkspace(QWidget):
 
         choice, weights, runtime = self.choice, self.weights, self._worker.runtime
         framing = Framing(self.framing_combo.currentData())
-        augment = self.augment_check.isChecked()
+        augment = tuple(
+            variant
+            for variant, check in (("flip", self.augment_check), ("crop", self.crop_check))
+            if check.isChecked()
+        )
         fraction, seed = self.validation_spin.value(), self.seed_spin.value()
         self._feature_model_reset_if_needed()
         reuse = self._feature_model
@@ -705,17 +727,17 @@ class RetrainWorkspace(QWidget):
                 seconds += second.seconds
             photos = len(y_train)
             if augment:
-                flips = dataset.mirrored(choice.data, [paths[i] for i in train])
-                done, grown = total, total + len(flips.samples)
+                more = dataset.augmented(choice.data, [paths[i] for i in train], augment)
+                done, grown = total, total + len(more.samples)
                 third = extract(
-                    flips.samples,
+                    more.samples,
                     model,
                     framing,
                     lambda n, _n: job.report(("progress", done + n, grown)),
                     stop=lambda: job.cancelled,
                 )
                 x_train = np.concatenate([x_train, third.features])
-                y_train = np.concatenate([y_train, flips.labels()[third.rows]])
+                y_train = np.concatenate([y_train, more.labels()[third.rows]])
                 hits, computed = hits + third.cache_hits, computed + third.computed
                 seconds += third.seconds
             features = Features(
@@ -755,7 +777,7 @@ class RetrainWorkspace(QWidget):
         self.model.update(name="retrained head: none yet", device=self._feature_model.runtime)
         text = (
             f"{features.train_photos} photos to train"
-            + (" (and their mirror images)" if features.augmented else "")
+            + augmented_text(features.augmented)
             + f", {len(features.y_val)} to validate: "
             f"{features.cache_hits} from the cache, {features.computed} computed in "
             f"{features.seconds:.1f} s."
@@ -813,7 +835,7 @@ class RetrainWorkspace(QWidget):
                 features.weights_md5,
                 summary,
                 train=features.train_photos,
-                augmented=["flip"] if features.augmented else [],
+                augmented=list(features.augmented),
                 hidden=hidden,
                 epochs=result.epochs_run,
                 best_epoch=result.best_epoch,

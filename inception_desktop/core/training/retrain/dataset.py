@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from inception_desktop.core.photo.framing import Box
 from inception_desktop.core.photo.images import list_images
 from inception_desktop.core.training.retrain import RetrainError
 
@@ -28,13 +29,19 @@ MAX_LABEL_CHARS = 100
 _READ_BLOCK = 1 << 20
 
 
-#: The one augmentation: the photo mirrored left-right (a cat facing the other way is a cat).
+#: Augmentations, each one more feature vector per training photo (cached under its own key):
+#: the photo mirrored left-right (a cat facing the other way is a cat), and a crop of it.
 FLIP = "flip"
+CROP = "crop"
+AUGMENTATIONS = (FLIP, CROP)
+#: A crop keeps this fraction of each side of the photo, drawn per photo from its content hash.
+CROP_SIDE = (0.7, 0.9)
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One photo of a class; ``variant`` "" is the photo as it is, :data:`FLIP` its mirror."""
+    """One photo of a class; ``variant`` "" is the photo as it is, :data:`FLIP` its mirror,
+    :data:`CROP` a crop of it (see :func:`crop_box`)."""
 
     path: Path
     label: int
@@ -86,17 +93,29 @@ class Dataset:
         return out
 
 
-def mirrored(data: Dataset, paths: Sequence[str]) -> Dataset:
-    """The mirror images of the photos of ``data`` at ``paths`` (the training photos), as a
-    dataset of their own: augmentation computes their features too (twice the work, once: they
-    are cached); never for validation, which must see the photos as they are."""
+def augmented(data: Dataset, paths: Sequence[str], variants: Sequence[str]) -> Dataset:
+    """The ``variants`` (of :data:`AUGMENTATIONS`) of the photos of ``data`` at ``paths`` (the
+    training photos), as a dataset of their own: augmentation computes their features too (once
+    more per variant, once: they are cached); never for validation, which must see the photos as
+    they are."""
+    unknown = [v for v in variants if v not in AUGMENTATIONS]
+    if unknown:
+        raise ValueError(f"unknown augmentation {unknown[0]!r} (known: {', '.join(AUGMENTATIONS)})")
     chosen = set(map(str, paths))
-    samples = [
-        Sample(s.path, s.label, s.sha256, FLIP)
-        for s in data.samples
-        if str(s.path) in chosen and not s.variant
-    ]
+    originals = [s for s in data.samples if str(s.path) in chosen and not s.variant]
+    samples = [Sample(s.path, s.label, s.sha256, v) for v in variants for s in originals]
     return Dataset(data.root, data.classes, samples)
+
+
+def crop_box(sha256: str, width: int, height: int) -> Box:
+    """The :data:`CROP` variant's box in a ``width`` x ``height`` photo: each side a fraction
+    in :data:`CROP_SIDE`, anywhere inside, drawn from the photo's content hash, so the same
+    photo is always cropped the same way (its features can be cached)."""
+    rng = np.random.default_rng(int(sha256[:16], 16))
+    fraction_w, fraction_h = rng.uniform(*CROP_SIDE, size=2)
+    w, h = max(1, round(width * fraction_w)), max(1, round(height * fraction_h))
+    x, y = int(rng.integers(0, width - w + 1)), int(rng.integers(0, height - h + 1))
+    return Box(float(x), float(y), float(w), float(h))
 
 
 def check_label(name: str) -> str | None:

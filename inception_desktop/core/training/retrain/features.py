@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,10 @@ import numpy as np
 from inception_desktop.core.models.inception import INPUT_SIZE
 from inception_desktop.core.photo.framing import Framing, FramingError
 from inception_desktop.core.photo.images import ImageLoadError
-from inception_desktop.core.photo.prepare import photo_input
+from inception_desktop.core.photo.prepare import load_photo, network_input, photo_input
 from inception_desktop.core.training.retrain import FEATURE_SIZE, CancelledError
 from inception_desktop.core.training.retrain.cache import FeatureCache
-from inception_desktop.core.training.retrain.dataset import FLIP, Sample
+from inception_desktop.core.training.retrain.dataset import CROP, FLIP, Sample, crop_box
 
 BATCH = 16
 DECODE_THREADS = 2
@@ -177,9 +177,13 @@ def extract(
 
 
 def _prepare(sample: Sample, framing: Framing) -> tuple[np.ndarray | None, str | None]:
-    """The network input of one photo (mirrored for :data:`.dataset.FLIP`), or the reason it
-    could not be made."""
+    """The network input of one photo (mirrored for :data:`.dataset.FLIP`, cropped for
+    :data:`.dataset.CROP` and then framed as the others), or the reason it could not be made."""
     try:
+        if sample.variant == CROP:
+            loaded = load_photo(sample.path)
+            box = crop_box(sample.sha256, *loaded.original_size)
+            return network_input(loaded, replace(framing, box=box), INPUT_SIZE).array, None
         array = photo_input(sample.path, framing, INPUT_SIZE).array
         return (np.ascontiguousarray(array[:, ::-1]) if sample.variant == FLIP else array), None
     except ImageLoadError as exc:
