@@ -163,7 +163,7 @@ def test_cancelled_features_are_said_and_resumed_from_the_cache(qtbot, window, t
 
 
 def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
-    qtbot, real_photo_window, tmp_path, monkeypatch
+    qtbot, real_photo_window, make_window, fakes, tmp_path, monkeypatch
 ):
     win = real_photo_window
     ws = win.retrain
@@ -212,6 +212,24 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     assert f"with md5 {'0' * 32}" in said.args[0] and "Import the weights" in said.args[0]
     assert "--force" not in said.args[0]
     qtbot.waitUntil(lambda: win.photo_model_menu.checked_path() == str(model), timeout=10000)
+    # the next session starts with it; one where it no longer loads falls back to ImageNet
+    assert win.settings.photo_model == str(model)
+    assert win.settings.photo_models() == [str(model)]  # kept when one loads: not 'other'
+    again = make_window(factories=win.worker._factories, runtime="litert", installed=False,
+                        ready=False)  # fmt: skip
+    qtbot.waitUntil(lambda: again.photo.model.state.ready, timeout=120000)
+    assert again.photo_model_menu.checked_path() == str(model)
+    assert again.photo.model.state.name.startswith("Inception v3 retrained")
+    assert again.photo_model_menu.recent == [str(model)]
+    again.close()
+    win.settings.photo_model = str(tmp_path / "moved.keras")
+    third = make_window(factories=win.worker._factories, runtime="litert", installed=False,
+                        ready=False)  # fmt: skip
+    qtbot.waitUntil(lambda: third.photo.model.state.ready, timeout=120000)
+    assert third.photo.model.state.name == "Inception v3"
+    assert third.photo_model_menu.checked_path() is None and win.settings.photo_model == ""
+    assert any("moved.keras" in p.text for p in third.problems.items())
+    third.close()
     # and back to ImageNet through Photo › Model
     imagenet = win.photo_model_menu.group.actions()[0]
     assert imagenet.text().replace("&", "") == IMAGENET

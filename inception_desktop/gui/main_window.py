@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.history.message.connect(self.problems.add)
         self.history_dialog: HistoryDialog | None = None
         self._remembered_model: str | None = None  # a custom digit model being restored
+        self._remembered_photo_model: str | None = None  # a retrained model being restored
         self._build_menus()
         self._connect()
         self._restore()
@@ -384,7 +385,9 @@ class MainWindow(QMainWindow):
             menu, "&Import Weights File…", photo.weights_panel.choose_file
         )
         menu.addSeparator()
-        self.photo_model_menu = PhotoModelMenu(self.worker, self)
+        self.photo_model_menu = PhotoModelMenu(
+            self.worker, self, recent=self.settings.photo_models()
+        )
         menu.addMenu(self.photo_model_menu)
 
     def _build_digit_menu(self, menu: QMenu) -> None:
@@ -438,6 +441,8 @@ class MainWindow(QMainWindow):
         self.digit.customModelChanged.connect(self._custom_model_changed)
         self.digit.model.unavailable.connect(self._digit_model_unavailable)
         self.photo_model_menu.framingSuggested.connect(self.photo.set_mode)
+        self.photo_model_menu.loaded.connect(self._photo_model_loaded)
+        self.photo.model.unavailable.connect(self._photo_model_unavailable)
 
     def _restore(self) -> None:
         s = self.settings
@@ -458,17 +463,22 @@ class MainWindow(QMainWindow):
     def start_models(self) -> None:
         """Ask the worker to load the models, after the window is on screen: first the one
         the visible workspace needs, so its first answer does not wait behind the other. A
-        custom digit model chosen in an earlier session is loaded again."""
+        custom digit model, or retrained photo model, chosen in an earlier session is loaded
+        again (ImageNet's Inception v3 or the shipped digit model if it no longer loads)."""
         self._models_started = True  # a workspace made later starts its own when it is made
         current = self._workspaces[self.tabs.currentIndex()]
         made = [w for w in self._workspaces if w is not None]
         remembered = self.settings.digit_model
+        retrained = self.settings.photo_model
         for workspace in [current, *(w for w in made if w is not current)]:
             if workspace is None:
                 continue
             if workspace is self.digit and remembered and Path(remembered).is_file():
                 self._remembered_model = remembered
                 self.digit.load_model(remembered)
+            elif workspace is self.photo and retrained and weights_installed():
+                self._remembered_photo_model = retrained
+                self.photo_model_menu.use(retrained)
             else:
                 workspace.start_model()
         self._update_status()
@@ -611,6 +621,20 @@ class MainWindow(QMainWindow):
             self.settings.digit_model = ""
             self.digit.use_shipped_model()
 
+    def _photo_model_loaded(self, path: str) -> None:
+        """Remember the photo model in use ("" for ImageNet) and the menu's list."""
+        self._remembered_photo_model = None
+        self.settings.photo_model = path
+        self.settings.set_photo_models(self.photo_model_menu.recent)
+
+    def _photo_model_unavailable(self, _why: str) -> None:
+        """A remembered retrained model that no longer loads (moved, other weights): the
+        workspace says why; ImageNet's Inception v3 serves instead and the choice is forgotten."""
+        if self._remembered_photo_model is not None:
+            self._remembered_photo_model = None
+            self.settings.photo_model = ""
+            self.photo.start_model()
+
     def _use_retrained(self, path: str) -> None:
         """Classify photos with a model the Retrain workspace saved: load it, show the photos."""
         self.photo_model_menu.use(path)
@@ -655,6 +679,13 @@ class MainWindow(QMainWindow):
             log.warning("the inference thread did not stop in time")
         self.history.stop()
         super().closeEvent(event)
+
+
+def weights_installed() -> bool:
+    """Whether Inception v3's weights are installed (a retrained model needs them too)."""
+    from inception_desktop.core.store import weights
+
+    return weights.status().present
 
 
 def _help_texts():

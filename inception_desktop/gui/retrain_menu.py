@@ -31,16 +31,22 @@ class PhotoModelMenu(QMenu):
     """
 
     chosen = Signal(str)
+    #: The photo model now serving: its path, "" for ImageNet (the window remembers it).
+    loaded = Signal(str)
     #: The framing a retrained model was trained with, once it serves: photos framed otherwise
     #: give it inputs it never saw (the CLI says the same as a note).
     framingSuggested = Signal(str)
 
     def __init__(
-        self, worker: InferenceWorker, parent: QWidget | None = None, title: str = "Mod&el"
+        self,
+        worker: InferenceWorker,
+        parent: QWidget | None = None,
+        title: str = "Mod&el",
+        recent: list[str] | None = None,
     ) -> None:
         super().__init__(title, parent)
         self._worker = worker
-        self.recent: list[str] = []
+        self.recent: list[str] = list(recent or [])[:MAX_RECENT]
         self.current: str | None = None
         self._asked: str | None = None
         self.group = QActionGroup(self)
@@ -78,6 +84,7 @@ class PhotoModelMenu(QMenu):
             loaded = self._worker.loaded_path(ModelKind.PHOTO)
             self.current = self._asked = str(loaded) if loaded else None
             self._rebuild()
+            self.loaded.emit(self.current or "")
             mode = _trained_framing(self.current) if self.current else None
             if mode:
                 self.framingSuggested.emit(mode)

@@ -56,6 +56,26 @@ class Settings:
         lambda self: self._get("digit/model", "", str),
         lambda self, v: self.qs.setValue("digit/model", v or ""),
     )
+    #: The retrained model the Photo workspace used last ("" for ImageNet's Inception v3).
+    photo_model = property(
+        lambda self: self._get("photo/model", "", str),
+        lambda self, v: self.qs.setValue("photo/model", v or ""),
+    )
+
+    def photo_models(self) -> list[str]:
+        """The retrained models Photo › Model lists (most recent first)."""
+        return self._strings("photo/models")
+
+    def set_photo_models(self, paths: list[str]) -> None:
+        self.qs.setValue("photo/models", [str(p) for p in paths])
+
+    def _strings(self, key: str) -> list[str]:
+        value = self.qs.value(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            return []  # QSettings gives back whatever a damaged file holds
+        return [str(v) for v in value]
 
     @property
     def last_folder(self) -> str:
@@ -74,12 +94,7 @@ class Settings:
         self.qs.setValue("files/last_folder", os.path.abspath(folder))
 
     def recent_files(self) -> list[str]:
-        value = self.qs.value("photo/recent", [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            return []  # QSettings gives back whatever a damaged file holds
-        return [str(v) for v in value]
+        return self._strings("photo/recent")
 
     def add_recent(self, path: str) -> list[str]:
         """Remember a photo that opened: stored absolute, so it still opens when the app is
