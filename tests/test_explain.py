@@ -569,3 +569,38 @@ def test_explain_command_on_a_retrained_model(request, inception_weights, tmp_pa
         assert entry["class"]["label"] in CLASSES and "retrained" in entry["model"]
         heat = np.asarray(Image.open(entry["files"]["heatmap"]))
         assert heat.shape == (299, 299) and heat.max() >= 250  # bilinear between cell centres
+
+
+@pytest.mark.slow
+def test_the_window_explains_a_retrained_model_by_grad_cam_on_tensorflow(
+    request, inception_weights
+):
+    """The worker's explainer for a retrained model: Grad-CAM at mixed10 of the head's class on
+    the TensorFlow runtime (its features come from Keras), explaining the class the window
+    showed with the score it showed; occlusion on LiteRT, saying why."""
+    run = request.getfixturevalue("trained")
+    request.getfixturevalue("shared_cache")
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.photo.images import LoadedImage
+    from inception_desktop.core.photo.prepare import network_input
+    from inception_desktop.core.training.retrain.classifier import load_classifier
+    from inception_desktop.gui.explain_common import AUTO, GRADCAM, explainer_for, has_gradients
+    from tests.test_retrain import CLASSES, make_photo
+
+    pixels = make_photo(CLASSES[1], np.random.default_rng(3))
+    image = Image.fromarray(pixels)
+    loaded = LoadedImage(image, "photo.png", "PNG", image.size)
+    array = network_input(loaded, Framing("pad"), 299).array
+    on_tensorflow = load_classifier(run["model"], inception_weights, "tensorflow")
+    assert has_gradients(on_tensorflow)
+    explainer, note = explainer_for(on_tensorflow, AUTO)
+    explanation = explainer.explain(array)
+    assert note is None and explanation.method == GRADCAM and explanation.layer == "mixed10"
+    scores = on_tensorflow.scores(array)
+    assert explanation.class_index == int(np.argmax(scores))
+    assert explanation.score == pytest.approx(float(scores.max()), abs=1e-4)
+    assert explanation.heat.shape == (299, 299) and explanation.heat.max() > 0
+    on_litert = load_classifier(run["model"], inception_weights, "litert")
+    assert not has_gradients(on_litert)
+    explainer, note = explainer_for(on_litert, GRADCAM, grid=2)
+    assert explainer.method == "occlusion" and "TensorFlow runtime" in (note or "")

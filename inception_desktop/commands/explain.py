@@ -166,33 +166,16 @@ def _load_retrained(args: argparse.Namespace) -> Any:
     """An explainer of a retrained model: occlusion of its served scores (Inception's features on
     the chosen runtime, then the head), or Grad-CAM through one Keras model of Inception v3 and
     the head (TensorFlow), whose ``mixed10`` sits inside the nested backbone."""
-    from types import SimpleNamespace
-
     from inception_desktop.core.explain.explainer import Explainer
     from inception_desktop.core.training.retrain.classifier import load_classifier
 
-    runtime = args.runtime if args.method == "occlusion" else None
+    runtime = args.runtime if args.method == "occlusion" else "tensorflow"
     retrained = load_classifier(args.model, args.weights, runtime, warn=err)
     if args.method == "occlusion":
         return Explainer(retrained, "occlusion", None, args.grid)
-    from inception_desktop.core.explain.gradcam import with_dense_head
-    from inception_desktop.core.models import inception
-    from inception_desktop.core.models.compiled import CompiledModel
+    from inception_desktop.core.explain.gradcam import retrained_for_gradcam
 
-    predictor = inception.load_classifier(args.weights, "tensorflow").predictor
-    assert isinstance(predictor, CompiledModel)  # the TensorFlow runtime: it has the Keras model
-    backbone = predictor.model
-    head = retrained.predictor.model.head
-    model = with_dense_head(
-        backbone, inception.FEATURES_LAYER, head.mean, head.variance, head.kernels, head.biases
-    )
-    shim = SimpleNamespace(
-        name=retrained.name,
-        labels=retrained.labels,
-        input_shape=tuple(retrained.input_shape),
-        predictor=SimpleNamespace(model=model, predict_batch=retrained.predictor.predict_batch),
-    )
-    return Explainer(shim, "gradcam", args.layer)
+    return Explainer(retrained_for_gradcam(retrained), "gradcam", args.layer)
 
 
 def _class_index(spec: str | None, labels: tuple[str, ...]) -> int | None:

@@ -68,8 +68,11 @@ _lock = threading.Lock()
 
 
 def has_gradients(model: Any) -> bool:
-    """Whether Grad-CAM can run on ``model`` as loaded (a Keras model on TensorFlow)."""
+    """Whether Grad-CAM can run on ``model`` as loaded: a Keras model on TensorFlow, or a
+    retrained model whose features Keras computes (TensorFlow runtime)."""
     predictor = getattr(model, "predictor", None)
+    if getattr(getattr(predictor, "features", None), "keras", None) is not None:
+        return True
     return type(predictor).__name__ == "CompiledModel" and hasattr(predictor, "model")
 
 
@@ -88,7 +91,10 @@ def explainer_for(model: Any, method: str = AUTO, **occlusion: Any) -> tuple[Any
         if GRADCAM not in entry.by_method and entry.gradcam_error is None:
             if has_gradients(model):
                 try:
-                    entry.by_method[GRADCAM] = Explainer(model, GRADCAM)
+                    from inception_desktop.core.explain.gradcam import retrained_for_gradcam
+
+                    explained = retrained_for_gradcam(model) or model
+                    entry.by_method[GRADCAM] = Explainer(explained, GRADCAM)
                 except Exception as exc:  # a model whose feature map cannot be found
                     entry.gradcam_error = f"Grad-CAM cannot explain {model.name}: {exc}"
             else:

@@ -201,3 +201,28 @@ def with_dense_head(
         x = dense(x)
         dense.set_weights([np.asarray(kernel, np.float32), np.asarray(bias, np.float32)])
     return keras.Model(pixels, x, name="retrained")
+
+
+def retrained_for_gradcam(classifier: Any) -> Any | None:
+    """What :func:`for_classifier` explains for a retrained classifier (Inception's features
+    on TensorFlow, then the head in numpy): a classifier-like object whose ``predictor.model``
+    is one Keras model of the backbone and the head (:func:`with_dense_head`), answering with
+    the classifier's own scores; None when its features are not computed by Keras (LiteRT)."""
+    from types import SimpleNamespace
+
+    from inception_desktop.core.models.inception import FEATURES_LAYER
+
+    predictor: Any = getattr(classifier, "predictor", None)
+    backbone = getattr(getattr(predictor, "features", None), "keras", None)
+    head = getattr(getattr(predictor, "model", None), "head", None)
+    if backbone is None or head is None:
+        return None
+    model = with_dense_head(
+        backbone, FEATURES_LAYER, head.mean, head.variance, head.kernels, head.biases
+    )
+    return SimpleNamespace(
+        name=classifier.name,
+        labels=classifier.labels,
+        input_shape=tuple(classifier.input_shape),
+        predictor=SimpleNamespace(model=model, predict_batch=predictor.predict_batch),
+    )

@@ -39,12 +39,21 @@ class FeatureModel:
         weights_md5: the md5 of the weights it computes with (the cache and model files key).
         runtime: where it computes, for people.
         calls: how many photos went through the network (cache hits do not).
+        keras: the Keras model computing them on the TensorFlow runtime (None on LiteRT):
+            Grad-CAM of a retrained model goes through it.
     """
 
-    def __init__(self, compute: Callable[[np.ndarray], np.ndarray], weights_md5: str, runtime: str):
+    def __init__(
+        self,
+        compute: Callable[[np.ndarray], np.ndarray],
+        weights_md5: str,
+        runtime: str,
+        keras: Any = None,
+    ) -> None:
         self._compute = compute
         self.weights_md5 = weights_md5
         self.runtime = runtime
+        self.keras = keras
         self.calls = 0
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
@@ -92,7 +101,9 @@ def feature_model_for(path: Path, md5: str, runtime: str | None, stage: Any = No
 
     pooled = keras.Model(full.inputs, full.get_layer(inception.FEATURES_LAYER).output)
     compiled = CompiledModel(pooled, inception.INPUT_SHAPE, np.uint8, inception.preprocess)
-    return FeatureModel(lambda b: compiled.predict_batch(b, BATCH), md5, compiled.runtime)
+    return FeatureModel(
+        lambda b: compiled.predict_batch(b, BATCH), md5, compiled.runtime, keras=pooled
+    )
 
 
 @dataclass
