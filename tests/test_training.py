@@ -22,14 +22,19 @@ from inception_desktop.core.training.mnist import training
 @pytest.fixture(scope="module")
 def tiny(mnist_splits):
     """600 training and 300 validation images: enough to learn something in seconds."""
+    return first_of(mnist_splits, train=600, other=300)
+
+
+def first_of(splits, train: int, other: int):
+    """The first ``train`` training images, and the first ``other`` of validation and test."""
     return replace(
-        mnist_splits,
-        x_train=mnist_splits.x_train[:600],
-        y_train=mnist_splits.y_train[:600],
-        x_val=mnist_splits.x_val[:300],
-        y_val=mnist_splits.y_val[:300],
-        x_test=mnist_splits.x_test[:300],
-        y_test=mnist_splits.y_test[:300],
+        splits,
+        x_train=splits.x_train[:train],
+        y_train=splits.y_train[:train],
+        x_val=splits.x_val[:other],
+        y_val=splits.y_val[:other],
+        x_test=splits.x_test[:other],
+        y_test=splits.y_test[:other],
     )
 
 
@@ -355,15 +360,7 @@ def test_inception_v3_trains_through_the_cli_path_with_chus_recipe(tiny, tmp_pat
     """One batch of Inception v3 with Chu's recipe (RMSprop, batch 32, horizontal flips): the
     whole run, from the digit-sized input to a model file the app can open. (One batch each of
     training, validation and test: every further batch of this network costs the suite ~10 s.)"""
-    small = replace(
-        tiny,
-        x_train=tiny.x_train[:32],
-        y_train=tiny.y_train[:32],
-        x_val=tiny.x_val[:32],
-        y_val=tiny.y_val[:32],
-        x_test=tiny.x_test[:32],
-        y_test=tiny.y_test[:32],
-    )
+    small = first_of(tiny, train=32, other=32)
     lines: list[str] = []
     config = training.TrainConfig(
         "inception_v3", epochs=1, out=tmp_path / "v3.keras", recipe="source"

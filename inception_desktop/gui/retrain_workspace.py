@@ -261,22 +261,18 @@ class RetrainWorkspace(QWidget):
         row.addWidget(self.framing_combo)
         row.addWidget(self.compute_button)
         row.addWidget(self.cancel_button)
-        self.augment_check = QCheckBox("Also learn from mirrored copies (slower)")
-        self.augment_check.setToolTip(
+        self.augment_check = self._variant_check(
+            row,
+            "Also learn from mirrored copies (slower)",
             "The training photos mirrored left-right are trained on too: their features are "
-            "computed as well (about twice the time, once: they are cached). Validation always "
-            "sees the photos as they are."
+            "computed as well (about twice the time, once: they are cached).",
         )
-        self.augment_check.toggled.connect(self._framing_changed)
-        row.addWidget(self.augment_check)
-        self.crop_check = QCheckBox("and cropped copies (slower)")
-        self.crop_check.setToolTip(
+        self.crop_check = self._variant_check(
+            row,
+            "and cropped copies (slower)",
             "A crop of each training photo (70-90% of each side, drawn per photo, the same every "
-            "time) is trained on too, framed as the photos are: more computing, once (cached). "
-            "Validation always sees the photos as they are."
+            "time) is trained on too, framed as the photos are: more computing, once (cached).",
         )
-        self.crop_check.toggled.connect(self._framing_changed)
-        row.addWidget(self.crop_check)
         row.addStretch(1)
         self.to_train_button = QPushButton("Next: Train")
         self.to_train_button.clicked.connect(lambda: self.go_to(TRAIN))
@@ -640,6 +636,14 @@ class RetrainWorkspace(QWidget):
         self._update_steps()
 
     # --- 2. features ------------------------------------------------------------------------
+    def _variant_check(self, row: QHBoxLayout, text: str, tip: str) -> QCheckBox:
+        """An augmentation's check box in ``row``: changing it makes the features stale."""
+        check = QCheckBox(text)
+        check.setToolTip(f"{tip} Validation always sees the photos as they are.")
+        check.toggled.connect(self._framing_changed)
+        row.addWidget(check)
+        return check
+
     def _framing_changed(self) -> None:
         if self.features is not None:
             self.features = None
