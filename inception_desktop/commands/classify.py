@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from inception_desktop.commands.common import (
-    FRAMING_HELP,
     ProgressLine,
+    add_framing_arguments,
     add_runtime_argument,
     err,
 )
 from inception_desktop.core.batch.records import Record, display_path, json_path, unicode_text
 from inception_desktop.core.batch.writers import FORMATS
-from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 
 __all__ = ["display_path", "json_path"]  # used by the other commands
 _unicode = unicode_text  # (the explain command's name for it)
@@ -62,15 +61,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="'inception' (default), 'mnist' (the shipped digit model), a .keras MNIST file, "
         "or a model made by 'retrain' (its own class names)",
     )
-    p.add_argument("--framing", choices=MODES, default=DEFAULT_MODE, help=FRAMING_HELP)
-    p.add_argument(
-        "--box",
-        metavar="X,Y,W,H",
-        help="classify only this rectangle, in the original image's pixels (before framing)",
-    )
-    p.add_argument(
-        "--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)"
-    )
+    add_framing_arguments(p, "classify")
     p.add_argument("--top", type=int, default=5, metavar="N", help="how many classes to show")
     p.add_argument(
         "--format",

@@ -169,6 +169,22 @@ FRAMING_HELP = (
 )
 
 
+def add_framing_arguments(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--framing``, ``--box`` and ``--pad-color``: how a photo becomes the network input
+    (``verb`` says what the box limits: "classify", "explain")."""
+    from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
+
+    parser.add_argument("--framing", choices=MODES, default=DEFAULT_MODE, help=FRAMING_HELP)
+    parser.add_argument(
+        "--box",
+        metavar="X,Y,W,H",
+        help=f"{verb} only this rectangle, in the original image's pixels (before framing)",
+    )
+    parser.add_argument(
+        "--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)"
+    )
+
+
 def add_runtime_argument(parser: argparse.ArgumentParser) -> None:
     """``--runtime auto|litert|tensorflow`` (``core.models.runtime`` is light)."""
     from inception_desktop.core.models.runtime import CHOICES

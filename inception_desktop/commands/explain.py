@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inception_desktop.commands.common import FRAMING_HELP, add_runtime_argument, err
+from inception_desktop.commands.common import add_framing_arguments, add_runtime_argument, err
 from inception_desktop.core.errors import InceptionDesktopError
-from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 
 METHODS = ("gradcam", "occlusion")
 
@@ -58,15 +57,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "or two); occlusion = grey out each cell of a grid and measure how the score drops "
         "(any runtime; one network run per cell)",
     )
-    p.add_argument("--framing", choices=MODES, default=DEFAULT_MODE, help=FRAMING_HELP)
-    p.add_argument(
-        "--box",
-        metavar="X,Y,W,H",
-        help="explain only this rectangle, in the original image's pixels (before framing)",
-    )
-    p.add_argument(
-        "--pad-color", default="128,128,128", help="padding colour (name, #rrggbb, R,G,B)"
-    )
+    add_framing_arguments(p, "explain")
     p.add_argument("--layer", help="Grad-CAM layer (default: mixed10 / the last conv map)")
     p.add_argument("--grid", type=int, default=8, metavar="N", help="occlusion cells per side")
     p.add_argument(
