@@ -152,6 +152,18 @@ def main(out: Path, size: tuple[int, int]) -> int:
     wait(lambda: window.digit.result is not None and window.digit.result.prediction is not None)
     shot(window, "digit")
 
+    # The Retrain workspace on its features step: sample classes read, the augmentation boxes.
+    from inception_desktop.gui.retrain_workspace import FEATURES
+    from tests.test_retrain import make_classes
+
+    window.tabs.setCurrentIndex(2)
+    retrain = window.retrain
+    retrain.set_data_folder(make_classes(tmp / "classes", per_class=12))
+    wait(lambda: retrain.choice is not None and not retrain.busy)
+    retrain.go_to(FEATURES)
+    retrain.augment_check.setChecked(True)
+    shot(window, "retrain")
+
     window.close()
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
     return 0

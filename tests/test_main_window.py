@@ -150,3 +150,14 @@ def test_the_first_window_fits_a_small_screen():
 
     assert first_size(QSize(1920, 1080)) == QSize(1200, 720)
     assert first_size(QSize(1024, 700)) == QSize(972, 665)
+
+
+def test_every_workspace_fits_a_window_narrower_than_800_px(qtbot, window):
+    """A workspace's widest row sets the window's least width (it was 856 px, and the Retrain
+    workspace's augmentation boxes beside its buttons made ~970): each one, shown, fits."""
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        qtbot.waitUntil(lambda i=index: window.tabs.currentIndex() == i, timeout=2000)
+        workspace = window.tabs.currentWidget()
+        assert workspace.minimumSizeHint().width() < 800, window.tabs.tabText(index)
+        assert window.minimumSizeHint().width() <= 800, window.tabs.tabText(index)

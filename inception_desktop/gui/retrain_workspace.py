@@ -261,23 +261,29 @@ class RetrainWorkspace(QWidget):
         row.addWidget(self.framing_combo)
         row.addWidget(self.compute_button)
         row.addWidget(self.cancel_button)
+        row.addStretch(1)
+        # On a row of their own: beside the buttons they made the window ~970 px wide at least.
+        augment_row = QHBoxLayout()
+        augment_row.addWidget(QLabel("Also learn from:"))
         self.augment_check = self._variant_check(
-            row,
-            "Also learn from mirrored copies (slower)",
+            augment_row,
+            "mirrored copies",
             "The training photos mirrored left-right are trained on too: their features are "
             "computed as well (about twice the time, once: they are cached).",
         )
         self.crop_check = self._variant_check(
-            row,
-            "and cropped copies (slower)",
+            augment_row,
+            "cropped copies",
             "A crop of each training photo (70-90% of each side, drawn per photo, the same every "
             "time) is trained on too, framed as the photos are: more computing, once (cached).",
         )
-        row.addStretch(1)
+        augment_row.addWidget(QLabel("(slower: their features are computed too)"))
+        augment_row.addStretch(1)
         self.to_train_button = QPushButton("Next: Train")
         self.to_train_button.clicked.connect(lambda: self.go_to(TRAIN))
         layout = QVBoxLayout(page)
         layout.addLayout(row)
+        layout.addLayout(augment_row)
         layout.addWidget(self.progress)
         layout.addWidget(self.time_left)
         layout.addWidget(self.features_label)
