@@ -96,6 +96,7 @@ def bench_window(args: argparse.Namespace, folder: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from inception_desktop.gui.main_window import MainWindow
+    from inception_desktop.gui.mime import Inputs
     from inception_desktop.gui.settings import Settings
 
     app = QApplication.instance() or QApplication([])
@@ -119,7 +120,8 @@ def bench_window(args: argparse.Namespace, folder: Path) -> dict:
     peak = idle
     beat.start()
     started = time.perf_counter()
-    window.open_paths([str(folder)])
+    # Dropped on the Many Photos tab (open_paths always opens photos in the Photo workspace).
+    window.open_inputs(Inputs(paths=[str(folder)]), here=True)
 
     def done() -> bool:
         nonlocal peak
