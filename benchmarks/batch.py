@@ -100,6 +100,9 @@ def bench_window(args: argparse.Namespace, folder: Path) -> dict:
     from inception_desktop.gui.settings import Settings
 
     app = QApplication.instance() or QApplication([])
+    from inception_desktop.gui.garbage_collector import GarbageCollector
+
+    collector = GarbageCollector(app)  # as the app runs: collections on the GUI thread's timer
     paths = make_jpegs(folder, args.n)
     model = make_model(args)
     rate = network_rate(model, paths)
@@ -137,6 +140,7 @@ def bench_window(args: argparse.Namespace, folder: Path) -> dict:
     window.history.flush()
     after = rss_bytes()
     window.close()
+    collector.stop()
     app.processEvents()
     return {
         "photos": rows,
