@@ -433,9 +433,6 @@ class DigitWorkspace(QWidget):
     def set_heat(self, on: bool) -> None:
         self.heat_button.setChecked(on)
 
-    def toggle_heat(self) -> None:
-        self.set_heat(not self.heat_on())
-
     def _heat_toggled(self, on: bool) -> None:
         if on and "LiteRT" not in self.model.state.device:
             self.notice.emit(

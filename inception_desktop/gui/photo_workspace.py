@@ -912,9 +912,6 @@ class PhotoWorkspace(QWidget):
     def explaining(self) -> bool:
         return self.explain_controls.is_on()
 
-    def toggle_explaining(self) -> None:
-        self.set_explaining(not self.explaining())
-
     def _explain_toggled(self, on: bool) -> None:
         if on:
             self._re_explain()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,8 +154,3 @@ def json_path(text: str) -> dict[str, str]:
 def unicode_text(text: str) -> str:
     """``text`` with stray surrogates (undecodable bytes) replaced, for JSON, CSV and SQLite."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def top_k_of(records: Sequence[Record]) -> int:
-    """The most classes any record holds (the CSV's width)."""
-    return max((len(r.top) for r in records), default=0)

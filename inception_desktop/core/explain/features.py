@@ -41,11 +41,6 @@ class LayerMaps:
         return int(self.maps.shape[-1])
 
 
-def conv_layers(model: Any) -> list[Any]:
-    """The top-level convolutional layers of ``model``, in order."""
-    return [layer for layer in model.layers if type(layer).__name__ in CONV_TYPES]
-
-
 def shown_outputs(model: Any) -> list[tuple[Any, Any]]:
     """(convolution, the layer whose output stands for it): the last of the normalisation and
     activation layers that directly follow it in ``model.layers`` (itself when none do)."""
