@@ -145,6 +145,10 @@ def load_classifier(
         path, md5 = weights_module.require(), weights_module.status().md5 or None
     else:
         path, md5 = check_weights_file(weights), None
+    if md5 is None:  # weights given by path: their md5 keys the conversion and names answers
+        from inception_desktop.core.store.download import file_digest
+
+        md5 = file_digest(path, "md5")
     if chosen == runtimes.LITERT:
         from inception_desktop.core.models.litert import LiteRTModel
 
@@ -153,10 +157,6 @@ def load_classifier(
         from inception_desktop.core.models.compiled import CompiledModel
 
         predictor = CompiledModel(build_model(path), INPUT_SHAPE, np.uint8, preprocess)
-    if md5 is None:  # weights given by path: their md5 names them in kept answers
-        from inception_desktop.core.store.download import file_digest
-
-        md5 = file_digest(path, "md5")
     return Classifier(NAME, predictor, imagenet_labels(), predictor.runtime, md5)
 
 
