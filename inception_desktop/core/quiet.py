@@ -8,7 +8,9 @@ pointed at a temporary file; afterwards every line that is not such noise is wri
 order. ``--verbose`` (``INCEPTION_DESKTOP_VERBOSE=1``) turns the filter off.
 
 The redirection is process-wide for its short duration (an import, a model load): a line another
-thread writes meanwhile is delayed, never lost.
+thread writes meanwhile is delayed, never lost. A long call (training for hours, whose progress
+lines must show as they come) runs under :func:`native_stderr_filtered_live` instead: fd 2 goes
+to a pipe that a thread reads line by line, passing on at once every line that is not noise.
 """
 
 from __future__ import annotations
@@ -72,6 +74,41 @@ def native_stderr_filtered() -> Iterator[None]:
                         sys.stderr.flush()
         finally:
             os.close(saved)
+
+
+@contextlib.contextmanager
+def native_stderr_filtered_live() -> Iterator[None]:
+    """Run the body with native noise on fd 2 removed and every other line passed on as soon as
+    it is complete: for calls that last minutes or hours, where a line that printed late would
+    be a progress report that did not show (TensorFlow's tf.data writes an ``E0000 …
+    node_def_util.cc`` line into a training run at its first validation)."""
+    if verbose():
+        yield
+        return
+    with _lock:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        read_end, write_end = os.pipe()
+
+        def forward() -> None:
+            with os.fdopen(read_end, "rb") as pipe:
+                for line in pipe:  # ends when every copy of the write end is closed
+                    if not NOISE.match(line.decode("utf-8", errors="replace")):
+                        os.write(saved, line)
+
+        reader = threading.Thread(target=forward, name="stderr-filter", daemon=True)
+        reader.start()
+        try:
+            os.dup2(write_end, 2)
+            os.close(write_end)
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                sys.stderr.flush()
+            os.dup2(saved, 2)  # closes the pipe's last write end: the reader sees its end
+            reader.join(timeout=10)
+            if not reader.is_alive():  # (a child that inherited the pipe keeps it open: the
+                os.close(saved)  # reader then lives on, writing to ``saved`` until it ends)
 
 
 def import_tensorflow() -> ModuleType:

@@ -338,7 +338,7 @@ def train(
     batch_progress: BatchProgress | None = None,
 ) -> TrainResult:
     """Train ``config.arch`` on ``splits``; see the module docstring for the files written."""
-    from inception_desktop.core.quiet import import_tensorflow
+    from inception_desktop.core.quiet import import_tensorflow, native_stderr_filtered_live
 
     import_tensorflow()  # first, through the filter: no absl/CUDA lines on the terminal
     import keras
@@ -411,15 +411,16 @@ def train(
     interrupted = False
     if state["epoch"] < epochs:
         try:
-            model.fit(
-                train_ds,
-                validation_data=val,
-                epochs=epochs,
-                initial_epoch=state["epoch"],
-                callbacks=callbacks,
-                shuffle=False,  # the dataset shuffles itself, reproducibly
-                verbose=0,
-            )
+            with native_stderr_filtered_live():  # tf.data's node_def_util line at validation
+                model.fit(
+                    train_ds,
+                    validation_data=val,
+                    epochs=epochs,
+                    initial_epoch=state["epoch"],
+                    callbacks=callbacks,
+                    shuffle=False,  # the dataset shuffles itself, reproducibly
+                    verbose=0,
+                )
         except KeyboardInterrupt:
             interrupted = True
             progress.save_resume_state(model)
