@@ -92,3 +92,31 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
         collector.stop()
         assert gc.isenabled()  # it gives back what it found
         gc.disable()  # as the session's collector keeps it
+
+
+def test_the_collector_freezes_what_survives_start_up_and_collects_the_rest(qtbot):
+    """After start-up the collector collects once and freezes the survivors: start-up's garbage
+    is freed, not frozen, and later full collections no longer scan the frozen objects."""
+    import gc
+    import weakref
+
+    from inception_desktop.gui.garbage_collector import GarbageCollector
+
+    class Thing:
+        pass
+
+    garbage, kept = Thing(), Thing()
+    garbage.me = garbage  # a cycle: only a collection frees it
+    dead = weakref.ref(garbage)
+    del garbage
+    gc.unfreeze()  # (the session's collector froze this process after its own start-up)
+    frozen_before = gc.get_freeze_count()
+    collector = GarbageCollector(freeze_after_ms=0)
+    try:
+        qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=5000)
+        assert frozen_before == 0
+        assert dead() is None, "start-up's garbage was frozen instead of collected"
+        assert all(obj is not kept for obj in gc.get_objects()), "still scanned by collections"
+    finally:
+        collector.stop()
+        gc.disable()
