@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # imported when first shown: not on the start-up path
 
 log = logging.getLogger(__name__)
 
+
 class Workspace(Protocol):
     """What the window needs of a workspace (a QWidget): its tab title (no mnemonic), its
     problems (``message``) and short notices (``notice``), the model it follows (a
@@ -216,6 +217,14 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
+    def _toggle_action(self, menu, text: str, setter, button, shortcut: str, tip: str) -> QAction:
+        """A checkable action that turns a workspace's toggle ``button`` on and off (through
+        ``setter``) and shows its state, however it was toggled."""
+        action = self._action(menu, text, lambda checked: setter(checked), shortcut, tip)
+        action.setCheckable(True)
+        button.toggled.connect(action.setChecked)
+        return action
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self._build_file_menu(bar.addMenu("&File"))
@@ -350,15 +359,14 @@ class MainWindow(QMainWindow):
             "Ctrl+K",
             "Every framing of the photo side by side",
         )
-        self.explain_action = self._action(
+        self.explain_action = self._toggle_action(
             menu,
             "E&xplain",
-            lambda checked: photo.set_explaining(checked),
+            photo.set_explaining,
+            photo.explain_controls,
             "Ctrl+E",
             "Heat maps: where the network looked (click a bar to explain that class)",
         )
-        self.explain_action.setCheckable(True)
-        photo.explain_controls.toggled.connect(self.explain_action.setChecked)
         self.sweep_action = self._action(
             menu,
             "Framing S&weep",
@@ -398,15 +406,14 @@ class MainWindow(QMainWindow):
         self._action(menu, "&Open MNIST Model…", self.open_digit_model)
         self._action(menu, "Use the &Shipped Model", digit.use_shipped_model)
         menu.addSeparator()
-        self.heat_action = self._action(
+        self.heat_action = self._toggle_action(
             menu,
             "&Heat Map",
-            lambda checked: digit.set_heat(checked),
+            digit.set_heat,
+            digit.heat_button,
             "Ctrl+E",
             "Show live which parts of the drawing the answer depends on",
         )
-        self.heat_action.setCheckable(True)
-        digit.heat_button.toggled.connect(self.heat_action.setChecked)
         self.layers_action = self._action(
             menu,
             "Feature &Maps…",
