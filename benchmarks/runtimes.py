@@ -34,17 +34,20 @@ RUNTIMES = ("tensorflow", "litert")
 
 WINDOW_SCRIPT = """
 import sys, time
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QTimer, Slot
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from inception_desktop.gui.garbage_collector import GarbageCollector
 from inception_desktop.gui.main_window import MainWindow, schedule_start
+from inception_desktop.gui.settings import Settings
 collector = GarbageCollector(app)
-window = MainWindow(runtime=sys.argv[1])
-digit_only = sys.argv[2] == "-"  # a person who left the app in the Digit workspace
-if digit_only:
-    window.tabs.setCurrentIndex(1)
+# The preferences of a fresh profile (not the user's); with no photo given, those of a person
+# who left the app in the Digit workspace, which the window restores as it opens.
+settings = Settings(QSettings(sys.argv[3], QSettings.Format.IniFormat))
+digit_only = sys.argv[2] == "-"
+settings.workspace = 1 if digit_only else 0
+window = MainWindow(settings=settings, runtime=sys.argv[1])
 window.show()
 if not digit_only:
     window.open_paths([sys.argv[2]])
@@ -136,7 +139,14 @@ def window_start(runtime: str, photo: Path | None) -> tuple[float, float, float]
     with no photo, the window starts in the Digit workspace and only the digit is timed."""
     started = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", WINDOW_SCRIPT, runtime, str(photo) if photo else "-"],
+        [
+            sys.executable,
+            "-c",
+            WINDOW_SCRIPT,
+            runtime,
+            str(photo) if photo else "-",
+            str(Path(tempfile.mkdtemp()) / "settings.ini"),
+        ],
         capture_output=True,
         text=True,
         env=bench_env(),

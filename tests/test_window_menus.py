@@ -205,6 +205,58 @@ def test_files_given_at_launch_open_as_photos_whatever_tab_was_left_in_front(
     assert window.tabs.currentWidget() is window.photo and window.digit.result is None
 
 
+def test_a_window_opened_on_the_digit_tab_makes_the_photo_workspace_when_first_shown(
+    qtbot, make_window, settings
+):
+    """Whoever left the app drawing digits does not wait for the Photo workspace at start-up;
+    it is made, with the framing and pad colour remembered, and its model started, when shown."""
+    from inception_desktop.gui.main_window import DIGIT_TAB, PHOTO_TAB
+
+    settings.workspace, settings.framing, settings.pad_color = DIGIT_TAB, "pad", "#00ff00"
+    win = make_window(settings=settings, installed=False, ready=False)
+    qtbot.waitUntil(lambda: win.digit.model.state.ready, timeout=10000)
+    assert win._workspaces[PHOTO_TAB] is None and win.tabs.tabText(PHOTO_TAB) == "Photo"
+    assert not win.explain_action.isEnabled() and win.heat_action.isEnabled()
+    QTest.keyClick(win, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    made = win._workspaces[PHOTO_TAB]
+    assert made is not None and win.tabs.currentWidget() is made is win.photo
+    assert made.framing.mode == "pad" and made.pad_color_name() == "#00ff00"
+    assert win.status.model.text() == "Model: Inception v3 (weights missing)"  # started
+    assert win.explain_action.isEnabled() and not win.heat_action.isEnabled()
+    made.explain_controls.toggle.click()  # the menu item follows the workspace's button
+    assert win.explain_action.isChecked()
+
+
+def test_a_photo_model_chosen_before_the_photo_workspace_is_made_is_the_one_it_shows(
+    qtbot, make_window, settings
+):
+    """Photo › Model (or Retrain's Use) from another tab makes the Photo workspace first, so it
+    follows that load, and does not start ImageNet's model (or report its weights missing)."""
+    from inception_desktop.gui.main_window import DIGIT_TAB, PHOTO_TAB
+
+    settings.workspace = DIGIT_TAB
+    win = make_window(settings=settings, installed=False, ready=False)
+    imagenet = win.photo_model_menu.group.actions()[0]
+    imagenet.trigger()
+    made = win._workspaces[PHOTO_TAB]
+    assert made is not None and win.tabs.currentIndex() == DIGIT_TAB
+    qtbot.waitUntil(lambda: made.model.state.ready, timeout=10000)
+    assert not made.weights_panel.isVisibleTo(made)
+    checked = win.photo_model_menu.group.checkedAction()  # (the menu's items are made anew)
+    assert checked is not None and checked.data() == "" and "ImageNet" in checked.text()
+
+
+def test_many_photos_makes_the_photo_workspace_whose_model_it_uses(qtbot, make_window, settings):
+    from inception_desktop.gui.main_window import BATCH_TAB, DIGIT_TAB, PHOTO_TAB
+
+    settings.workspace = DIGIT_TAB
+    win = make_window(settings=settings, installed=False, ready=False)
+    win.tabs.setCurrentIndex(BATCH_TAB)
+    photo = win._workspaces[PHOTO_TAB]
+    assert photo is not None and win.tabs.currentIndex() == BATCH_TAB
+    assert photo.model.state.name == "Inception v3 (weights missing)"  # its model was started
+
+
 def test_retrain_and_many_photos_are_made_when_first_shown(qtbot, window):
     """They cost start-up time a person who came to classify a photo should not wait for."""
     from inception_desktop.gui.main_window import BATCH_TAB, RETRAIN_TAB

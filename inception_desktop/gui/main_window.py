@@ -38,7 +38,6 @@ from inception_desktop.gui.history_recorder import HistoryRecorder
 from inception_desktop.gui.input_view import qimage_to_array
 from inception_desktop.gui.messages import Problems, ProblemsButton
 from inception_desktop.gui.mime import Inputs, inputs_from_mime
-from inception_desktop.gui.photo_workspace import PhotoWorkspace
 from inception_desktop.gui.retrain_menu import PhotoModelMenu, fill_retrain_menu
 from inception_desktop.gui.settings import Settings
 from inception_desktop.gui.status_bar import StatusBar
@@ -47,6 +46,7 @@ from inception_desktop.gui.worker import Factory, WorkerThread
 if TYPE_CHECKING:  # imported when first shown: not on the start-up path
     from inception_desktop.gui.batch_workspace import BatchWorkspace
     from inception_desktop.gui.history_view import HistoryDialog
+    from inception_desktop.gui.photo_workspace import PhotoWorkspace
     from inception_desktop.gui.retrain_workspace import RetrainWorkspace
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,8 @@ class MainWindow(QMainWindow):
         self._titles: list[str] = []
         self._makers: dict[int, Callable[[], Workspace]] = {}
         self._models_started = False
-        self.photo = self._add(PhotoWorkspace(self.worker))
+        self._photo_model_asked = False  # a photo model is being asked for by the Model menu
+        self._add_later("Photo", self._make_photo)
         self.digit = self._add(DigitWorkspace(self.worker))
         self._add_later("Retrain", self._make_retrain)
         self._add_later("Many Photos", self._make_batch)
@@ -133,7 +134,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore()
         self.tabs.currentChanged.connect(self._tab_changed)
-        self._tab_changed(self.tabs.currentIndex())
+        self._tab_changed(self.tabs.currentIndex())  # the workspace in front is made now
 
     # --- construction ----------------------------------------------------------------------
     def _add(self, workspace: W) -> W:
@@ -151,9 +152,10 @@ class MainWindow(QMainWindow):
         workspace.model.changed.connect(self._update_status)
 
     def _add_later(self, title: str, make: Callable[[], Workspace]) -> None:
-        """A tab whose workspace is made when first shown or used (``make``): the Retrain and
-        Many Photos workspaces and their modules cost ~0.1 s at start-up that a person who came
-        to classify a photo or draw a digit should not wait for."""
+        """A tab whose workspace is made when first shown or used (``make``): the Photo, Retrain
+        and Many Photos workspaces and their modules cost ~0.1 s each at start-up that a person
+        who came for another workspace should not wait for (the Photo workspace is made at once
+        when the window opens on it, or with photos)."""
         index = self.tabs.addTab(QWidget(), title)
         self._workspaces.append(None)
         self._titles.append(title)
@@ -176,9 +178,23 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(blocked)
             placeholder.deleteLater()
-            if self._models_started:
-                workspace.start_model()
+            if self._models_started and not (index == PHOTO_TAB and self._photo_model_asked):
+                self._start_model(workspace)
         return workspace
+
+    def _make_photo(self) -> Workspace:
+        from inception_desktop.gui.photo_workspace import PhotoWorkspace
+
+        photo = PhotoWorkspace(self.worker)
+        photo.framingChanged.connect(self._framing_changed)
+        photo.padColorChanged.connect(lambda c: setattr(self.settings, "pad_color", c))
+        photo.photoOpened.connect(self._photo_opened)
+        photo.model.unavailable.connect(self._photo_model_unavailable)
+        photo.explain_controls.toggled.connect(self.explain_action.setChecked)
+        with contextlib.suppress(ValueError):
+            photo.set_pad_color(self.settings.pad_color)
+        photo.set_mode(self.settings.framing)
+        return photo
 
     def _make_retrain(self) -> Workspace:
         from inception_desktop.gui.retrain_workspace import RetrainWorkspace
@@ -191,9 +207,14 @@ class MainWindow(QMainWindow):
     def _make_batch(self) -> Workspace:
         from inception_desktop.gui.batch_workspace import BatchWorkspace
 
+        self._realise(PHOTO_TAB)  # whose model (Inception v3) the batches use
         workspace = BatchWorkspace(self.worker)
         workspace.openRequested.connect(self.open_with_framing)
         return workspace
+
+    @property
+    def photo(self) -> PhotoWorkspace:
+        return cast("PhotoWorkspace", self._realise(PHOTO_TAB))
 
     @property
     def retrain(self) -> RetrainWorkspace:
@@ -217,12 +238,12 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def _toggle_action(self, menu, text: str, setter, button, shortcut: str, tip: str) -> QAction:
-        """A checkable action that turns a workspace's toggle ``button`` on and off (through
-        ``setter``) and shows its state, however it was toggled."""
+    def _toggle_action(self, menu, text: str, setter, shortcut: str, tip: str) -> QAction:
+        """A checkable action that turns a workspace's toggle button on and off (through
+        ``setter``); the button's ``toggled`` is connected to its ``setChecked`` where the
+        workspace is made, so it shows the state however it was toggled."""
         action = self._action(menu, text, lambda checked: setter(checked), shortcut, tip)
         action.setCheckable(True)
-        button.toggled.connect(action.setChecked)
         return action
 
     def _build_menus(self) -> None:
@@ -243,7 +264,7 @@ class MainWindow(QMainWindow):
         self._action(menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
     def _build_edit_menu(self, menu: QMenu) -> None:
-        photo, digit = self.photo, self.digit
+        digit = self.digit
         self.undo_action = self._action(
             menu,
             "&Undo Stroke",
@@ -262,21 +283,21 @@ class MainWindow(QMainWindow):
         self.copy_scores_action = self._action(
             menu,
             "&Copy Scores",
-            lambda: photo.copy_scores(),
+            lambda: self.photo.copy_scores(),
             QKeySequence.StandardKey.Copy,
             "Copy the top-10 scores as text",
         )
         self.copy_input_action = self._action(
             menu,
             "Copy Network &Input",
-            lambda: photo.copy_input(),
+            lambda: self.photo.copy_input(),
             "Ctrl+Shift+C",
             "Copy the exact 299x299 network input as an image",
         )
         self.copy_box_action = self._action(
             menu,
             "Copy Crop &Box as --box",
-            lambda: photo.copy_box(),
+            lambda: self.photo.copy_box(),
             None,
             "Copy the crop box in original-image pixels, as the command line's --box X,Y,W,H",
         )
@@ -325,14 +346,14 @@ class MainWindow(QMainWindow):
             self.runtime_group.addAction(action)
 
     def _build_photo_menu(self, menu: QMenu) -> None:
-        photo = self.photo
+        """The Photo menu: its actions make the Photo workspace if it is not made yet."""
         self.framing_group = QActionGroup(self)
         self.framing_group.setExclusive(True)
         for number, mode in enumerate(MODES, start=1):
             action = self._action(
                 menu,
                 f"Frame by &{mode.capitalize()}",
-                lambda _=False, m=mode: photo.set_mode(m),
+                lambda _=False, m=mode: self.photo.set_mode(m),
                 f"Ctrl+Shift+{number}",
             )
             action.setCheckable(True)
@@ -341,36 +362,35 @@ class MainWindow(QMainWindow):
         self._action(
             menu,
             "Pad C&olour…",
-            lambda: photo.choose_pad_color(),
+            lambda: self.photo.choose_pad_color(),
             None,
             "The colour that pads a photo to a square (Pad framing)",
         )
         self._action(
             menu,
             "Clear Crop &Box",
-            lambda: photo.clear_box(),
+            lambda: self.photo.clear_box(),
             None,
             "Classify the whole photo again",
         )
         self._action(
             menu,
             "Co&mpare Framings",
-            lambda: photo.compare(),
+            lambda: self.photo.compare(),
             "Ctrl+K",
             "Every framing of the photo side by side",
         )
         self.explain_action = self._toggle_action(
             menu,
             "E&xplain",
-            photo.set_explaining,
-            photo.explain_controls,
+            lambda on: self.photo.set_explaining(on),
             "Ctrl+E",
             "Heat maps: where the network looked (click a bar to explain that class)",
         )
         self.sweep_action = self._action(
             menu,
             "Framing S&weep",
-            lambda: photo.sweep(),
+            lambda: self.photo.sweep(),
             "Ctrl+Shift+K",
             "Classify the photo under many crops, pads and shifts: which change the answer",
         )
@@ -379,18 +399,24 @@ class MainWindow(QMainWindow):
         self._action(
             menu,
             "&Remove Photo",
-            lambda: photo.remove_photo(photo.current),
+            lambda: self.photo.remove_photo(self.photo.current),
             tip="Remove the photo shown from the strip (Delete on the strip)",
         )
         self._action(
-            menu, "Remove &All Photos", photo.remove_all, "Ctrl+Shift+Del", "Empty the strip"
+            menu,
+            "Remove &All Photos",
+            lambda: self.photo.remove_all(),
+            "Ctrl+Shift+Del",
+            "Empty the strip",
         )
         menu.addSeparator()
         self.download_action = self._action(
-            menu, "&Download Inception v3 Weights", photo.weights_panel.start_download
+            menu,
+            "&Download Inception v3 Weights",
+            lambda: self.photo.weights_panel.start_download(),
         )
         self.import_action = self._action(
-            menu, "&Import Weights File…", photo.weights_panel.choose_file
+            menu, "&Import Weights File…", lambda: self.photo.weights_panel.choose_file()
         )
         menu.addSeparator()
         self.photo_model_menu = PhotoModelMenu(
@@ -410,7 +436,6 @@ class MainWindow(QMainWindow):
             menu,
             "&Heat Map",
             digit.set_heat,
-            digit.heat_button,
             "Ctrl+E",
             "Show live which parts of the drawing the answer depends on",
         )
@@ -421,6 +446,7 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+M",
             "The feature maps of each convolutional layer for the current drawing",
         )
+        digit.heat_button.toggled.connect(self.heat_action.setChecked)
         self.digit_actions += [self.heat_action, self.layers_action]
 
     def _build_retrain_menu(self, menu: QMenu) -> None:
@@ -440,16 +466,15 @@ class MainWindow(QMainWindow):
         self._action(menu, "&About Inception Desktop", lambda: _help_texts().show_about(self))
 
     def _connect(self) -> None:
-        self.photo.framingChanged.connect(self._framing_changed)
-        self.photo.padColorChanged.connect(lambda c: setattr(self.settings, "pad_color", c))
+        """The digit workspace's and the Photo › Model menu's signals (the Photo workspace's are
+        connected where it is made, :meth:`_make_photo`)."""
         self.digit.penWidthChanged.connect(lambda v: setattr(self.settings, "pen_width", v))
         self.digit.openModelRequested.connect(self.open_digit_model)
-        self.photo.photoOpened.connect(self._photo_opened)
         self.digit.customModelChanged.connect(self._custom_model_changed)
         self.digit.model.unavailable.connect(self._digit_model_unavailable)
-        self.photo_model_menu.framingSuggested.connect(self.photo.set_mode)
+        self.photo_model_menu.chosen.connect(self._photo_model_chosen)
+        self.photo_model_menu.framingSuggested.connect(lambda mode: self.photo.set_mode(mode))
         self.photo_model_menu.loaded.connect(self._photo_model_loaded)
-        self.photo.model.unavailable.connect(self._photo_model_unavailable)
 
     def _restore(self) -> None:
         s = self.settings
@@ -458,37 +483,48 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(first_size(self.screen().availableGeometry().size()))
-        with contextlib.suppress(ValueError):
-            self.photo.set_pad_color(s.pad_color)
         framing = s.framing if s.framing in MODES else MODES[0]
-        self.photo.set_mode(framing)
-        self._framing_changed(framing)
+        self._framing_changed(framing)  # the Photo workspace takes it from the settings
         self.digit.set_pen_width(s.pen_width)
         self.tabs.setCurrentIndex(s.workspace if 0 <= s.workspace < self.tabs.count() else 0)
         self._refresh_recent(s.recent_files())
 
     def start_models(self) -> None:
-        """Ask the worker to load the models, after the window is on screen: first the one
-        the visible workspace needs, so its first answer does not wait behind the other. A
-        custom digit model, or retrained photo model, chosen in an earlier session is loaded
-        again (ImageNet's Inception v3 or the shipped digit model if it no longer loads)."""
+        """Ask the worker to load the models of the workspaces made so far, after the window is
+        on screen: first the one in front, so its first answer does not wait behind another."""
         self._models_started = True  # a workspace made later starts its own when it is made
         current = self._workspaces[self.tabs.currentIndex()]
-        made = [w for w in self._workspaces if w is not None]
+        made = [w for w in self._workspaces if w is not None and w is not current]
+        for workspace in [current, *made]:
+            if workspace is not None:
+                self._start_model(workspace)
+        self._update_status()
+
+    def _start_model(self, workspace: Workspace) -> None:
+        """Load ``workspace``'s model. A custom digit model, or retrained photo model, chosen in
+        an earlier session is loaded again (the shipped digit model or ImageNet's Inception v3
+        if it no longer loads)."""
         remembered = self.settings.digit_model
         retrained = self.settings.photo_model
-        for workspace in [current, *(w for w in made if w is not current)]:
-            if workspace is None:
-                continue
-            if workspace is self.digit and remembered and Path(remembered).is_file():
-                self._remembered_model = remembered
-                self.digit.load_model(remembered)
-            elif workspace is self.photo and retrained and weights_installed():
-                self._remembered_photo_model = retrained
-                self.photo_model_menu.use(retrained)
-            else:
-                workspace.start_model()
-        self._update_status()
+        if workspace is self.digit and remembered and Path(remembered).is_file():
+            self._remembered_model = remembered
+            self.digit.load_model(remembered)
+        elif workspace is self._workspaces[PHOTO_TAB] and retrained and weights_installed():
+            self._remembered_photo_model = retrained
+            self.photo_model_menu.use(retrained)
+        else:
+            workspace.start_model()
+
+    def _photo_model_chosen(self, _path: str) -> None:
+        """A photo model asked for in Photo › Model (or by Retrain's Use) before the Photo
+        workspace was made: it is made now, before the load starts, so it follows that load
+        (and does not start ImageNet's model as well)."""
+        if self._workspaces[PHOTO_TAB] is None:
+            self._photo_model_asked = True
+            try:
+                self._realise(PHOTO_TAB)
+            finally:
+                self._photo_model_asked = False
 
     # --- inputs ----------------------------------------------------------------------------
     def open_inputs(self, inputs: Inputs, here: bool = False) -> None:
@@ -662,11 +698,10 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         self._realise(index)
         self.settings.workspace = index
-        current = self.tabs.widget(index)
         for action in self.digit_actions:
-            action.setEnabled(current is self.digit)
+            action.setEnabled(index == DIGIT_TAB)
         for action in self.photo_actions:
-            action.setEnabled(current is self.photo)
+            action.setEnabled(index == PHOTO_TAB)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -678,10 +713,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
-        self.photo.shutdown()
-        for later in (self._workspaces[RETRAIN_TAB], self._workspaces[BATCH_TAB]):
-            if later is not None:  # (never shown: nothing to stop)
-                cast(Any, later).shutdown()
+        for index in (PHOTO_TAB, RETRAIN_TAB, BATCH_TAB):
+            made = self._workspaces[index]
+            if made is not None:  # (never shown: nothing to stop)
+                cast(Any, made).shutdown()
         if not self.worker_thread.stop():
             log.warning("the inference thread did not stop in time")
         self.history.stop()
