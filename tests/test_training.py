@@ -422,3 +422,20 @@ def test_training_keeps_tensorflows_log_lines_off_the_terminal(mnist_dir, tmp_pa
     assert result.returncode == 0, result.stderr[-2000:]
     noise = [line for line in result.stderr.splitlines() if NOISE.match(line)]
     assert noise == [] and "saved" in result.stderr, result.stderr[-2000:]
+
+
+def test_evaluate_keeps_tensorflows_log_lines_off_the_terminal(mnist_dir, tmp_path: Path):
+    """``evaluate`` imported Keras without the filter: four absl/CUDA lines on every run."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", VERBOSE_ENV)}
+    result = subprocess.run(
+        [sys.executable, "-m", "inception_desktop", "evaluate", "mnist", "--data", str(mnist_dir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "test accuracy" in result.stdout
+    noise = [line for line in result.stderr.splitlines() if NOISE.match(line)]
+    assert noise == [], result.stderr[-2000:]

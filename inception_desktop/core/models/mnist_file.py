@@ -159,6 +159,9 @@ def load_model(path: str | Path, *, max_bytes: int = MAX_MODEL_BYTES) -> Any:
     """
     path = Path(path)
     check_archive(path, max_bytes=max_bytes)
+    from inception_desktop.core.quiet import import_tensorflow
+
+    import_tensorflow()  # first, through the filter: ``evaluate`` printed absl/CUDA lines
     import keras
 
     try:
