@@ -228,12 +228,15 @@ def test_a_window_opened_on_the_digit_tab_makes_the_photo_workspace_when_first_s
 
 
 def test_a_photo_model_chosen_before_the_photo_workspace_is_made_is_the_one_it_shows(
-    qtbot, make_window, settings
+    qtbot, make_window, settings, monkeypatch
 ):
     """Photo › Model (or Retrain's Use) from another tab makes the Photo workspace first, so it
-    follows that load, and does not start ImageNet's model (or report its weights missing)."""
+    follows that load, and does not start ImageNet's model as well."""
     from inception_desktop.gui.main_window import DIGIT_TAB, PHOTO_TAB
+    from inception_desktop.gui.photo_workspace import PhotoWorkspace
 
+    started = []
+    monkeypatch.setattr(PhotoWorkspace, "start_model", lambda self: started.append(self))
     settings.workspace = DIGIT_TAB
     win = make_window(settings=settings, installed=False, ready=False)
     imagenet = win.photo_model_menu.group.actions()[0]
@@ -241,7 +244,9 @@ def test_a_photo_model_chosen_before_the_photo_workspace_is_made_is_the_one_it_s
     made = win._workspaces[PHOTO_TAB]
     assert made is not None and win.tabs.currentIndex() == DIGIT_TAB
     qtbot.waitUntil(lambda: made.model.state.ready, timeout=10000)
-    assert not made.weights_panel.isVisibleTo(made)
+    assert started == []  # the load asked for is the only one
+    win.tabs.setCurrentIndex(PHOTO_TAB)
+    assert started == [] and win.status.model.text().startswith("Model: Fake Inception")
     checked = win.photo_model_menu.group.checkedAction()  # (the menu's items are made anew)
     assert checked is not None and checked.data() == "" and "ImageNet" in checked.text()
 
