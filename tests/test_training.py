@@ -398,6 +398,19 @@ def test_a_run_resumes_only_with_its_own_recipe(tiny, tmp_path: Path):
     assert not finished.interrupted and out.is_file()
 
 
+def _run_quietly(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` as a terminal runs it (no log-level variables set): it must succeed, and
+    no line of TensorFlow's, absl's or CUDA's may reach its stderr."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", VERBOSE_ENV)}
+    result = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    noise = [line for line in result.stderr.splitlines() if NOISE.match(line)]
+    assert noise == [], result.stderr[-2000:]
+    return result
+
+
 def test_training_keeps_tensorflows_log_lines_off_the_terminal(mnist_dir, tmp_path: Path):
     """absl's and CUDA's lines (``cuInit … UNKNOWN ERROR (303)``) went to the terminal of every
     ``train`` run until the training imported TensorFlow through the filter."""
@@ -410,32 +423,11 @@ def test_training_keeps_tensorflows_log_lines_off_the_terminal(mnist_dir, tmp_pa
         "c = training.TrainConfig(arch='default', epochs=1, out=Path(sys.argv[2]))\n"
         "training.train(c, s, report=lambda line: print(line, file=sys.stderr))\n"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", VERBOSE_ENV)}
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(mnist_dir), str(tmp_path / "m.keras")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    noise = [line for line in result.stderr.splitlines() if NOISE.match(line)]
-    assert noise == [] and "saved" in result.stderr, result.stderr[-2000:]
+    result = _run_quietly(["-c", code, str(mnist_dir), str(tmp_path / "m.keras")], tmp_path)
+    assert "saved" in result.stderr
 
 
 def test_evaluate_keeps_tensorflows_log_lines_off_the_terminal(mnist_dir, tmp_path: Path):
     """``evaluate`` imported Keras without the filter: four absl/CUDA lines on every run."""
-    env = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", VERBOSE_ENV)}
-    result = subprocess.run(
-        [sys.executable, "-m", "inception_desktop", "evaluate", "mnist", "--data", str(mnist_dir)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "test accuracy" in result.stdout
-    noise = [line for line in result.stderr.splitlines() if NOISE.match(line)]
-    assert noise == [], result.stderr[-2000:]
+    args = ["-m", "inception_desktop", "evaluate", "mnist", "--data", str(mnist_dir)]
+    assert "test accuracy" in _run_quietly(args, tmp_path).stdout
