@@ -113,7 +113,6 @@ class MainWindow(QMainWindow):
         self._titles: list[str] = []
         self._makers: dict[int, Callable[[], Workspace]] = {}
         self._models_started = False
-        self._photo_model_asked = False  # a photo model is being asked for by the Model menu
         self._add_later("Photo", self._make_photo)
         self.digit = self._add(DigitWorkspace(self.worker))
         self._add_later("Retrain", self._make_retrain)
@@ -161,8 +160,9 @@ class MainWindow(QMainWindow):
         self._titles.append(title)
         self._makers[index] = make
 
-    def _realise(self, index: int) -> Workspace | None:
-        """The workspace of tab ``index``, made now if it was left for later."""
+    def _realise(self, index: int, start_model: bool = True) -> Workspace | None:
+        """The workspace of tab ``index``, made now if it was left for later; its model is
+        started then, once the models have been (unless ``start_model`` is False)."""
         if index < 0 or index >= len(self._workspaces):
             return None
         workspace = self._workspaces[index]
@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(blocked)
             placeholder.deleteLater()
-            if self._models_started and not (index == PHOTO_TAB and self._photo_model_asked):
+            if self._models_started and start_model:
                 self._start_model(workspace)
         return workspace
 
@@ -519,12 +519,7 @@ class MainWindow(QMainWindow):
         """A photo model asked for in Photo › Model (or by Retrain's Use) before the Photo
         workspace was made: it is made now, before the load starts, so it follows that load
         (and does not start ImageNet's model as well)."""
-        if self._workspaces[PHOTO_TAB] is None:
-            self._photo_model_asked = True
-            try:
-                self._realise(PHOTO_TAB)
-            finally:
-                self._photo_model_asked = False
+        self._realise(PHOTO_TAB, start_model=False)
 
     # --- inputs ----------------------------------------------------------------------------
     def open_inputs(self, inputs: Inputs, here: bool = False) -> None:
