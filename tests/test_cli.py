@@ -653,3 +653,39 @@ def test_jsonl_streams_each_result_before_the_run_ends(tmp_path: Path):
     assert first["path"].endswith("000.png")
     assert len(rest) == 299 and producer.returncode == 0
     assert still_running  # the first line came before the last input was classified
+
+
+def test_a_folder_is_prepared_then_classified_in_a_short_first_batch(tmp_path, monkeypatch, capsys):
+    """The model is sized for the folder's batches before any photo (LiteRT packs its weights
+    then); the first batch is short so the network starts after a few decodes, the rest go in
+    full batches, and every input is answered in order."""
+    from inception_desktop.commands import classify as command
+    from inception_desktop.core.models.classifier import Classifier
+
+    for i in range(23):
+        _digit(tmp_path / f"{i:02d}.png")
+    calls: list[tuple[str, int]] = []
+    prepare, classify_batch = Classifier.prepare, Classifier.classify_batch
+
+    def prepared(self, batch):
+        calls.append(("prepare", batch))
+        prepare(self, batch)
+
+    def batched(self, arrays, k=10):
+        calls.append(("batch", len(arrays)))
+        return classify_batch(self, arrays, k)
+
+    monkeypatch.setattr(Classifier, "prepare", prepared)
+    monkeypatch.setattr(Classifier, "classify_batch", batched)
+    code, out, _ = _classify(capsys, str(tmp_path), "--format", "jsonl")
+    assert code == 0
+    first, full = command.FIRST_BATCH, command.BATCH
+    assert calls == [
+        ("prepare", full),
+        ("batch", first),
+        ("batch", full),
+        ("batch", 23 - first - full),
+    ]
+    assert [Path(json.loads(line)["path"]).name for line in out.splitlines()] == [
+        f"{i:02d}.png" for i in range(23)
+    ]

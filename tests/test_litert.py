@@ -165,3 +165,18 @@ def test_tensorflow_runtime_is_quiet_too(tmp_path, inception_weights):
     )
     assert verbose.returncode == 0
     assert verbose.stderr.strip()  # with --verbose the libraries' own lines do come through
+
+
+def test_prepare_sizes_the_interpreter_and_any_batch_size_follows(mnist_splits):
+    """prepare allocates for a batch without running the network; calls of other sizes resize
+    it again, and every size gives the scores each input gets alone."""
+    from inception_desktop.core.models.mnist import load_classifier
+
+    model = load_classifier(runtime="litert").predictor
+    model.prepare(5)
+    assert tuple(model._interpreter.get_input_details()[0]["shape"]) == (5, 28, 28)
+    digits = mnist_splits.x_test[:7]
+    alone = np.stack([model.predict(d) for d in digits])
+    for size in (5, 2, 7):
+        np.testing.assert_allclose(model.predict_batch(digits[:size]), alone[:size], atol=1e-6)
+    assert tuple(model._interpreter.get_input_details()[0]["shape"]) == (7, 28, 28)

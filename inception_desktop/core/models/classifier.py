@@ -29,6 +29,8 @@ class Predictor(Protocol):
 
     def predict_batch(self, arrays: np.ndarray, batch_size: int = ...) -> np.ndarray: ...
 
+    def prepare(self, batch: int) -> None: ...
+
 
 class Classifier:
     """Classifies network inputs (uint8 arrays of ``input_shape``) into ``labels``.
@@ -55,6 +57,12 @@ class Classifier:
     @property
     def input_shape(self) -> tuple[int, ...]:
         return self.predictor.input_shape
+
+    def prepare(self, batch: int) -> None:
+        """Make the runtime ready for batches of ``batch`` inputs without computing any (LiteRT
+        allocates and packs its weights, TensorFlow traces), so that one-off cost is part of
+        loading and not of the first inputs classified."""
+        self.predictor.prepare(batch)
 
     def scores(self, array: np.ndarray) -> np.ndarray:
         return self.predictor.predict(array)

@@ -62,6 +62,11 @@ class CompiledModel:
         self.predict(np.zeros(self.input_shape, self.dtype))
         return (time.perf_counter() - started) * 1000
 
+    def prepare(self, batch: int) -> None:
+        """Trace the batch function now (without running it), so a folder's first batch does
+        not pay for the tracing; any batch size shares the one trace."""
+        self._batch.get_concrete_function()
+
     def _check(self, array: np.ndarray, batched: bool) -> np.ndarray:
         array = np.asarray(array)
         shape = array.shape[1:] if batched else array.shape

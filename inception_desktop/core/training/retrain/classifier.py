@@ -43,6 +43,9 @@ class RetrainedPredictor:
         self.input_shape = INPUT_SHAPE
         self.runtime = features.runtime
 
+    def prepare(self, batch: int) -> None:
+        self.features.prepare(batch)
+
     def predict(self, array: np.ndarray) -> np.ndarray:
         scores: np.ndarray = self.predict_batch(np.asarray(array)[None])[0]
         return scores

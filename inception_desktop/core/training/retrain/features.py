@@ -49,12 +49,19 @@ class FeatureModel:
         weights_md5: str,
         runtime: str,
         keras: Any = None,
+        prepare: Callable[[int], None] | None = None,
     ) -> None:
         self._compute = compute
+        self._prepare = prepare
         self.weights_md5 = weights_md5
         self.runtime = runtime
         self.keras = keras
         self.calls = 0
+
+    def prepare(self, batch: int) -> None:
+        """Ready the runtime for batches of ``batch`` photos (see ``Classifier.prepare``)."""
+        if self._prepare is not None:
+            self._prepare(batch)
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         self.calls += len(batch)
@@ -93,7 +100,9 @@ def feature_model_for(path: Path, md5: str, runtime: str | None, stage: Any = No
 
         # The classifier's own loading: converted once per weights, a damaged conversion redone.
         model = inception.litert_model(path, md5, stage, LiteRTModel)
-        return FeatureModel(lambda b: model.run(b)[FEATURES], md5, model.runtime)
+        return FeatureModel(
+            lambda b: model.run(b)[FEATURES], md5, model.runtime, prepare=model.prepare
+        )
     from inception_desktop.core.models.compiled import CompiledModel
 
     full = inception.build_model(path)  # imports TensorFlow quietly, then Keras
@@ -102,7 +111,11 @@ def feature_model_for(path: Path, md5: str, runtime: str | None, stage: Any = No
     pooled = keras.Model(full.inputs, full.get_layer(inception.FEATURES_LAYER).output)
     compiled = CompiledModel(pooled, inception.INPUT_SHAPE, np.uint8, inception.preprocess)
     return FeatureModel(
-        lambda b: compiled.predict_batch(b, BATCH), md5, compiled.runtime, keras=pooled
+        lambda b: compiled.predict_batch(b, BATCH),
+        md5,
+        compiled.runtime,
+        keras=pooled,
+        prepare=compiled.prepare,
     )
 
 
