@@ -655,7 +655,10 @@ def test_jsonl_streams_each_result_before_the_run_ends(tmp_path: Path):
     assert still_running  # the first line came before the last input was classified
 
 
-def test_a_folder_is_prepared_then_classified_in_a_short_first_batch(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("runtime", ["litert", "tensorflow"])
+def test_a_folder_is_prepared_then_classified_in_a_short_first_batch(
+    runtime, tmp_path, monkeypatch, capsys
+):
     """The model is sized for the folder's batches before any photo (LiteRT packs its weights
     then); the first batch is short so the network starts after a few decodes, the rest go in
     full batches, and every input is answered in order."""
@@ -677,7 +680,7 @@ def test_a_folder_is_prepared_then_classified_in_a_short_first_batch(tmp_path, m
 
     monkeypatch.setattr(Classifier, "prepare", prepared)
     monkeypatch.setattr(Classifier, "classify_batch", batched)
-    code, out, _ = _classify(capsys, str(tmp_path), "--format", "jsonl")
+    code, out, _ = _classify(capsys, str(tmp_path), "--format", "jsonl", "--runtime", runtime)
     assert code == 0
     first, full = command.FIRST_BATCH, command.BATCH
     assert calls == [
