@@ -139,7 +139,7 @@ def test_a_new_framing_drops_the_old_heat_and_explains_again(qtbot, window, tmp_
     qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
     first = ws.heat
     fakes["photo"].delay = 0.2  # the next answers take a while
-    qtbot.mouseClick(ws.mode_buttons["crop"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ws.framing_bar.mode_buttons["crop"], Qt.MouseButton.LeftButton)
     assert ws.heat is None and ws.view.heat() is None  # dropped at once
     qtbot.waitUntil(lambda: ws.heat is not None, timeout=10000)
     assert ws.heat is not first and ws.heat.framed.framing.mode == "crop"
@@ -149,7 +149,7 @@ def test_compare_shows_each_framings_heat_map(qtbot, window, tmp_path):
     ws = window.photo
     _open(qtbot, window, _photo(tmp_path / "a.png"))
     ws.set_explaining(True)
-    qtbot.mouseClick(ws.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ws.framing_bar.compare_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: (
             ws.compare_dialog is not None
@@ -290,7 +290,7 @@ def test_grad_cam_of_the_real_network_in_the_window(qtbot, make_window, fakes, t
     assert ws.heat.class_index == ws.result.prediction.best.index
     assert "Grad-CAM at mixed10" in ws.explain_controls.status.text()
     # the crop framing's map on the photo: nothing outside the centred square
-    qtbot.mouseClick(ws.mode_buttons["crop"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ws.framing_bar.mode_buttons["crop"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: ws.heat is not None and ws.heat.framed.framing.mode == "crop", timeout=60000
     )

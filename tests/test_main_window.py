@@ -29,7 +29,7 @@ def test_settings_persist_across_runs(qtbot, make_window, tmp_path):
     first.settings.add_recent("/photos/cat.jpg")
     first.close()
     second = make_window(settings=Settings(QSettings(ini, QSettings.Format.IniFormat)), ready=False)
-    assert second.photo.mode_buttons["crop"].isChecked()
+    assert second.photo.framing_bar.mode_buttons["crop"].isChecked()
     assert second.photo.pad_color_name() == "#ff0000"
     assert second.digit.pen.value() == 13
     assert second.tabs.currentIndex() == 1

@@ -129,7 +129,7 @@ def test_framing_buttons_change_the_network_input(qtbot, window, tmp_path):
     ws = window.photo
     inputs = {}
     for mode in ("squash", "crop", "pad"):
-        qtbot.mouseClick(ws.mode_buttons[mode], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(ws.framing_bar.mode_buttons[mode], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda m=mode: showing(window, wide, m), timeout=5000)
         inputs[mode] = ws.input_view.array().copy()
     # Squash keeps both bands, crop (the centre square) neither, pad both with grey above.
@@ -634,7 +634,7 @@ def test_the_crop_box_shows_in_original_pixels_and_copies_as_the_cli_option(
     qtbot.waitUntil(
         lambda: np.abs(ws.input_view.array().astype(int) - cli).mean() < 2, timeout=5000
     )
-    qtbot.mouseClick(ws.clear_box_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ws.framing_bar.clear_box_button, Qt.MouseButton.LeftButton)
     assert ws.framing.box is None and not ws.copy_box_button.isEnabled()
 
 
@@ -658,16 +658,16 @@ def test_without_weights_the_input_is_framed_and_compare_says_why(qtbot, make_wi
     assert ws.bars.placeholder() == NO_PHOTO
     notices = []
     ws.notice.connect(notices.append)
-    qtbot.mouseClick(ws.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ws.framing_bar.compare_button, Qt.MouseButton.LeftButton)
     assert notices and "photo" in notices[-1]
     path = _photo(tmp_path / "wide.png", (600, 200))
     drop(window, files_mime(path))
     qtbot.waitUntil(lambda: showing(window, path), timeout=5000)  # framed with no model
     assert ws.bars.placeholder() == NO_WEIGHTS and ws.bars.rows() == []
-    qtbot.mouseClick(ws.mode_buttons["crop"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(ws.framing_bar.mode_buttons["crop"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: showing(window, path, "crop"), timeout=5000)
     with qtbot.assertNotEmitted(ws.compareRequested):
-        qtbot.mouseClick(ws.compare_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(ws.framing_bar.compare_button, Qt.MouseButton.LeftButton)
     assert "weights" in notices[-1]
     # The weights arrive: the photo shown is classified without being opened again.
     window.worker.load("photo")
@@ -749,22 +749,26 @@ def test_the_pad_colour_applies_live_and_cancel_restores_it(qtbot, window, tmp_p
     path = _photo(tmp_path / "wide.png", (600, 200))
     drop(window, files_mime(path))
     qtbot.waitUntil(lambda: showing(window, path), timeout=5000)
-    ws = window.photo
-    swatch = ws.color_button.icon().pixmap(16, 16).toImage().pixelColor(8, 8)
-    assert swatch.name() == "#808080"
-    qtbot.mouseClick(ws.color_button, Qt.MouseButton.LeftButton)
-    dialog = ws.color_dialog
+    ws, bar = window.photo, window.photo.framing_bar
+
+    def swatch() -> str:
+        return bar.color_button.icon().pixmap(16, 16).toImage().pixelColor(8, 8).name()
+
+    assert swatch() == "#808080"
+    qtbot.mouseClick(bar.color_button, Qt.MouseButton.LeftButton)
+    dialog = bar.color_dialog
     assert dialog is not None and dialog.isVisible()
     dialog.setCurrentColor(QColor(255, 0, 0))  # as the pointer moves over the colours
     qtbot.waitUntil(lambda: tuple(ws.input_view.array()[5, 150]) == (255, 0, 0), timeout=5000)
-    assert ws.color_button.icon().pixmap(16, 16).toImage().pixelColor(8, 8).name() == "#ff0000"
+    assert swatch() == "#ff0000"
     dialog.reject()
     assert ws.pad_color_name() == "#808080" and window.settings.pad_color == "#808080"
+    assert swatch() == "#808080"
     qtbot.waitUntil(lambda: showing(window, path), timeout=5000)
-    qtbot.mouseClick(ws.color_button, Qt.MouseButton.LeftButton)
-    ws.color_dialog.setCurrentColor(QColor(0, 0, 255))
-    ws.color_dialog.accept()
-    assert ws.pad_color_name() == "#0000ff" and ws.color_dialog is None
+    qtbot.mouseClick(bar.color_button, Qt.MouseButton.LeftButton)
+    bar.color_dialog.setCurrentColor(QColor(0, 0, 255))
+    bar.color_dialog.accept()
+    assert ws.pad_color_name() == "#0000ff" and bar.color_dialog is None
 
 
 def test_workspace_mnemonics_leave_the_menu_letters_alone(window):
@@ -781,7 +785,7 @@ def test_mode_property_and_framing_signal_follow_every_change(qtbot, window):
     ws = window.photo
     for mode in ("crop", "squash", "pad"):
         with qtbot.waitSignal(ws.framingChanged, timeout=1000) as signal:
-            qtbot.mouseClick(ws.mode_buttons[mode], Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(ws.framing_bar.mode_buttons[mode], Qt.MouseButton.LeftButton)
         assert signal.args == [mode] and ws.mode == mode == ws.current_mode()
 
 
@@ -804,7 +808,8 @@ def test_the_workspace_fits_the_window(qtbot, window, tmp_path, size):
     assert ws.minimumSizeHint().width() < 700
     assert ws.minimumSizeHint().height() < 600 - 120  # menus, tabs and status bar
     assert window.width() == size[0]
-    for child in (ws.view, ws.input_view, ws.bars, ws.compare_button, ws.copy_scores_button):
+    compare = ws.framing_bar.compare_button
+    for child in (ws.view, ws.input_view, ws.bars, compare, ws.copy_scores_button):
         top_left = child.mapTo(ws, QPoint(0, 0))
         assert ws.rect().contains(top_left) and child.width() >= child.minimumSizeHint().width()
     assert ws.bars.height() >= ws.bars.minimumSizeHint().height()

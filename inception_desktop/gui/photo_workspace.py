@@ -32,10 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QColorDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -46,7 +44,6 @@ from PySide6.QtWidgets import (
 
 from inception_desktop.core.photo.framing import (
     DEFAULT_MODE,
-    MODES,
     Box,
     Framing,
     parse_color,
@@ -65,6 +62,7 @@ from inception_desktop.gui.explain_photo import (
     PhotoHeat,
 )
 from inception_desktop.gui.explain_sweep import SweepAnswer, SweepDialog, SweepRequest
+from inception_desktop.gui.framing_bar import FramingBar
 from inception_desktop.gui.image_loader import ImageLoader, Photo, file_key
 from inception_desktop.gui.input_view import InputDialog, InputView
 from inception_desktop.gui.mime import Inputs
@@ -103,13 +101,6 @@ COARSE_GRID = 4
 #: imports a model module), for the preview framed without a model.
 NETWORK_SIDE = 299
 
-# Mnemonics: Alt+F/E/V/P/D/H belong to the menus.
-LABELS = {"squash": "S&quash", "crop": "&Crop", "pad": "P&ad"}
-TIPS = {
-    "squash": "Resize the whole photo to a square, distorting it",
-    "crop": "Take the largest centred square",
-    "pad": "Pad to a square with the pad colour (nothing lost, nothing distorted)",
-}
 NO_PHOTO = "Drop a photo to classify it"
 NO_WEIGHTS = "Inception v3 needs its weights: download or import them above"
 
@@ -143,7 +134,6 @@ class PhotoWorkspace(QWidget):
         self._fetching: list[str] = []  # web addresses being fetched
         self.compare_dialog: CompareDialog | None = None
         self.input_dialog: InputDialog | None = None
-        self.color_dialog: QColorDialog | None = None
         self.list = PhotoList()
         self._cache = PhotoCache(CACHED)
         #: Crop boxes to put on photos when they are next shown (a history entry reopened).
@@ -228,40 +218,17 @@ class PhotoWorkspace(QWidget):
             "The crop box in the original photo's pixels (drag on the photo to draw one)"
         )
 
-        self.mode_group = QButtonGroup(self)
-        self.mode_buttons: dict[str, QPushButton] = {}
-        framing_row = QHBoxLayout()
-        framing_row.addWidget(QLabel("Framing:"))
-        for mode in MODES:
-            button = QPushButton(LABELS[mode])
-            button.setCheckable(True)
-            button.setToolTip(TIPS[mode])
-            button.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
-            self.mode_group.addButton(button)
-            self.mode_buttons[mode] = button
-            framing_row.addWidget(button)
-        self.mode_buttons[self.framing.mode].setChecked(True)
-        self.color_button = QPushButton("Pad colour…")
-        self.color_button.setToolTip("The colour that pads a photo to a square (Pad framing)")
-        self.color_button.clicked.connect(self.choose_pad_color)
-        framing_row.addWidget(self.color_button)
-        self.clear_box_button = QPushButton("Clear box")
-        self.clear_box_button.setToolTip("Remove the crop rectangle (Esc on the photo)")
-        self.clear_box_button.clicked.connect(self.clear_box)
-        framing_row.addWidget(self.clear_box_button)
-        framing_row.addSpacing(12)
-        self.compare_button = QPushButton("Compare")
-        self.compare_button.setToolTip("Classify the photo under every framing, side by side")
-        self.compare_button.clicked.connect(self.compare)
-        framing_row.addWidget(self.compare_button)
+        self.framing_bar = FramingBar(self.framing.mode, self.framing.pad_color)
+        self.framing_bar.modeChosen.connect(self.set_mode)
+        self.framing_bar.padColorPicked.connect(self.set_pad_color)
+        self.framing_bar.clearBoxRequested.connect(self.clear_box)
+        self.framing_bar.compareRequested.connect(self.compare)
         self.sweep_button = QPushButton("Sweep")
         self.sweep_button.setToolTip(
             "Classify the photo under many crops, pads and shifts: which framings change the "
             "answer (Ctrl+Shift+K)"
         )
         self.sweep_button.clicked.connect(self.sweep)
-        framing_row.addStretch(1)
-        self._update_color_button()
 
         self.copy_box_button = QPushButton("Copy box")
         self.copy_box_button.setToolTip("Copy the box as the command line's --box X,Y,W,H")
@@ -305,7 +272,7 @@ class PhotoWorkspace(QWidget):
         panes.addLayout(right, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.weights_panel)
-        layout.addLayout(framing_row)
+        layout.addWidget(self.framing_bar)
         layout.addLayout(panes, 1)
         layout.addWidget(self.strip)
         self._update_box_label()
@@ -623,52 +590,22 @@ class PhotoWorkspace(QWidget):
 
     def set_mode(self, mode: str) -> None:
         self.framing = replace(self.framing, mode=mode)
-        self.mode_buttons[mode].setChecked(True)
+        self.framing_bar.show_mode(mode)
         self.framingChanged.emit(mode)
         self.classify()
 
     def set_pad_color(self, text: str) -> None:
         self.framing = replace(self.framing, pad_color=parse_color(text))
-        self._update_color_button()
+        self.framing_bar.show_pad_color(self.framing.pad_color)
         self.padColorChanged.emit(self.pad_color_name())
         self.classify()
-
-    def _preview_pad_color(self, colour: QColor) -> None:
-        """The colour under the dialog's pointer, applied live (Cancel restores the old one)."""
-        if colour.isValid():
-            self.set_pad_color(colour.name())
 
     def pad_color_name(self) -> str:
         return QColor(*self.framing.pad_color).name()
 
     def choose_pad_color(self) -> None:
-        """A colour dialog whose choice applies live (the network input follows the colour under
-        the pointer); Cancel puts the colour back as it was."""
-        if self.color_dialog is not None:
-            self.color_dialog.raise_()
-            return
-        before = self.pad_color_name()
-        dialog = QColorDialog(QColor(before), self)
-        dialog.setWindowTitle("Pad colour")
-        dialog.currentColorChanged.connect(self._preview_pad_color)
-        dialog.colorSelected.connect(lambda colour: self.set_pad_color(colour.name()))
-        dialog.rejected.connect(lambda: self.set_pad_color(before))
-        dialog.finished.connect(self._color_dialog_closed)
-        self.color_dialog = dialog
-        dialog.open()
-
-    def _color_dialog_closed(self) -> None:
-        if self.color_dialog is not None:
-            self.color_dialog.deleteLater()
-        self.color_dialog = None
-
-    def _update_color_button(self) -> None:
-        pixmap = QPixmap(16, 16)
-        pixmap.fill(QColor(*self.framing.pad_color))
-        self.color_button.setIcon(QIcon(pixmap))
-        self.color_button.setToolTip(
-            f"The colour that pads a photo to a square (Pad framing): {self.pad_color_name()}"
-        )
+        """The pad colour's dialog (see :class:`FramingBar`): the choice applies live."""
+        self.framing_bar.choose_pad_color()
 
     def clear_box(self) -> None:
         """Remove the crop rectangle (the whole photo is classified again)."""
@@ -697,7 +634,7 @@ class PhotoWorkspace(QWidget):
             x, y, w, h = (round(v) for v in (box.x, box.y, box.w, box.h))
             self.box_label.setText(f"Box {x},{y} {w}x{h} px")
         self.copy_box_button.setEnabled(box is not None)
-        self.clear_box_button.setEnabled(box is not None)
+        self.framing_bar.show_box(box is not None)
 
     # --- the clipboard ---------------------------------------------------------------------
     def copy_box(self) -> None:
@@ -1058,7 +995,7 @@ class PhotoWorkspace(QWidget):
         box = framing.box
         self.view.set_box(None if box is None else box.scaled(photo.loaded.scale))
         self.framing = replace(self.framing, mode=framing.mode, box=box)
-        self.mode_buttons[framing.mode].setChecked(True)
+        self.framing_bar.show_mode(framing.mode)
         self._update_box_label()
         self.framingChanged.emit(framing.mode)
         self.classify()
