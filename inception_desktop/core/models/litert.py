@@ -51,6 +51,13 @@ class LiteRTModel:
         self.outputs = tuple(self._output_index)
         if SCORES not in self.outputs:
             raise ValueError(f"{self.path}: no '{SCORES}' output (has {', '.join(self.outputs)})")
+        # Tensor indices are the signature's subgraph's; calls go to the main one (subgraph 0).
+        main_inputs = {d["index"] for d in self._interpreter.get_input_details()}
+        main_outputs = {d["index"] for d in self._interpreter.get_output_details()}
+        if self._input_index not in main_inputs or not main_outputs >= set(
+            self._output_index.values()
+        ):
+            raise ValueError(f"{self.path}: its default signature is not on the main graph")
         self.runtime = f"CPU · LiteRT · {self.threads} thread{'s' if self.threads > 1 else ''}"
         # Nothing allocated yet: the first call (or prepare) allocates and packs the weights
         # once, so a window's first photo is not kept waiting behind a dummy one.
