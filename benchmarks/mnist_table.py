@@ -16,8 +16,10 @@ gets its evaluation report (confusion matrix, misclassified gallery, ``summary.j
 ``<cache>/mnist-table/<row>-report/``. Then the table is rewritten.
 
 With ``--table`` (or no ``--arch``) it only rewrites the table from the finished models in the
-cache and the shipped default model. A row not trained yet, or still training, says so: nothing
-in the table is estimated or copied from elsewhere. Test accuracy is what the training run
+cache and the shipped default model. A row that finished on another machine, whose cache this one
+does not have, keeps the numbers the committed ``mnist_table.json`` recorded when it finished. A
+row not trained yet, or still training, says so: nothing in the table is estimated, and nothing is
+copied from anywhere but this table's own record. Test accuracy is what the training run
 recorded in the model file: the best epoch chosen on the validation split, then measured once on
 the test split. Minutes are the time spent in training epochs, as measured on this machine.
 """
@@ -161,9 +163,48 @@ def _parse_key(key: str) -> tuple[str, str, bool] | None:
     return arch, recipe, flip
 
 
-def collect_rows(directory: Path | None = None, shipped: Path = SHIPPED) -> list[Row]:
-    """Every expected row plus any other row found in ``directory``, each with its status."""
+def recorded_rows(json_path: Path | None) -> dict[str, dict[str, Any]]:
+    """The finished rows a table file records, by row key, as model-card metadata.
+
+    A row's model lives in the user cache of the machine that trained it; a later run on another
+    machine (a fresh checkout, CI, a colleague's laptop) has none of those files. Without these
+    the table would forget every measured row the moment it is written anywhere else.
+    """
+    if json_path is None or not json_path.is_file():
+        return {}
+    recorded = {}
+    for obj in json.loads(json_path.read_text()):
+        if obj.get("status") != "finished":
+            continue  # a checkpoint counted elsewhere is no result: it trains again from scratch
+        key = row_key(obj["arch"], obj["recipe"], obj["flip"])
+        minutes = obj.get("minutes")
+        meta = {
+            "parameters": obj.get("params"),
+            "epochs": obj.get("epochs"),
+            "best_epoch": obj.get("best_epoch"),
+            "training_seconds": minutes * 60 if minutes is not None else None,
+            "test_accuracy": obj.get("test_accuracy"),
+            "val_accuracy": obj.get("val_accuracy"),
+            "test_errors": obj.get("test_errors"),
+            "recipe_detail": obj.get("recipe_detail"),
+            "command": obj.get("command"),
+            "flip_lookalikes": obj.get("flip_lookalikes"),
+        }
+        recorded[key] = {k: v for k, v in meta.items() if v is not None}
+    return recorded
+
+
+def collect_rows(
+    directory: Path | None = None, shipped: Path = SHIPPED, recorded: Path | None = JSON
+) -> list[Row]:
+    """Every expected row plus any other row found in ``directory``, each with its status.
+
+    A row finished here (its model in ``directory``) reports what its model file records; a row
+    that is neither finished nor training here keeps what the ``recorded`` table says it measured
+    when it finished elsewhere (see :func:`recorded_rows`).
+    """
     directory = directory or table_dir()
+    previous = recorded_rows(recorded)
     found = (
         {p.name.removesuffix(".keras") for p in directory.glob("*.keras")}
         if directory.is_dir()
@@ -186,14 +227,25 @@ def collect_rows(directory: Path | None = None, shipped: Path = SHIPPED) -> list
         elif resume_state.is_file():
             row.status = "training"
             row.epochs_done = int(json.loads(resume_state.read_text()).get("epoch", 0))
+        elif key in previous:
+            row.status, row.meta = "finished", previous[key]
+            row.lookalikes = row.meta.get("flip_lookalikes")
         if row.model is not None:
             row.meta = read_metadata(row.model)
             report = _report_summary(row)
             row.lookalikes = row.meta.get("flip_lookalikes") or (
                 report.get("flip_lookalikes") if report else None
             )
+            if row.lookalikes is None and _same_run(previous.get(key), row.meta):
+                row.lookalikes = previous[key].get("flip_lookalikes")  # its report was elsewhere
         rows.append(row)
     return rows
+
+
+def _same_run(recorded: dict[str, Any] | None, meta: dict[str, Any]) -> bool:
+    """Whether a recorded row describes the very training run a model file comes from."""
+    keys = ("command", "test_accuracy", "epochs")
+    return recorded is not None and all(recorded.get(k) == meta.get(k) for k in keys)
 
 
 def _pct(value: float | None) -> str:
@@ -205,7 +257,8 @@ def render_markdown(rows: list[Row]) -> str:
         "# MNIST architectures trained by our CLI: each source's recipe and ours",
         "",
         "Written by `benchmarks/mnist_table.py` from the models it finds in the user cache (and",
-        "the shipped default model), on a 2-core CPU machine. Each row trained on the first 55,000",
+        "the shipped default model), on a 2-core CPU machine; a row that finished in another",
+        "machine's cache keeps what this table recorded then. Each row trained on the first 55,000",
         "training images; the epoch with the best accuracy on the last 5,000 (validation) was kept",
         "and measured **once** on the 10,000 test images. Minutes are the time spent in training",
         "epochs, as measured. *source* is the recipe of the text the network comes from (see",
@@ -220,7 +273,7 @@ def render_markdown(rows: list[Row]) -> str:
         recipe = row.recipe + (" + flips" if row.flip else "")
         if row.status != "finished":
             state = (
-                f"training: {row.epochs_done} epochs done"
+                f"training: {row.epochs_done} epoch{'' if row.epochs_done == 1 else 's'} done"
                 if row.status == "training"
                 else "not trained yet"
             )

@@ -4,6 +4,7 @@ and JSON) that reports only what finished models recorded."""
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_the_table_reports_finished_rows_and_says_which_are_not(isolated_cache, 
     shipped = _finished(
         tmp_path / "mnist.keras", architecture="default", epochs=30, test_accuracy=0.997
     )
-    rows = mnist_table.collect_rows(shipped=shipped)
+    rows = mnist_table.collect_rows(shipped=shipped, recorded=None)
     by_key = {row.key: row for row in rows}
     assert by_key["inception_v3-source"].status == "finished"
     assert by_key["vgg32-source"].status == "training"
@@ -90,6 +91,63 @@ def test_the_table_reports_finished_rows_and_says_which_are_not(isolated_cache, 
     assert untrained["test_accuracy"] is None and untrained["params"] is None  # never invented
     default = next(o for o in objects if o["arch"] == "default")
     assert default["test_errors"] == 30 and default["flip_lookalikes"] is None
+
+
+def test_a_row_finished_on_another_machine_keeps_what_the_table_recorded(isolated_cache, tmp_path):
+    """The cache that held a row's model is per machine: a table written where it is gone must
+    keep the row as measured, not report it as never trained."""
+    rows_dir = mnist_table.table_dir()
+    model = _finished(
+        rows_dir / "nielsen-ours.keras",
+        architecture="nielsen",
+        recipe="ours",
+        recipe_detail="adam lr 0.001 (cosine), batch 128, 20 epochs, no augmentation",
+        epochs=20,
+        best_epoch=12,
+        parameters=2_032_570,
+        training_seconds=2220.0,
+        test_accuracy=0.9946,
+        val_accuracy=0.9948,
+        test_errors=54,
+        flip_lookalikes={"2 as 6": 0, "5 as 2": 0, "total": 0},
+        command=f"inception-desktop train --arch nielsen --out {rows_dir}/nielsen-ours.keras",
+    )
+    (rows_dir / "vgg32-source.checkpoint.keras").write_bytes(b"PK")
+    (rows_dir / "vgg32-source.checkpoint.json").write_text('{"epoch": 4}')
+    shipped = _finished(
+        tmp_path / "mnist.keras", architecture="default", epochs=30, test_accuracy=0.997,
+        command="inception-desktop train --arch default",
+    )  # fmt: skip
+    report = rows_dir / "default-ours-report" / "summary.json"  # written by evaluate, here only
+    report.parent.mkdir()
+    lookalikes = {"2 as 6": 1, "5 as 2": 0, "total": 1}
+    report.write_text(
+        json.dumps({"model": str(shipped), "errors": 30, "flip_lookalikes": lookalikes})
+    )
+    first_md, first_json = tmp_path / "first.md", tmp_path / "first.json"
+    rows = mnist_table.collect_rows(shipped=shipped, recorded=None)
+    mnist_table.write_table(rows, first_md, first_json)
+
+    shutil.rmtree(rows_dir)  # another machine: none of the first one's cache
+    rows = mnist_table.collect_rows(shipped=shipped, recorded=first_json)
+    by_key = {row.key: row for row in rows}
+    assert by_key["nielsen-ours"].status == "finished" and by_key["nielsen-ours"].model is None
+    assert by_key["vgg32-source"].status == "not trained"  # its checkpoint went with the cache
+    assert by_key["default-ours"].lookalikes == lookalikes  # counted by a report now gone
+    again_md, again_json = tmp_path / "again.md", tmp_path / "again.json"
+    mnist_table.write_table(rows, again_md, again_json)
+    nielsen = "| `nielsen` | ours | 99.46% | 99.51% | 20 (12) | 37.0 | 2,032,570 | 54 |"
+    assert nielsen in again_md.read_text()
+    assert "| `nielsen-ours` | no | 54 | 0 | 0 | 0% |" in again_md.read_text()
+    assert "- `nielsen-ours`: `inception-desktop train --arch nielsen" in again_md.read_text()
+    first = {(o["arch"], o["recipe"], o["flip"]): o for o in json.loads(first_json.read_text())}
+    again = {(o["arch"], o["recipe"], o["flip"]): o for o in json.loads(again_json.read_text())}
+    assert again[("nielsen", "ours", False)] == first[("nielsen", "ours", False)]
+    assert again[("vgg32", "source", False)]["status"] == "not trained"
+
+    _finished(model, architecture="nielsen", epochs=25, test_accuracy=0.9951, test_errors=49)
+    newer = {r.key: r for r in mnist_table.collect_rows(recorded=again_json)}["nielsen-ours"]
+    assert newer.model == model and newer.as_json()["test_errors"] == 49  # the model wins
 
 
 def test_a_row_trains_then_resumes_then_reuses_its_model(isolated_cache):
