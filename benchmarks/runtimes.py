@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,6 +225,43 @@ def warm_and_folder(folder: Path, repeats: int) -> None:
         f"(x{statistics.median(ratios):.2f}, the median of each repeat's own ratio; "
         f"target >= 0.9), {len(photos) / total * 1000:.1f}/s with it"
     )
+    net_wall, net_cpu, decode_cpu = cpu_per_photo(litert, batch, photos, repeats)
+    cores = len(os.sched_getaffinity(0))
+    floor = max(net_wall, (net_cpu + decode_cpu) / cores)  # no schedule does better than this
+    print(
+        f"  CPU per photo: network {net_cpu:.1f} ms ({net_cpu / net_wall:.2f} of {cores} cores "
+        f"busy, XNNPACK's spinning included) | decode and framing {decode_cpu:.1f} ms: with "
+        f"both on these cores, classify can reach at most x{net_wall / floor:.2f} of the network"
+    )
+
+
+def cpu_per_photo(
+    litert: object, batch: object, photos: list[Path], repeats: int
+) -> tuple[float, float, float]:
+    """Per photo, medians of ``repeats``: the network's wall and CPU milliseconds (measured in
+    the same pass) and the CPU milliseconds of decoding and framing.
+
+    CPU time, not only wall time: the network's threads and the decoders share the same cores,
+    so a folder can go no faster than all that CPU time spread over every core.
+    """
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.photo.prepare import photo_input
+
+    def timed(fn: Callable[[], object]) -> tuple[float, float]:
+        before, started = os.times(), time.perf_counter()
+        fn()
+        wall, after = time.perf_counter() - started, os.times()
+        cpu = after.user - before.user + after.system - before.system
+        return wall * 1000 / len(photos), cpu * 1000 / len(photos)
+
+    predict = litert.predictor.predict_batch  # type: ignore[attr-defined]
+    framing = Framing()
+    net = [timed(lambda: predict(batch)) for _ in range(repeats)]
+    decode = [
+        timed(lambda: [photo_input(p, framing, 299) for p in photos])[1] for _ in range(repeats)
+    ]
+    wall = statistics.median(w for w, _ in net)
+    return wall, statistics.median(c for _, c in net), statistics.median(decode)
 
 
 def main() -> None:
