@@ -115,9 +115,12 @@ def test_a_row_finished_on_another_machine_keeps_what_the_table_recorded(isolate
     (rows_dir / "vgg32-source.checkpoint.keras").write_bytes(b"PK")
     (rows_dir / "vgg32-source.checkpoint.json").write_text('{"epoch": 4}')
     shipped = _finished(
-        tmp_path / "mnist.keras", architecture="default", epochs=30, test_accuracy=0.997,
+        tmp_path / "mnist.keras",
+        architecture="default",
+        epochs=30,
+        test_accuracy=0.997,
         command="inception-desktop train --arch default",
-    )  # fmt: skip
+    )
     report = rows_dir / "default-ours-report" / "summary.json"  # written by evaluate, here only
     report.parent.mkdir()
     lookalikes = {"2 as 6": 1, "5 as 2": 0, "total": 1}
