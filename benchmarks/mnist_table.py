@@ -47,6 +47,9 @@ from inception_desktop.core.training.mnist.training import checkpoint_paths  # n
 MARKDOWN = ROOT / "benchmarks" / "mnist_table.md"
 JSON = ROOT / "benchmarks" / "mnist_table.json"
 SHIPPED = ROOT / "resources" / "models" / "mnist.keras"
+#: Each reported row's misclassified test digits, kept beside the table: the reports themselves
+#: live in the user cache of the machine that trained the row.
+GALLERIES = ROOT / "benchmarks" / "mnist_galleries"
 _KEY = re.compile(r"^(?P<arch>[a-z0-9_]+)-(?P<recipe>source|ours)(?:-(?P<flip>flip|noflip))?$")
 
 #: Runs a command (a list of arguments) and returns its exit status.
@@ -252,7 +255,7 @@ def _pct(value: float | None) -> str:
     return f"{value:.2%}" if value is not None else "—"
 
 
-def render_markdown(rows: list[Row]) -> str:
+def render_markdown(rows: list[Row], galleries: Path = GALLERIES) -> str:
     lines = [
         "# MNIST architectures trained by our CLI: each source's recipe and ours",
         "",
@@ -292,11 +295,11 @@ def render_markdown(rows: list[Row]) -> str:
             f"| {_pct(row.source_accuracy)} | {data['epochs']}{best} | {minutes} | {params} "
             f"| {errors} | {data['recipe_detail']} |"
         )
-    lines += ["", *_flip_section(rows), "", *_commands(rows)]
+    lines += ["", *_flip_section(rows, galleries), "", *_commands(rows)]
     return "\n".join(lines) + "\n"
 
 
-def _flip_section(rows: list[Row]) -> list[str]:
+def _flip_section(rows: list[Row], galleries: Path) -> list[str]:
     lines = [
         "## Chu's flip lesson, with our numbers",
         "",
@@ -336,6 +339,10 @@ def _flip_section(rows: list[Row]) -> list[str]:
             f"| `{row.key}` | {flips} | {errors} | {counts['2 as 6']} "
             f"| {counts['5 as 2']} | {share} |"
         )
+    shown = [row.key for row in rows if (galleries / f"{row.key}.png").is_file()]
+    if shown:
+        links = ", ".join(f"[`{key}`]({galleries.name}/{key}.png)" for key in shown)
+        lines += ["", f"Every misclassified test digit, with what it was read as: {links}."]
     return lines
 
 
@@ -354,12 +361,15 @@ def _commands(rows: list[Row]) -> list[str]:
 
 
 def write_table(
-    rows: list[Row], markdown: Path | None = None, json_path: Path | None = None
+    rows: list[Row],
+    markdown: Path | None = None,
+    json_path: Path | None = None,
+    galleries: Path = GALLERIES,
 ) -> None:
     """Both files, each replaced atomically (the repository's by default)."""
     from inception_desktop.core.store import atomic
 
-    atomic.write_text(markdown or MARKDOWN, render_markdown(rows))
+    atomic.write_text(markdown or MARKDOWN, render_markdown(rows, galleries))
     atomic.write_json(json_path or JSON, [row.as_json() for row in rows])
 
 
@@ -393,8 +403,10 @@ def run_row(
     data: Path | None,
     runner: Runner,
     report: bool = True,
+    galleries: Path = GALLERIES,
 ) -> int:
-    """Train (or resume, or reuse) one row, then write its evaluation report; the exit status."""
+    """Train (or resume, or reuse) one row, then write its evaluation report and keep its
+    gallery in ``galleries``; the exit status."""
     key = row_key(arch, recipe, flip)
     directory = table_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -423,7 +435,19 @@ def run_row(
             status = runner(command)
             if status != 0:
                 return status
+        keep_gallery(report_dir, key, galleries)
     return 0
+
+
+def keep_gallery(report_dir: Path, key: str, galleries: Path = GALLERIES) -> Path | None:
+    """Copy a row's misclassified-digits gallery beside the table, where it outlives the cache."""
+    from inception_desktop.core.store import atomic
+
+    gallery = report_dir / "misclassified.png"
+    if not gallery.is_file():
+        return None
+    galleries.mkdir(parents=True, exist_ok=True)
+    return atomic.copy_file(gallery, galleries / f"{key}.png")
 
 
 def _stale(report_dir: Path, model: Path) -> bool:

@@ -153,13 +153,19 @@ def test_a_row_finished_on_another_machine_keeps_what_the_table_recorded(isolate
     assert newer.model == model and newer.as_json()["test_errors"] == 49  # the model wins
 
 
-def test_a_row_trains_then_resumes_then_reuses_its_model(isolated_cache):
+def test_a_row_trains_then_resumes_then_reuses_its_model(isolated_cache, tmp_path):
     commands: list[list[str]] = []
     out = mnist_table.table_dir() / "nielsen-source.keras"
     checkpoint = out.with_name("nielsen-source.checkpoint.keras")
+    galleries = tmp_path / "galleries"
 
     def runner(command):
         commands.append(list(command))
+        if command[3] == "evaluate":  # what evaluate --report writes, as far as the table reads
+            report = Path(command[6])
+            report.mkdir(parents=True)
+            (report / "summary.json").write_text(json.dumps({"model": command[4]}))
+            (report / "misclassified.png").write_bytes(b"\x89PNG gallery")
         return 130 if len(commands) == 1 else 0  # the first run is stopped (Ctrl-C)
 
     assert mnist_table.run_row("nielsen", "source", None, 2, Path("data"), runner) == 130
@@ -168,10 +174,17 @@ def test_a_row_trains_then_resumes_then_reuses_its_model(isolated_cache):
         "--epochs", "2", "--data", "data",
     ]  # fmt: skip
     checkpoint.write_bytes(b"PK")  # what the stopped run left
-    assert mnist_table.run_row("nielsen", "source", None, 2, Path("data"), runner) == 0
+    resumed = mnist_table.run_row(
+        "nielsen", "source", None, 2, Path("data"), runner, galleries=galleries
+    )
+    assert resumed == 0
     assert commands[1][-2:] == ["--resume", str(checkpoint)]
     assert commands[2][3:5] == ["evaluate", str(out)]  # the report: the gallery and the counts
     assert commands[2][5:7] == ["--report", str(out.with_name("nielsen-source-report"))]
+    kept = galleries / "nielsen-source.png"  # beside the table: the cache is per machine
+    assert kept.read_bytes() == b"\x89PNG gallery"
+    markdown = mnist_table.render_markdown(mnist_table.collect_rows(recorded=None), galleries)
+    assert "[`nielsen-source`](galleries/nielsen-source.png)" in markdown
     checkpoint.unlink()  # the finished run cleans its checkpoints up
     _finished(out, epochs=2)
     commands.clear()
