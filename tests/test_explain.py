@@ -68,7 +68,8 @@ def _keras_example_gradcam(model, x: np.ndarray, layer: str, index: int) -> np.n
     linear = keras.models.clone_model(model)
     linear.set_weights(model.get_weights())
     linear.layers[-1].activation = None  # as the example does: gradients of the logit
-    grad_model = keras.Model(linear.inputs, [linear.get_layer(layer).output, linear.output])
+    # (the example passes ``model.inputs``, a list, and calls it with one array: Keras 3 warns)
+    grad_model = keras.Model(linear.inputs[0], [linear.get_layer(layer).output, linear.output])
     with tf.GradientTape() as tape:
         conv_out, preds = grad_model(x)
         class_channel = preds[:, index]
