@@ -214,7 +214,8 @@ def collect_rows(
         else set()
     )
     found = {k.removesuffix(".checkpoint") for k in found}
-    keys = expected_keys() + sorted(k for k in found if k not in expected_keys() and _parse_key(k))
+    extra = (found | previous.keys()) - set(expected_keys())
+    keys = expected_keys() + sorted(k for k in extra if _parse_key(k))
     rows = []
     for key in keys:
         parsed = _parse_key(key)

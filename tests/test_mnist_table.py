@@ -50,6 +50,9 @@ def test_the_table_reports_finished_rows_and_says_which_are_not(isolated_cache, 
         flip_lookalikes={"2 as 6": 20, "5 as 2": 11, "total": 31},
         command=f"inception-desktop train --out {rows_dir}/inception_v3-source.keras",
     )
+    _finished(  # a row of its own, not one the table expects: kept as well
+        rows_dir / "nielsen-ours-flip.keras", architecture="nielsen", epochs=20, test_errors=61
+    )
     (rows_dir / "vgg32-source.checkpoint.keras").write_bytes(b"PK")
     (rows_dir / "vgg32-source.checkpoint.json").write_text('{"epoch": 4}')
     shipped = _finished(
@@ -112,6 +115,9 @@ def test_a_row_finished_on_another_machine_keeps_what_the_table_recorded(isolate
         flip_lookalikes={"2 as 6": 0, "5 as 2": 0, "total": 0},
         command=f"inception-desktop train --arch nielsen --out {rows_dir}/nielsen-ours.keras",
     )
+    _finished(  # a row of its own, not one the table expects: kept as well
+        rows_dir / "nielsen-ours-flip.keras", architecture="nielsen", epochs=20, test_errors=61
+    )
     (rows_dir / "vgg32-source.checkpoint.keras").write_bytes(b"PK")
     (rows_dir / "vgg32-source.checkpoint.json").write_text('{"epoch": 4}')
     shipped = _finished(
@@ -135,6 +141,7 @@ def test_a_row_finished_on_another_machine_keeps_what_the_table_recorded(isolate
     rows = mnist_table.collect_rows(shipped=shipped, recorded=first_json)
     by_key = {row.key: row for row in rows}
     assert by_key["nielsen-ours"].status == "finished" and by_key["nielsen-ours"].model is None
+    assert by_key["nielsen-ours-flip"].as_json()["test_errors"] == 61
     assert by_key["vgg32-source"].status == "not trained"  # its checkpoint went with the cache
     assert by_key["default-ours"].lookalikes == lookalikes  # counted by a report now gone
     again_md, again_json = tmp_path / "again.md", tmp_path / "again.json"
