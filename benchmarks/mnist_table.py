@@ -214,8 +214,11 @@ def collect_rows(
         else set()
     )
     found = {k.removesuffix(".checkpoint") for k in found}
-    extra = (found | previous.keys()) - set(expected_keys())
-    keys = expected_keys() + sorted(k for k in extra if _parse_key(k))
+    keys = expected_keys()
+    extra = (found | previous.keys()) - set(keys)
+    for key in sorted(k for k in extra if _parse_key(k)):  # each after its twin, if listed
+        twin = key.removesuffix("-flip").removesuffix("-noflip")
+        keys.insert(keys.index(twin) + 1 if twin in keys else len(keys), key)
     rows = []
     for key in keys:
         parsed = _parse_key(key)

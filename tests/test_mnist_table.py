@@ -142,6 +142,8 @@ def test_a_row_finished_on_another_machine_keeps_what_the_table_recorded(isolate
     by_key = {row.key: row for row in rows}
     assert by_key["nielsen-ours"].status == "finished" and by_key["nielsen-ours"].model is None
     assert by_key["nielsen-ours-flip"].as_json()["test_errors"] == 61
+    keys = [row.key for row in rows]
+    assert keys[keys.index("nielsen-ours") + 1] == "nielsen-ours-flip"  # read beside its twin
     assert by_key["vgg32-source"].status == "not trained"  # its checkpoint went with the cache
     assert by_key["default-ours"].lookalikes == lookalikes  # counted by a report now gone
     again_md, again_json = tmp_path / "again.md", tmp_path / "again.json"
