@@ -50,9 +50,6 @@ def test_the_table_reports_finished_rows_and_says_which_are_not(isolated_cache, 
         flip_lookalikes={"2 as 6": 20, "5 as 2": 11, "total": 31},
         command=f"inception-desktop train --out {rows_dir}/inception_v3-source.keras",
     )
-    _finished(  # a row of its own, not one the table expects: kept as well
-        rows_dir / "nielsen-ours-flip.keras", architecture="nielsen", epochs=20, test_errors=61
-    )
     (rows_dir / "vgg32-source.checkpoint.keras").write_bytes(b"PK")
     (rows_dir / "vgg32-source.checkpoint.json").write_text('{"epoch": 4}')
     shipped = _finished(
