@@ -22,15 +22,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 from inception_desktop.commands.common import (
     ProgressLine,
+    UniqueNames,
     add_framing_arguments,
     add_runtime_argument,
     err,
+    safe_stem,
 )
-from inception_desktop.core.batch.records import Record, display_path, json_path, unicode_text
+from inception_desktop.core.batch.records import Record, display_path
 from inception_desktop.core.batch.writers import FORMATS
-
-__all__ = ["display_path", "json_path"]  # used by the other commands
-_unicode = unicode_text  # (the explain command's name for it)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -107,6 +106,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from inception_desktop.core.batch.inputs import iter_inputs
     from inception_desktop.core.batch.shard import ShardError, parse_shard
+    from inception_desktop.core.classifiers import is_photo_model
     from inception_desktop.core.photo.framing import Box, Framing, FramingError, parse_color
     from inception_desktop.core.store.atomic import WriteError, check_output_file
 
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         for found in iter_inputs(args.paths, args.recursive, shard):
             yield Item(found.path, error=found.error)
 
-    is_photo = args.model == "inception" or _is_retrained(args.model)
+    is_photo = is_photo_model(args.model)
     total = sum(1 for _ in iter_inputs(args.paths, args.recursive, shard))  # names only
     classifier = _load_model(args)
     if classifier is None:
@@ -244,46 +244,43 @@ def _usage(message: str) -> int:
 def _load_model(args: argparse.Namespace) -> Classifier | None:
     """The classifier ``--model`` names, or None after one line saying why it cannot be had
     (a project error: missing weights, a bad model file); anything else is a bug and propagates."""
+    from inception_desktop.core.classifiers import load_classifier, trained_framing
     from inception_desktop.core.errors import InceptionDesktopError
 
     try:
-        if _is_retrained(args.model):  # a model made by 'retrain': see commands/retrain.py
-            from inception_desktop.commands.retrain import load_for_classify
-
-            return load_for_classify(args)
-        if args.model == "inception":
-            from inception_desktop.core.models import inception
-
-            return inception.load_classifier(
-                args.weights, args.runtime, stage=lambda text: err(f"{text}…")
-            )
-        from inception_desktop.core.models.mnist import load_classifier
-
-        return load_classifier(args.model, args.runtime)
+        classifier = load_classifier(
+            args.model,
+            args.weights,
+            args.runtime,
+            force=args.force,
+            stage=lambda text: err(f"{text}…"),
+            warn=err,
+        )
     except InceptionDesktopError as exc:
         err(f"error: {exc}")
         return None
-
-
-def _is_retrained(model: str) -> bool:
-    from inception_desktop.commands.retrain import is_retrained_model
-
-    return is_retrained_model(model)
+    trained = trained_framing(classifier)
+    if trained is not None and trained != args.framing:
+        err(
+            f"note: {display_path(str(args.model))} was trained on '{trained}' framing; "
+            f"classifying with '{args.framing}' (--framing {trained} matches its training)"
+        )
+    return classifier
 
 
 def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
-    from inception_desktop.core.digit.normalize import normalize_digit
+    from inception_desktop.core.digit.image import read_digit_file
+    from inception_desktop.core.models.inception import INPUT_SIZE
     from inception_desktop.core.photo.framing import FramingError
-    from inception_desktop.core.photo.images import ImageLoadError, load_image
+    from inception_desktop.core.photo.images import ImageLoadError
     from inception_desktop.core.photo.prepare import photo_input
 
     try:
         if is_photo:
-            item.array = photo_input(item.path, framing, 299).array
+            item.array = photo_input(item.path, framing, INPUT_SIZE).array
             item.framing = framing.mode
         else:
-            loaded = load_image(item.path, background=(0, 0, 0))
-            steps = normalize_digit(loaded.image)
+            steps = read_digit_file(item.path).steps
             if steps is None:
                 item.error = "no ink found: the image looks blank"
                 return
@@ -307,7 +304,7 @@ class _InputSaver:
         self.ok = True
         self.saved = 0
         self._limit: int | None = None
-        self._used: set[str] = set()
+        self._names = UniqueNames()
 
     def save(self, items: list[Item]) -> None:
         from PIL import Image
@@ -331,13 +328,8 @@ class _InputSaver:
                 return
             self._limit = name_max(self.directory)
         for item in wanted:
-            stem = _safe_stem(Path(item.path).stem, self._limit - len(item.framing) - 16)
-            stem = f"{stem}.{item.framing}"
-            name, n = stem, 1
-            while name in self._used:
-                n += 1
-                name = f"{stem}-{n}"
-            self._used.add(name)
+            stem = safe_stem(Path(item.path).stem, self._limit - len(item.framing) - 16)
+            name = self._names.new(f"{stem}.{item.framing}")
             try:
                 with atomic_path(self.directory / f"{name}.png") as tmp:
                     Image.fromarray(cast("np.ndarray", item.array)).save(tmp)  # not None
@@ -346,19 +338,3 @@ class _InputSaver:
                 self.ok = False
                 return
             self.saved += 1
-
-
-def _safe_stem(stem: str, max_bytes: int) -> str:
-    """``stem`` as a portable file name part of at most ``max_bytes`` UTF-8 bytes."""
-    clean = "".join(
-        "_" if 0xDC80 <= ord(ch) <= 0xDCFF or not ch.isprintable() or ch in "/\\" else ch
-        for ch in stem
-    )
-    encoded = clean.encode("utf-8", "replace")[: max(1, max_bytes)]
-    return encoded.decode("utf-8", "ignore") or "_"
-
-
-def _line(text: str) -> None:
-    """Print one line that stdout's encoding can always carry (unknown characters escaped)."""
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    print(text.encode(encoding, "backslashreplace").decode(encoding))

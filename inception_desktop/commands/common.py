@@ -197,3 +197,95 @@ def add_runtime_argument(parser: argparse.ArgumentParser) -> None:
         "$INCEPTION_DESKTOP_RUNTIME); litert = LiteRT on the CPU (fast start, small memory); "
         "tensorflow = TensorFlow, on a GPU when there is one (default: auto)",
     )
+
+
+def print_result(out: Any) -> None:
+    """A command's result as indented JSON on stdout (ASCII only: any terminal carries it)."""
+    import json
+
+    print(json.dumps(out, indent=2, ensure_ascii=True), flush=True)
+
+
+class EventStream:
+    """Machine-readable progress, one JSON object a line on stdout, when ``enabled`` (``--events``).
+
+    Each line has ``"event"``: ``stage`` (a slow step's text), ``progress`` (stage, done, total),
+    ``epoch`` (epoch, logs), ``stopping``, ``error`` (message) and, last, ``done`` (result). The
+    window reads it to show a child process's work (see ``gui.runtime.child_job``); a person's
+    lines stay on stderr either way."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def emit(self, event: str, **fields: Any) -> None:
+        if not self.enabled:
+            return
+        import json
+
+        line = json.dumps({"event": event, **fields}, ensure_ascii=True, default=_plain)
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    def stage(self, text: str) -> None:
+        """A slow step for a person (stderr) and, with events on, for the program reading."""
+        err(f"{text}…")
+        self.emit("stage", text=text)
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and arrays, paths: as JSON has them."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+class StageProgress:
+    """``progress(stage, done, total)`` of a core pipeline as a :class:`ProgressLine` per stage
+    with the time left (and as ``progress`` events)."""
+
+    def __init__(self, events: EventStream | None = None) -> None:
+        self.events = events
+        self._stage = ""
+        self._bar: ProgressLine | None = None
+        self._left: Any = None
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        from inception_desktop.core.progress import TimeLeft
+
+        if stage != self._stage or self._bar is None:
+            self._stage, self._bar, self._left = stage, ProgressLine(stage, total), TimeLeft()
+        self._bar.update(done, total, self._left.text(done, total))
+        if self.events is not None:
+            self.events.emit("progress", stage=stage, done=done, total=total)
+
+
+def line(text: str) -> None:
+    """Print one line that stdout's encoding can always carry (unknown characters escaped)."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    print(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
+def safe_stem(stem: str, max_bytes: int) -> str:
+    """``stem`` as a portable file name part of at most ``max_bytes`` UTF-8 bytes: control
+    characters, separators and bytes that are not UTF-8 become ``_``."""
+    clean = "".join(
+        "_" if 0xDC80 <= ord(ch) <= 0xDCFF or not ch.isprintable() or ch in "/\\" else ch
+        for ch in stem
+    )
+    encoded = clean.encode("utf-8", "replace")[: max(1, max_bytes)]
+    return encoded.decode("utf-8", "ignore") or "_"
+
+
+class UniqueNames:
+    """Hands out names never given before in this run: ``a``, then ``a-2``, ``a-3``…"""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def new(self, stem: str) -> str:
+        name, n = stem, 1
+        while name in self._used:
+            n += 1
+            name = f"{stem}-{n}"
+        self._used.add(name)
+        return name

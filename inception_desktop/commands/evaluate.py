@@ -35,11 +35,86 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inception_desktop.commands.retrain import evaluate_retrained, wants_retrained_evaluation
-
     if wants_retrained_evaluation(args):
         return evaluate_retrained(args)
     return _run_mnist(args)
+
+
+def wants_retrained_evaluation(args: argparse.Namespace) -> bool:
+    """``evaluate MODEL --data DIR`` is for a retrained model when MODEL says it is one, or when
+    DIR holds class folders rather than MNIST's files (then a model that is not a retrained one
+    is refused with one clear line)."""
+    from inception_desktop.core.classifiers import is_retrained_model
+
+    if is_retrained_model(str(args.model)):
+        return True
+    data = args.data
+    if data is None or not Path(data).is_dir():
+        return False
+    entries = list(Path(data).iterdir())
+    mnist = any("idx" in p.name for p in entries if p.is_file())
+    return not mnist and any(p.is_dir() and not p.name.startswith(".") for p in entries)
+
+
+def evaluate_retrained(args: argparse.Namespace) -> int:
+    """``evaluate MODEL.keras --data LABELLED_DIR``: a retrained model on labelled photos."""
+    from inception_desktop.core.errors import InceptionDesktopError
+
+    try:
+        return _evaluate_retrained(args)
+    except InceptionDesktopError as exc:
+        err(f"error: {exc}")
+        return 1
+
+
+def _evaluate_retrained(args: argparse.Namespace) -> int:
+    from inception_desktop.commands.common import StageProgress, print_result
+    from inception_desktop.core.batch.records import display_path, json_path
+    from inception_desktop.core.store import atomic
+    from inception_desktop.core.training.retrain import RetrainError, dataset, pipeline, report
+    from inception_desktop.core.training.retrain.card import same_data_note
+    from inception_desktop.core.training.retrain.classifier import check_weights
+    from inception_desktop.core.training.retrain.features import feature_model_for, resolve_weights
+    from inception_desktop.core.training.retrain.model_file import load
+
+    if args.report is not None:
+        atomic.check_output_dir(args.report)
+    model = load(args.model)
+    if args.data is None:
+        raise RetrainError("a retrained model is evaluated on labelled photos: --data DIR")
+    data = dataset.scan(args.data, model.classes)
+    weights_path, md5 = resolve_weights(args.weights)
+    note = check_weights(model, md5, args.force)
+    if note:
+        err(note)
+    features = feature_model_for(weights_path, md5, None, stage=lambda t: err(f"{t}…"))
+    result = pipeline.evaluate(model, data, features, StageProgress().update)
+    for stage in result.stages:
+        err(
+            f"{stage['stage']}: {stage['photos']} photos, {stage['cache_hits']} from the cache, "
+            f"{stage['computed']} computed in {stage['seconds']:.1f} s"
+        )
+    for entry in result.skipped:
+        err(f"skipped {display_path(entry['path'])}: {entry['error']}")
+    summary = {"model": str(args.model), "classes": list(model.classes), **result.summary}
+    summary["same_data_as_training"] = result.same_data
+    if result.same_data:
+        err(same_data_note(display_path(str(args.model))))
+    summary["skipped"] = [{**json_path(e["path"]), "error": e["error"]} for e in result.skipped]
+    if args.report is not None:
+        summary = report.write(summary, model.classes, args.report)
+    if args.json:
+        print_result(summary)
+    else:
+        print(
+            f"{display_path(str(args.model))}: accuracy {summary['accuracy']:.2%} "
+            f"({len(summary['misclassified'])} errors in {summary['size']})"
+        )
+        for name, acc in summary["per_class"].items():
+            print(f"  {display_path(name)}: {'-' if acc is None else f'{acc:.2%}'}")
+        if args.report is not None and "report_error" not in summary:
+            print(f"report written to {display_path(str(args.report))}")
+    return 1 if _report_failed(summary) else 0
 
 
 def _run_mnist(args: argparse.Namespace) -> int:

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inception_desktop.commands.common import add_framing_arguments, add_runtime_argument, err
+from inception_desktop.commands.common import (
+    UniqueNames,
+    add_framing_arguments,
+    add_runtime_argument,
+    err,
+    line,
+    safe_stem,
+)
 from inception_desktop.core.errors import InceptionDesktopError
 
 METHODS = ("gradcam", "occlusion")
@@ -86,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except FramingError as exc:
         return _usage(str(exc))
-    is_photo = args.model == "inception" or _is_retrained(args.model)
+    from inception_desktop.core.classifiers import is_photo_model
+
+    is_photo = is_photo_model(args.model)
     if args.sweep and not is_photo:
         return _usage("--sweep is for photos (--model inception)")
     if not 2 <= args.grid <= 64:
@@ -104,12 +113,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _usage(str(exc))
     entries: list[Entry] = []
-    used: set[str] = set()
+    names = UniqueNames()
     for path in args.paths:
         entry = Entry(str(path))
         entries.append(entry)
         try:
-            _explain_one(entry, path, explainer, framing, class_index, is_photo, args, used)
+            _explain_one(entry, path, explainer, framing, class_index, is_photo, args, names)
         except WriteError as exc:
             entry.error = str(exc)
         except InceptionDesktopError as exc:  # a bad input: reported, the others go on
@@ -119,54 +128,30 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> Any:
+    """The explainer of ``--model``: occlusion of the served scores on the chosen runtime, or
+    Grad-CAM on TensorFlow (a retrained model through one Keras model of Inception v3 and its
+    head, whose ``mixed10`` sits inside the nested backbone)."""
+    from inception_desktop.core.classifiers import is_retrained_model, load_classifier
+    from inception_desktop.core.errors import InceptionDesktopError, first_line
     from inception_desktop.core.explain.explainer import Explainer
 
     runtime = "tensorflow" if args.method == "gradcam" else args.runtime
     try:
-        if _is_retrained(args.model):
-            return _load_retrained(args)
-        if args.model == "inception":
-            from inception_desktop.core.models import inception
+        classifier = load_classifier(
+            args.model, args.weights, runtime, stage=lambda text: err(f"{text}…"), warn=err
+        )
+        if not is_retrained_model(args.model):
+            return Explainer(classifier, args.method, args.layer, args.grid)
+        if args.method == "occlusion":
+            return Explainer(classifier, "occlusion", None, args.grid)
+        from inception_desktop.core.explain.gradcam import retrained_for_gradcam
 
-            classifier = inception.load_classifier(
-                args.weights, runtime, stage=lambda text: err(f"{text}…")
-            )
-        else:
-            from inception_desktop.core.models.mnist import load_classifier
-
-            classifier = load_classifier(args.model, runtime)
-        return Explainer(classifier, args.method, args.layer, args.grid)
+        return Explainer(retrained_for_gradcam(classifier), "gradcam", args.layer)
     except Exception as exc:
-        from inception_desktop.core.errors import InceptionDesktopError, first_line
-
         if not isinstance(exc, (InceptionDesktopError, OSError, ValueError)):
             raise
         err(f"error: {first_line(exc)}")
         return None
-
-
-def _is_retrained(model: str) -> bool:
-    if model in ("inception", "mnist"):
-        return False
-    from inception_desktop.core.training.retrain.model_file import is_retrained
-
-    return is_retrained(model)
-
-
-def _load_retrained(args: argparse.Namespace) -> Any:
-    """An explainer of a retrained model: occlusion of its served scores (Inception's features on
-    the chosen runtime, then the head), or Grad-CAM through one Keras model of Inception v3 and
-    the head (TensorFlow), whose ``mixed10`` sits inside the nested backbone."""
-    from inception_desktop.core.explain.explainer import Explainer
-    from inception_desktop.core.training.retrain.classifier import load_classifier
-
-    runtime = args.runtime if args.method == "occlusion" else "tensorflow"
-    retrained = load_classifier(args.model, args.weights, runtime, warn=err)
-    if args.method == "occlusion":
-        return Explainer(retrained, "occlusion", None, args.grid)
-    from inception_desktop.core.explain.gradcam import retrained_for_gradcam
-
-    return Explainer(retrained_for_gradcam(retrained), "gradcam", args.layer)
 
 
 def _class_index(spec: str | None, labels: tuple[str, ...]) -> int | None:
@@ -197,7 +182,7 @@ def _explain_one(
     class_index: int | None,
     is_photo: bool,
     args: argparse.Namespace,
-    used: set[str],
+    names: UniqueNames,
 ) -> None:
     import numpy as np
     from PIL import Image
@@ -213,19 +198,21 @@ def _explain_one(
             framed.array, class_index, framed.source_rect, framed.content_rect
         )
     else:
-        from inception_desktop.core.digit.normalize import normalize_digit
+        from inception_desktop.core.digit.image import READ_SIDE, read_digit
         from inception_desktop.core.explain.mapping import digit_rects
         from inception_desktop.core.photo.images import load_image
 
-        loaded = load_image(path, background=(0, 0, 0))
-        steps = normalize_digit(loaded.image)
+        loaded = load_image(path, draft_to=READ_SIDE, background=None)
+        reading = read_digit(loaded.image)
+        steps = reading.steps
         if steps is None:
             entry.error = "no ink found: the image looks blank"
             return
         source, content, field = digit_rects(steps)
         explanation = explainer.explain(steps.input, class_index, source, content, field)
     original = loaded.original_size
-    background = loaded.image.convert("RGB")
+    shown = loaded.image if is_photo else Image.fromarray(reading.picture)  # ink dark on white
+    background = shown.convert("RGB")
     if background.size != original:
         background = background.resize(original, Image.Resampling.LANCZOS)
     on_photo = explanation.on_photo(original, loaded.scale)
@@ -234,7 +221,7 @@ def _explain_one(
         "heatmap": Image.fromarray(to_uint8(explanation.heat)),
         "overlay": Image.fromarray(overlay(np.asarray(background), on_photo)),
     }
-    stem = _unique_stem(path, used)
+    stem = names.new(safe_stem(path.stem, 200))
     written = {
         kind: str(_save(image, args.out / f"{stem}.{kind}.png")) for kind, image in files.items()
     }
@@ -284,18 +271,6 @@ def _box(box: Any) -> list[float]:
     return [round(v, 1) for v in (box.x, box.y, box.w, box.h)]
 
 
-def _unique_stem(path: Path, used: set[str]) -> str:
-    from inception_desktop.commands.classify import _safe_stem
-
-    stem = _safe_stem(path.stem, 200)
-    name, n = stem, 1
-    while name in used:
-        n += 1
-        name = f"{stem}-{n}"
-    used.add(name)
-    return name
-
-
 def _save(image: Any, target: Path) -> Path:
     from inception_desktop.core.store.atomic import atomic_path
 
@@ -305,13 +280,14 @@ def _save(image: Any, target: Path) -> Path:
 
 
 def _print(entries: list[Entry], as_json: bool) -> None:
-    from inception_desktop.commands.classify import _line, _unicode, display_path, json_path
+    from inception_desktop.core.batch.records import display_path, json_path, unicode_text
 
     if as_json:
         out = []
         for entry in entries:
             if entry.error is not None or not entry.result:
-                out.append({**json_path(entry.path), "error": _unicode(entry.error or "failed")})
+                error = unicode_text(entry.error or "failed")
+                out.append({**json_path(entry.path), "error": error})
             else:
                 out.append({**json_path(entry.path), **entry.result})
         json.dump(out, sys.stdout, indent=2, ensure_ascii=True)
@@ -320,21 +296,21 @@ def _print(entries: list[Entry], as_json: bool) -> None:
     for entry in entries:
         path = display_path(entry.path)
         if entry.error is not None or not entry.result:
-            _line(f"{path}: error: {display_path(entry.error or 'failed')}")
+            line(f"{path}: error: {display_path(entry.error or 'failed')}")
             continue
         r = entry.result
         where = f" at {r['layer']}" if r["layer"] else ""
-        _line(
+        line(
             f"{path}: {r['class']['label']} {r['class']['score'] * 100:.2f}% "
             f"({r['method']}{where}) -> {display_path(r['files']['overlay'])}"
         )
         sweep = r.get("sweep")
         if sweep:
             flips = [f for f in sweep["framings"] if f["flips"]]
-            _line(f"  sweep: {len(flips)} of {len(sweep['framings'])} framings change the answer")
+            line(f"  sweep: {len(flips)} of {len(sweep['framings'])} framings change the answer")
             for f in sweep["framings"]:
                 mark = "  *" if f["flips"] else "   "
-                _line(
+                line(
                     f"{mark} {f['name']:<28} {sweep['class']['label']} {f['score'] * 100:6.2f}%"
                     f"  top: {f['top']['label']} {f['top']['score'] * 100:.2f}%"
                 )

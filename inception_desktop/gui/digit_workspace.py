@@ -48,8 +48,6 @@ from inception_desktop.gui.worker import InferenceWorker
 
 #: Live recognition runs at most this often while drawing (the worker also keeps only the latest).
 THROTTLE_MS = 40
-#: An image read as a digit is reduced to this longer side first: the network reads 20 pixels.
-IMAGE_SIDE = 512
 #: Keys that clear the canvas.
 CLEAR_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape)
 PEN_STEP = 2
@@ -60,7 +58,8 @@ SLACK = 24
 
 @dataclass(frozen=True)
 class DigitImageResult:
-    """A digit image's answer: ``picture`` is the image as grey uint8 (at most IMAGE_SIDE)."""
+    """A digit image's answer: ``picture`` is the image as grey uint8, ink dark on white (see
+    :class:`~inception_desktop.core.digit.image.DigitImage`)."""
 
     request_id: int
     steps: DigitSteps | None
@@ -80,22 +79,17 @@ class DigitImageRequest:
     id: int = field(default_factory=next_id)
 
     def serve(self, model: Any) -> DigitImageResult:
-        from PIL import Image
-
-        from inception_desktop.core.digit.normalize import normalize_digit
-        from inception_desktop.core.photo.images import load_image, to_rgb
+        from inception_desktop.core.digit.image import read_digit, read_digit_file
 
         if self.path is not None:
-            image = load_image(self.path, draft_to=IMAGE_SIDE).image
+            reading = read_digit_file(self.path)
         elif self.array is not None:
-            image = to_rgb(Image.fromarray(np.ascontiguousarray(self.array)))
+            reading = read_digit(self.array)
         else:
             raise ValueError("no image to read")
-        image.thumbnail((IMAGE_SIDE, IMAGE_SIDE), Image.Resampling.LANCZOS)
-        grey = np.asarray(image.convert("L"), dtype=np.uint8).copy()
-        steps = normalize_digit(grey)
+        steps = reading.steps
         prediction = None if steps is None else model.classify(steps.input, k=10)
-        return DigitImageResult(self.id, steps, prediction, grey)
+        return DigitImageResult(self.id, steps, prediction, reading.picture)
 
 
 def _is_undo(event: QKeyEvent) -> bool:

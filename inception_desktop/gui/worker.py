@@ -59,30 +59,22 @@ def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factor
         """Inception v3 on ``path``'s weights (None: the installed ones), or, when ``path`` is a
         retrained model, Inception's features (installed weights) with that model's head: its
         class names are the labels. Weights other than the ones it was trained on are refused."""
-        from inception_desktop.core.training.retrain.model_file import is_retrained
+        from inception_desktop.core.classifiers import photo_classifier
+        from inception_desktop.core.training.retrain import RetrainError
+        from inception_desktop.core.training.retrain.classifier import WeightsMismatchError
 
-        if path is not None and is_retrained(path):
-            from inception_desktop.core.training.retrain import RetrainError
-            from inception_desktop.core.training.retrain.classifier import (
-                WeightsMismatchError,
-                load_classifier,
-            )
-
-            try:
-                return ready(load_classifier(path, None, runtime(), stage=stage))
-            except WeightsMismatchError as exc:  # the window's advice, not the command line's
-                raise RetrainError(
-                    f"{exc.reason}. Import the weights it was trained on (Photo › Import "
-                    "Weights File…), or retrain it on the installed ones"
-                ) from None
-        from inception_desktop.core.models import inception
-
-        return ready(inception.load_classifier(path, runtime(), stage=stage))
+        try:
+            return ready(photo_classifier(path, runtime(), stage=stage))
+        except WeightsMismatchError as exc:  # the window's advice, not the command line's
+            raise RetrainError(
+                f"{exc.reason}. Import the weights it was trained on (Photo › Import "
+                "Weights File…), or retrain it on the installed ones"
+            ) from None
 
     def digit(path: Any) -> Any:
-        from inception_desktop.core.models.mnist import load_classifier
+        from inception_desktop.core.classifiers import MNIST, load_classifier
 
-        return ready(load_classifier(path, runtime()))
+        return ready(load_classifier(MNIST if path is None else path, None, runtime()))
 
     return {PHOTO: photo, DIGIT: digit}
 

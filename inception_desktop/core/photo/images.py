@@ -100,7 +100,7 @@ def load_image(
     *,
     draft_to: int | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
-    background: tuple[int, int, int] = DEFAULT_BACKGROUND,
+    background: tuple[int, int, int] | None = DEFAULT_BACKGROUND,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> LoadedImage:
     """Load an image file; see the module docstring for the guarantees.
@@ -109,7 +109,8 @@ def load_image(
         draft_to: when set, a JPEG may be decoded at 1/2, 1/4 or 1/8 size as long as both sides
             stay at least this many pixels (cheap and sharp for a 299-pixel network input).
         max_pixels: refuse images with more pixels than this, before decoding them.
-        background: colour that transparent areas are composited onto.
+        background: colour that transparent areas are composited onto (None: the image keeps
+            its transparency, as RGBA).
         max_bytes: refuse files larger than this, before reading them.
     """
     name = str(path)
@@ -136,7 +137,7 @@ def load_image_bytes(
     *,
     draft_to: int | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
-    background: tuple[int, int, int] = DEFAULT_BACKGROUND,
+    background: tuple[int, int, int] | None = DEFAULT_BACKGROUND,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> LoadedImage:
     """Load an image from encoded bytes (a paste, a download); same rules as :func:`load_image`."""
@@ -178,7 +179,7 @@ def _decode(
     source: str,
     draft_to: int | None,
     max_pixels: int,
-    background: tuple[int, int, int],
+    background: tuple[int, int, int] | None,
 ) -> LoadedImage:
     declared_size, declared_frames = _declared_geometry(data)
     if declared_size is not None:
@@ -365,9 +366,10 @@ def _frames_of(image: Image.Image) -> int:
 
 
 def to_rgb(
-    image: Image.Image, background: tuple[int, int, int] = DEFAULT_BACKGROUND
+    image: Image.Image, background: tuple[int, int, int] | None = DEFAULT_BACKGROUND
 ) -> Image.Image:
-    """The image upright, in 8-bit RGB, with any transparency composited onto ``background``.
+    """The image upright, in 8-bit RGB, with any transparency composited onto ``background``
+    (None: kept, as RGBA, for a reader to whom transparency means something: a digit's paper).
 
     Pillow's own ``convert("RGB")`` clips 16-bit and 32-bit greyscale to white and drops alpha onto
     black; both are handled here by rescaling and by compositing.
@@ -388,6 +390,8 @@ def to_rgb(
         or (mode == "RGB" and "transparency" in image.info)
     ):
         image = image.convert("RGBA")
+    if image.mode == "RGBA" and background is None:
+        return image
     if image.mode == "RGBA":
         canvas = Image.new("RGB", image.size, background)
         canvas.paste(image, mask=image.getchannel("A"))

@@ -18,6 +18,11 @@ from inception_desktop.core.errors import InceptionDesktopError
 
 #: Inception v3's pooled features (``avg_pool``).
 FEATURE_SIZE = 2048
+#: Augmentations by name, in the order their features are computed, with what progress calls
+#: their photos (light: the command line's parser reads it before anything heavy loads).
+AUGMENTATIONS = {"flip": "mirrored", "crop": "cropped"}
+#: Retraining's default framing: the whole photo, nothing lost (a class may sit at the edge).
+DEFAULT_FRAMING = "pad"
 
 
 class RetrainError(InceptionDesktopError):

@@ -18,7 +18,7 @@ import numpy as np
 
 from inception_desktop.core.photo.framing import Box
 from inception_desktop.core.photo.images import list_images
-from inception_desktop.core.training.retrain import RetrainError
+from inception_desktop.core.training.retrain import AUGMENTATIONS, RetrainError
 
 #: Below this many photos a class is learnt poorly: said, not refused.
 FEW_IMAGES = 10
@@ -31,9 +31,8 @@ _READ_BLOCK = 1 << 20
 
 #: Augmentations, each one more feature vector per training photo (cached under its own key):
 #: the photo mirrored left-right (a cat facing the other way is a cat), and a crop of it.
-FLIP = "flip"
-CROP = "crop"
-AUGMENTATIONS = (FLIP, CROP)
+FLIP, CROP = AUGMENTATIONS
+
 #: A crop keeps this fraction of each side of the photo, drawn per photo from its content hash.
 CROP_SIDE = (0.7, 0.9)
 
