@@ -95,12 +95,12 @@ def bench_window(args: argparse.Namespace, folder: Path) -> dict:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from inception_desktop.gui.main_window import MainWindow
-    from inception_desktop.gui.mime import Inputs
-    from inception_desktop.gui.settings import Settings
+    from inception_desktop.gui.runtime.mime import Inputs
+    from inception_desktop.gui.shell.main_window import MainWindow
+    from inception_desktop.gui.shell.settings import Settings
 
     app = QApplication.instance() or QApplication([])
-    from inception_desktop.gui.garbage_collector import GarbageCollector
+    from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
 
     collector = GarbageCollector(app)  # as the app runs: collections on the GUI thread's timer
     paths = make_jpegs(folder, args.n)

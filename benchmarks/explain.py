@@ -7,7 +7,7 @@
 * Grad-CAM of a digit with the shipped MNIST model, including the upsampling to 28x28 and the
   mapping onto a 280x280 canvas — what the window pays per stroke (target: at most 30 ms);
 * the Digit workspace's live heat map on LiteRT (7x7 occlusion with black patches, mapped onto the
-  canvas at 160x160, as gui.explain_digit does) against plain LiteRT inference, and the layer
+  canvas at 160x160, as gui.digit.explain does) against plain LiteRT inference, and the layer
   view's feature maps of every convolution.
 
 Occlusion is timed before and after sending its inputs in equal batches (the old split, 32 + 32 +
@@ -152,7 +152,7 @@ def main() -> None:
     lite_digit = load_classifier(None, "litert")
     occluding = Explainer(lite_digit, "occlusion", grid=7)
 
-    def lite_update() -> None:  # what gui.explain_digit does per throttled update on LiteRT
+    def lite_update() -> None:  # what gui.digit.explain does per throttled update on LiteRT
         explanation = occluding.explain(steps.input, None, source, content, field)
         explanation.on_photo((160, 160), 2.0)
 

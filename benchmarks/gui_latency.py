@@ -37,7 +37,7 @@ class Watch(QObject):
             print(time.time()); sys.stdout.flush(); app.quit()
         return False
 if sys.argv[1] == "app":
-    from inception_desktop.gui.main_window import MainWindow, schedule_start
+    from inception_desktop.gui.shell.main_window import MainWindow, schedule_start
     window = MainWindow()
     schedule_start(window)
 else:
@@ -95,8 +95,8 @@ def main() -> None:
     os.environ["INCEPTION_DESKTOP_DATA"] = tempfile.mkdtemp()  # its history, not the user's
     os.environ[weights.MD5_ENV] = file_digest(path)
     weights.import_file(path)
-    from inception_desktop.gui.main_window import MainWindow
-    from inception_desktop.gui.settings import Settings
+    from inception_desktop.gui.shell.main_window import MainWindow
+    from inception_desktop.gui.shell.settings import Settings
     from tests.gui_helpers import drag, polyline
 
     app = QApplication.instance() or QApplication([])

@@ -56,7 +56,7 @@ def main() -> None:
     n_small, n_camera = (int(a) for a in (sys.argv[1:3] or (1000, 60)))
     from PySide6.QtWidgets import QApplication
 
-    from inception_desktop.gui.garbage_collector import GarbageCollector
+    from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
 
     app = QApplication.instance() or QApplication([])
     collector = GarbageCollector(app)

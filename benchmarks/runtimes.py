@@ -39,9 +39,9 @@ from PySide6.QtCore import QObject, QPoint, QSettings, Qt, QTimer, Slot
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from inception_desktop.gui.garbage_collector import GarbageCollector
-from inception_desktop.gui.main_window import MainWindow, schedule_start
-from inception_desktop.gui.settings import Settings
+from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
+from inception_desktop.gui.shell.main_window import MainWindow, schedule_start
+from inception_desktop.gui.shell.settings import Settings
 collector = GarbageCollector(app)
 # The preferences of a fresh profile (not the user's); with no photo given, those of a person
 # who left the app in the Digit workspace, which the window restores as it opens.

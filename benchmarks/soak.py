@@ -159,8 +159,8 @@ def window_with_fakes(settings_path: str):
     """The real MainWindow with fake models, shown and started as the app starts it."""
     from PySide6.QtCore import QSettings
 
-    from inception_desktop.gui.main_window import MainWindow
-    from inception_desktop.gui.settings import Settings
+    from inception_desktop.gui.shell.main_window import MainWindow
+    from inception_desktop.gui.shell.settings import Settings
     from tests.fakes import fake_factories
 
     settings = Settings(QSettings(settings_path, QSettings.Format.IniFormat))
@@ -347,7 +347,7 @@ def main() -> None:
     import PySide6
     from PySide6.QtWidgets import QApplication
 
-    from inception_desktop.gui.garbage_collector import GarbageCollector
+    from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
 
     app = QApplication.instance() or QApplication([])
     collector = GarbageCollector(app)  # as the app runs

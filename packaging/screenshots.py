@@ -55,8 +55,8 @@ def main(out: Path, size: tuple[int, int]) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from inception_desktop.gui.main_window import MainWindow
-    from inception_desktop.gui.settings import Settings
+    from inception_desktop.gui.shell.main_window import MainWindow
+    from inception_desktop.gui.shell.settings import Settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     settings = Settings(QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat))
@@ -153,7 +153,7 @@ def main(out: Path, size: tuple[int, int]) -> int:
     shot(window, "digit")
 
     # The Retrain workspace on its features step: sample classes read, the augmentation boxes.
-    from inception_desktop.gui.retrain_workspace import FEATURES
+    from inception_desktop.gui.retrain.workspace import FEATURES
     from tests.test_retrain import make_classes
 
     window.tabs.setCurrentIndex(2)

@@ -19,8 +19,8 @@ pytest_plugins = ["tests.http_server"]
 @pytest.fixture(scope="session", autouse=True)
 def gui_thread_garbage_collection(qapp):
     """As in the app: cyclic garbage is collected on the GUI thread only (see
-    inception_desktop.gui.garbage_collector), and after every test."""
-    from inception_desktop.gui.garbage_collector import GarbageCollector
+    inception_desktop.gui.runtime.garbage_collector), and after every test."""
+    from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
 
     collector = GarbageCollector(qapp)
     yield collector
@@ -141,7 +141,7 @@ def settings(tmp_path: Path):
     """QSettings in a file under tmp_path: tests never read or write the user's preferences."""
     from PySide6.QtCore import QSettings
 
-    from inception_desktop.gui.settings import Settings
+    from inception_desktop.gui.shell.settings import Settings
 
     return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
 
@@ -169,7 +169,7 @@ def make_window(qtbot, settings, fakes):
 
     ``factories`` default to the fakes (``fakes`` fixture: "photo" and "digit"); ``installed``
     loads the photo model as if its weights were installed; ``ready`` waits for both models."""
-    from inception_desktop.gui.main_window import MainWindow
+    from inception_desktop.gui.shell.main_window import MainWindow
 
     made = []
 

@@ -13,9 +13,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from inception_desktop.gui.batch_table import CLASS, FILE, SCORE
-from inception_desktop.gui.batch_workspace import BatchWorkspace
-from inception_desktop.gui.worker import WorkerThread
+from inception_desktop.gui.batch.table import CLASS, FILE, SCORE
+from inception_desktop.gui.batch.workspace import BatchWorkspace
+from inception_desktop.gui.runtime.worker import WorkerThread
 from tests.fakes import FakeClassifier
 
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from inception_desktop.gui import bindings
+from inception_desktop.gui.runtime import bindings
 
 
 def test_void_qt_calls_keep_none_refcount(qapp):

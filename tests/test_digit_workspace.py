@@ -43,7 +43,7 @@ def draw(canvas, strokes, offset=(0.0, 0.0), scale=1.0, release=True) -> None:
 @pytest.fixture
 def real_digit_window(make_window, fakes):
     """The window with the real shipped MNIST model (photo side faked: not under test here)."""
-    from inception_desktop.gui.worker import default_factories
+    from inception_desktop.gui.runtime.worker import default_factories
 
     photo = fakes["photo"]
     win = make_window({"photo": lambda path: photo, "digit": default_factories()["digit"]})
@@ -119,7 +119,7 @@ def test_pen_width_persists(qtbot, window, settings):
 def test_a_wrong_model_file_is_refused_and_the_old_one_kept(qtbot, make_window, fakes, tmp_path):
     import keras
 
-    from inception_desktop.gui.worker import default_factories
+    from inception_desktop.gui.runtime.worker import default_factories
 
     wrong = tmp_path / "cifar.keras"
     keras.Sequential(
@@ -148,8 +148,8 @@ def host(qtbot, fakes):
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import QLineEdit, QMainWindow, QTabWidget
 
-    from inception_desktop.gui.digit_workspace import DigitWorkspace
-    from inception_desktop.gui.worker import WorkerThread, default_factories
+    from inception_desktop.gui.digit.workspace import DigitWorkspace
+    from inception_desktop.gui.runtime.worker import WorkerThread, default_factories
 
     def make(real: bool = False):
         digit = default_factories()["digit"] if real else (lambda path: fakes["digit"])
@@ -330,7 +330,7 @@ def test_a_thick_pen_does_not_fill_the_loops(qtbot, host, digit):
 def test_an_image_file_is_read_as_a_digit(qtbot, host, tmp_path):
     from PIL import Image, ImageDraw
 
-    from inception_desktop.gui.digit_workspace import DigitImageResult
+    from inception_desktop.gui.digit.workspace import DigitImageResult
 
     image = Image.new("RGB", (300, 400), "white")
     ImageDraw.Draw(image).line([(70, 60), (230, 60), (120, 340)], fill="black", width=95)

@@ -585,7 +585,7 @@ def test_the_window_explains_a_retrained_model_by_grad_cam_on_tensorflow(
     from inception_desktop.core.photo.images import LoadedImage
     from inception_desktop.core.photo.prepare import network_input
     from inception_desktop.core.training.retrain.classifier import load_classifier
-    from inception_desktop.gui.explain_common import AUTO, GRADCAM, explainer_for, has_gradients
+    from inception_desktop.gui.widgets.heat import AUTO, GRADCAM, explainer_for, has_gradients
     from tests.test_retrain import CLASSES, make_photo
 
     pixels = make_photo(CLASSES[1], np.random.default_rng(3))

@@ -208,7 +208,7 @@ def _draw(ws, points) -> None:
 
 
 def test_the_digit_heat_map_follows_the_drawing(qtbot, window, monkeypatch):
-    from inception_desktop.gui import explain_digit
+    from inception_desktop.gui.digit import explain as explain_digit
 
     # as before the layer view ever loaded a Keras model: occlusion on the gradient-free model
     monkeypatch.setattr(explain_digit, "_keras_gradcam", lambda path: None)

@@ -169,7 +169,7 @@ def test_a_photo_a_digit_and_a_batch_are_kept_with_their_source(
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from inception_desktop.gui.mime import Inputs
+    from inception_desktop.gui.runtime.mime import Inputs
     from tests.test_photo_workspace import drop, files_mime
 
     photo = _photo(tmp_path / "cat.png")
@@ -197,7 +197,7 @@ def test_the_history_window_searches_reopens_and_clears(qtbot, history_dir, wind
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from inception_desktop.gui.history_view import HistoryDialog
+    from inception_desktop.gui.history.view import HistoryDialog
     from tests.test_photo_workspace import drop, files_mime
 
     drop(window, files_mime(_photo(tmp_path / "cat.png"), _photo(tmp_path / "dog.png")))
@@ -254,9 +254,9 @@ def test_live_answers_for_one_source_are_kept_once_as_the_last(qtbot, tmp_path):
     from PySide6.QtCore import QObject, Signal
 
     from inception_desktop.core.digit.normalize import normalize_digit
-    from inception_desktop.gui.batch_runner import BatchResult
-    from inception_desktop.gui.history_recorder import HistoryRecorder
-    from inception_desktop.gui.requests import DigitResult
+    from inception_desktop.gui.batch.runner import BatchResult
+    from inception_desktop.gui.history.recorder import HistoryRecorder
+    from inception_desktop.gui.runtime.requests import DigitResult
     from tests.fakes import FakeClassifier
 
     class Worker(QObject):

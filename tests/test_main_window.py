@@ -12,8 +12,8 @@ from PySide6.QtCore import QSettings, Qt
 
 from inception_desktop.core.store import weights
 from inception_desktop.core.store.download import file_digest
-from inception_desktop.gui.photo_workspace import NO_PHOTO, NO_WEIGHTS
-from inception_desktop.gui.settings import Settings
+from inception_desktop.gui.photo.workspace import NO_PHOTO, NO_WEIGHTS
+from inception_desktop.gui.shell.settings import Settings
 from tests.fakes import FakeClassifier
 from tests.test_photo_workspace import _photo, drop, files_mime, showing
 
@@ -65,7 +65,7 @@ def test_missing_weights_offer_download_which_then_loads(
 ):
     """The downloaded file is the one the window then classifies with: the real Inception v3
     on LiteRT (the session's conversion of these weights is in the cache, found by their md5)."""
-    from inception_desktop.gui.worker import default_factories
+    from inception_desktop.gui.runtime.worker import default_factories
 
     http_server.files[weights.FILE_NAME] = inception_weights.read_bytes()
     monkeypatch.setenv(weights.URL_ENV, http_server.url(f"slow/{weights.FILE_NAME}"))
@@ -146,7 +146,7 @@ def test_the_first_window_fits_a_small_screen():
     """Without saved geometry the window opens at 1200x720, or smaller where the screen is."""
     from PySide6.QtCore import QSize
 
-    from inception_desktop.gui.main_window import first_size
+    from inception_desktop.gui.shell.main_window import first_size
 
     assert first_size(QSize(1920, 1080)) == QSize(1200, 720)
     assert first_size(QSize(1024, 700)) == QSize(972, 665)

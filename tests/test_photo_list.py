@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from inception_desktop.gui.photo_list import Entry, PhotoList
+from inception_desktop.gui.photo.photo_list import Entry, PhotoList
 
 
 def _entry(name: str) -> Entry:
@@ -121,7 +121,7 @@ def test_clear():
 def test_the_cache_keeps_the_most_recently_used_and_never_fileless_photos():
     from types import SimpleNamespace
 
-    from inception_desktop.gui.photo_list import PhotoCache
+    from inception_desktop.gui.photo.photo_list import PhotoCache
 
     cache = PhotoCache(2)
     a, b, c = (SimpleNamespace(path=f"/{n}") for n in "abc")
@@ -141,7 +141,7 @@ def test_the_shown_size_is_upright_and_the_box_reads_as_the_cli_option():
     from types import SimpleNamespace
 
     from inception_desktop.core.photo.framing import Box
-    from inception_desktop.gui.photo_list import box_argument, shown_size
+    from inception_desktop.gui.photo.photo_list import box_argument, shown_size
 
     def photo(original, decoded):
         return SimpleNamespace(loaded=SimpleNamespace(original_size=original, size=decoded))

@@ -10,7 +10,7 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 
-from inception_desktop.gui.mime import Inputs
+from inception_desktop.gui.runtime.mime import Inputs
 from tests.gui_helpers import drag
 
 RED, BLUE, GREY = (220, 30, 30), (30, 30, 220), (128, 128, 128)
@@ -44,7 +44,7 @@ def expected_input(path: Path, mode: str = "pad") -> np.ndarray:
 def compare_dialogs():
     from PySide6.QtWidgets import QApplication
 
-    from inception_desktop.gui.compare_dialog import CompareDialog
+    from inception_desktop.gui.photo.compare_dialog import CompareDialog
 
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, CompareDialog)]
 
@@ -205,7 +205,7 @@ def test_bad_inputs_end_in_a_message_and_the_app_keeps_working(qtbot, window, tm
 
 def test_an_unexpected_decoder_error_reaches_the_person(qtbot, window, tmp_path, monkeypatch):
     """A bug in a decoder (not a bad file) still ends in a message, and the rest still open."""
-    from inception_desktop.gui import image_loader
+    from inception_desktop.gui.photo import image_loader
 
     real = image_loader.load_image
 
@@ -276,7 +276,7 @@ def test_compare_shows_every_framing_with_rank_moves(qtbot, window, tmp_path):
 
 
 def test_rank_moves():
-    from inception_desktop.gui.compare_dialog import rank_moves
+    from inception_desktop.gui.photo.compare_dialog import rank_moves
 
     assert rank_moves([5, 6, 7], [7, 5, 9]) == [2, -1, None]
 
@@ -394,7 +394,7 @@ def test_menu_removes_the_photo_shown(qtbot, window, tmp_path):
 
 
 def test_only_a_few_decoded_photos_stay_in_memory_and_others_reload(qtbot, window, tmp_path):
-    from inception_desktop.gui.photo_workspace import CACHED
+    from inception_desktop.gui.photo.workspace import CACHED
 
     n = CACHED + 6
     folder = _folder(tmp_path, n)
@@ -418,7 +418,7 @@ def test_only_a_few_decoded_photos_stay_in_memory_and_others_reload(qtbot, windo
 
 
 def test_a_large_pasted_image_is_kept_downscaled(qtbot, window, clipboard):
-    from inception_desktop.gui.image_loader import KEPT_SIDE
+    from inception_desktop.gui.photo.image_loader import KEPT_SIDE
 
     image = QImage(KEPT_SIDE * 2, KEPT_SIDE, QImage.Format.Format_RGB32)
     image.fill(Qt.GlobalColor.blue)
@@ -560,7 +560,7 @@ def test_the_strip_spans_the_workspace_without_a_vertical_scroll_bar(qtbot, wind
 def test_scores_tell_ten_rows_apart_with_a_headline_and_copy_as_text(
     qtbot, window, tmp_path, clipboard
 ):
-    from inception_desktop.gui.score_bars import percent_text, percent_texts
+    from inception_desktop.gui.widgets.score_bars import percent_text, percent_texts
 
     assert [percent_text(s) for s in (0.4531, 0.0543, 0.0013, 0.00004)] == [
         "45.3%",
@@ -652,7 +652,7 @@ def test_an_exif_rotated_photo_is_labelled_with_its_shown_size(qtbot, window, tm
 def test_without_weights_the_input_is_framed_and_compare_says_why(qtbot, make_window, tmp_path):
     window = make_window(installed=False, ready=False)
     ws = window.photo
-    from inception_desktop.gui.photo_workspace import NO_PHOTO, NO_WEIGHTS
+    from inception_desktop.gui.photo.workspace import NO_PHOTO, NO_WEIGHTS
 
     qtbot.waitUntil(lambda: ws.weights_panel.isVisible(), timeout=5000)
     assert ws.bars.placeholder() == NO_PHOTO
@@ -713,7 +713,7 @@ def test_fetching_ends_when_the_image_arrives_or_fails(qtbot, window, http_serve
 
 
 def test_the_input_is_shown_pixel_for_pixel_when_it_fits_and_says_its_scale_otherwise(qtbot):
-    from inception_desktop.gui.input_view import InputView
+    from inception_desktop.gui.widgets.input_view import InputView
 
     view = InputView(caption="network input", max_scale=1.0)
     qtbot.addWidget(view)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from inception_desktop.core.store import weights
 from inception_desktop.core.store.download import file_digest
-from inception_desktop.gui.retrain_menu import IMAGENET
-from inception_desktop.gui.retrain_workspace import DATA, EVALUATE, FEATURES, TRAIN
+from inception_desktop.gui.retrain.workspace import DATA, EVALUATE, FEATURES, TRAIN
+from inception_desktop.gui.shell.model_menu import IMAGENET
 from tests.test_photo_workspace import drop, files_mime
 from tests.test_retrain import CLASSES, make_classes
 
@@ -50,7 +50,7 @@ def installed(inception_weights, monkeypatch) -> Path:
 def real_photo_window(make_window, fakes, installed):
     """The window with the worker's real photo factory (Inception, or a retrained model, on
     LiteRT) and the fake digit model."""
-    from inception_desktop.gui.worker import default_factories
+    from inception_desktop.gui.runtime.worker import default_factories
 
     photo = default_factories(None)["photo"]
     factories = {"photo": photo, "digit": lambda path: fakes["digit"]}

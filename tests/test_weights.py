@@ -169,7 +169,7 @@ BLOB = bytes(range(256)) * 16_000  # 4.1 MB: long enough to measure a speed, qui
 
 @pytest.fixture
 def panel(qtbot):
-    from inception_desktop.gui.weights_panel import WeightsPanel
+    from inception_desktop.gui.photo.weights_panel import WeightsPanel
 
     checked: list[Path] = []
 
@@ -193,7 +193,7 @@ def _click(qtbot, button) -> None:
 
 def test_the_panel_says_one_size_in_one_unit():
     """The button, the message and the command line all say 96.1 MB (SI: 96,112,376 bytes)."""
-    from inception_desktop.gui.weights_panel import WeightsPanel
+    from inception_desktop.gui.photo.weights_panel import WeightsPanel
 
     widget = WeightsPanel()
     assert weights.SIZE_TEXT == "96.1 MB"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
-from inception_desktop.gui.input_view import InputView, array_to_qimage
-from inception_desktop.gui.score_bars import ScoreBars
+from inception_desktop.gui.widgets.input_view import InputView, array_to_qimage
+from inception_desktop.gui.widgets.score_bars import ScoreBars
 
 
 def _pixels(widget) -> np.ndarray:
@@ -63,7 +63,7 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
     import gc
     import threading
 
-    from inception_desktop.gui.garbage_collector import GarbageCollector
+    from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
 
     finalised_on: list[int] = []
 
@@ -100,7 +100,7 @@ def test_the_collector_freezes_what_survives_start_up_and_collects_the_rest(qtbo
     import gc
     import weakref
 
-    from inception_desktop.gui.garbage_collector import GarbageCollector
+    from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
 
     class Thing:
         pass

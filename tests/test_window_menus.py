@@ -10,9 +10,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
 from inception_desktop.core.photo.framing_modes import MODES
-from inception_desktop.gui import help_texts
-from inception_desktop.gui.messages import MAX_PROBLEMS
-from inception_desktop.gui.settings import Settings
+from inception_desktop.gui.shell import help_texts
+from inception_desktop.gui.shell.problems import MAX_PROBLEMS
+from inception_desktop.gui.shell.settings import Settings
 from tests.test_photo_workspace import _photo, drop, files_mime
 
 
@@ -210,7 +210,7 @@ def test_a_window_opened_on_the_digit_tab_makes_the_photo_workspace_when_first_s
 ):
     """Whoever left the app drawing digits does not wait for the Photo workspace at start-up;
     it is made, with the framing and pad colour remembered, and its model started, when shown."""
-    from inception_desktop.gui.main_window import DIGIT_TAB, PHOTO_TAB
+    from inception_desktop.gui.shell.main_window import DIGIT_TAB, PHOTO_TAB
 
     settings.workspace, settings.framing, settings.pad_color = DIGIT_TAB, "pad", "#00ff00"
     win = make_window(settings=settings, installed=False, ready=False)
@@ -232,8 +232,8 @@ def test_a_photo_model_chosen_before_the_photo_workspace_is_made_is_the_one_it_s
 ):
     """Photo › Model (or Retrain's Use) from another tab makes the Photo workspace first, so it
     follows that load, and does not start ImageNet's model as well."""
-    from inception_desktop.gui.main_window import DIGIT_TAB, PHOTO_TAB
-    from inception_desktop.gui.photo_workspace import PhotoWorkspace
+    from inception_desktop.gui.photo.workspace import PhotoWorkspace
+    from inception_desktop.gui.shell.main_window import DIGIT_TAB, PHOTO_TAB
 
     started = []
     monkeypatch.setattr(PhotoWorkspace, "start_model", lambda self: started.append(self))
@@ -252,7 +252,7 @@ def test_a_photo_model_chosen_before_the_photo_workspace_is_made_is_the_one_it_s
 
 
 def test_many_photos_makes_the_photo_workspace_whose_model_it_uses(qtbot, make_window, settings):
-    from inception_desktop.gui.main_window import BATCH_TAB, DIGIT_TAB, PHOTO_TAB
+    from inception_desktop.gui.shell.main_window import BATCH_TAB, DIGIT_TAB, PHOTO_TAB
 
     settings.workspace = DIGIT_TAB
     win = make_window(settings=settings, installed=False, ready=False)
@@ -264,7 +264,7 @@ def test_many_photos_makes_the_photo_workspace_whose_model_it_uses(qtbot, make_w
 
 def test_retrain_and_many_photos_are_made_when_first_shown(qtbot, window):
     """They cost start-up time a person who came to classify a photo should not wait for."""
-    from inception_desktop.gui.main_window import BATCH_TAB, RETRAIN_TAB
+    from inception_desktop.gui.shell.main_window import BATCH_TAB, RETRAIN_TAB
 
     assert window._workspaces[RETRAIN_TAB] is None and window._workspaces[BATCH_TAB] is None
     assert window.tabs.tabText(RETRAIN_TAB) == "Retrain"

@@ -10,9 +10,9 @@ from PIL import Image
 
 from inception_desktop.core.photo.framing import Framing
 from inception_desktop.core.photo.images import LoadedImage
-from inception_desktop.gui.channel import Channel
-from inception_desktop.gui.requests import DigitRequest, PhotoRequest
-from inception_desktop.gui.worker import DIGIT, PHOTO, WorkerThread
+from inception_desktop.gui.runtime.channel import Channel
+from inception_desktop.gui.runtime.requests import DigitRequest, PhotoRequest
+from inception_desktop.gui.runtime.worker import DIGIT, PHOTO, WorkerThread
 from tests.fakes import FakeClassifier, Recorder, fake_factories
 
 
@@ -148,7 +148,7 @@ LOAD_BOTH = """
 import sys, time
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from inception_desktop.gui.worker import WorkerThread
+from inception_desktop.gui.runtime.worker import WorkerThread
 from tests.fakes import Recorder
 thread = WorkerThread(runtime="tensorflow")
 events = Recorder(thread.worker.modelReady, thread.worker.modelUnavailable)
@@ -194,7 +194,7 @@ def test_the_window_s_models_are_prepared_before_they_are_announced(qtbot, runti
     """The real factories size a model for one input as they load it (LiteRT packs its weights
     then), so the first answer's time, shown as the network's, is not the packing's."""
     from inception_desktop.core.models.classifier import Classifier
-    from inception_desktop.gui.worker import InferenceWorker, default_factories
+    from inception_desktop.gui.runtime.worker import InferenceWorker, default_factories
 
     prepared: list[int] = []
     prepare = Classifier.prepare

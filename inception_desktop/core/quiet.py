@@ -132,6 +132,6 @@ def import_tensorflow() -> ModuleType:
 
             absl_logging.set_verbosity(absl_logging.ERROR)
     # TensorFlow's ~420,000 objects live as long as the process: frozen, no full collection
-    # scans them again (175 ms each with them, on the window's GUI thread; gui.garbage_collector).
+    # scans them again (175 ms each with them, on the window's GUI thread; its garbage_collector).
     gc.freeze()
     return cast(ModuleType, tf)

@@ -11,10 +11,10 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from inception_desktop.gui.bindings import binding_problem
-from inception_desktop.gui.garbage_collector import GarbageCollector
-from inception_desktop.gui.main_window import MainWindow, schedule_start
-from inception_desktop.gui.mime import Inputs
+from inception_desktop.gui.runtime.bindings import binding_problem
+from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
+from inception_desktop.gui.runtime.mime import Inputs
+from inception_desktop.gui.shell.main_window import MainWindow, schedule_start
 
 #: The freedesktop name of the application: its .desktop file (packaging/linux) and its icon.
 DESKTOP_NAME = "inception-desktop"

@@ -1,0 +1,1 @@
+"""The Digit workspace: draw (or drop an image of) a digit and watch the MNIST model read it."""
