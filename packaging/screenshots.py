@@ -161,7 +161,7 @@ def main(out: Path, size: tuple[int, int]) -> int:
     retrain.set_data_folder(make_classes(tmp / "classes", per_class=12))
     wait(lambda: retrain.choice is not None and not retrain.busy)
     retrain.go_to(FEATURES)
-    retrain.augment_check.setChecked(True)
+    retrain.features_page.augment_check.setChecked(True)
     shot(window, "retrain")
 
     window.close()

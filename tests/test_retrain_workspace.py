@@ -74,20 +74,27 @@ def test_data_folder_lists_classes_counts_warnings_and_the_split(
     ws = window.retrain
     window.tabs.setCurrentWidget(ws)
     choose_folder(monkeypatch, data)
-    click(qtbot, ws.choose_button)
+    click(qtbot, ws.data_page.choose_button)
     data_read(qtbot, ws)
-    assert ws.class_table.names() == sorted([*CLASSES, "cyan"])
-    counts = dict(zip(ws.class_table.names(), ws.class_table.counts(), strict=True))
+    assert ws.data_page.class_table.names() == sorted([*CLASSES, "cyan"])
+    counts = dict(
+        zip(ws.data_page.class_table.names(), ws.data_page.class_table.counts(), strict=True)
+    )
     assert counts == {**dict.fromkeys(CLASSES, PER_CLASS), "cyan": 3}
-    assert ws.class_table.cellWidget(0, 2).pixmap().width() > 40  # thumbnails shown
-    problems = [ws.data_problems.item(i).text() for i in range(ws.data_problems.count())]
+    assert ws.data_page.class_table.cellWidget(0, 2).pixmap().width() > 40  # thumbnails shown
+    problems = [
+        ws.data_page.data_problems.item(i).text() for i in range(ws.data_page.data_problems.count())
+    ]
     assert any("class 'cyan' has only 3 photos" in p for p in problems)
     assert any("imbalanced (12 vs 3 photos)" in p for p in problems)
     # 20% of 12 is 2 (x3) and of 3 is 1: 7 to validate, stratified, with the seed
-    assert "4 classes, 39 photos; 32 to train, 7 to validate (seed 0)" in ws.data_label.text()
+    assert (
+        "4 classes, 39 photos; 32 to train, 7 to validate (seed 0)"
+        in ws.data_page.data_label.text()
+    )
     assert ws.step_list.item(FEATURES).flags() & Qt.ItemFlag.ItemIsEnabled
     assert not ws.step_list.item(TRAIN).flags() & Qt.ItemFlag.ItemIsEnabled
-    click(qtbot, ws.to_features_button)
+    click(qtbot, ws.data_page.to_features_button)
     assert ws.step == FEATURES
 
 
@@ -104,11 +111,11 @@ def test_bad_data_is_one_clear_message_and_keeps_what_was_read(
     data_read(qtbot, ws)
     kept = ws.choice
     choose_folder(monkeypatch, bad)
-    click(qtbot, ws.choose_button)
+    click(qtbot, ws.data_page.choose_button)
     qtbot.waitUntil(lambda: bool(problems) and not ws.busy, timeout=30000)
     assert len(problems) == 1 and "the same photo is in two classes" in problems[0]
     assert ws.choice is kept  # nothing read before is lost
-    assert "Cannot use these folders" in ws.data_label.text()
+    assert "Cannot use these folders" in ws.data_page.data_label.text()
     assert len(window.problems.items()) == 1  # the window lists it
 
 
@@ -117,7 +124,7 @@ def test_class_folders_added_one_by_one_and_a_dropped_folder(qtbot, window, tmp_
     ws = window.retrain
     for name in CLASSES[:2]:
         choose_folder(monkeypatch, data / name)
-        click(qtbot, ws.add_button)
+        click(qtbot, ws.data_page.add_button)
     data_read(qtbot, ws)
     assert ws.choice.data.classes == CLASSES[:2]
     drop(ws, files_mime(data))  # a folder dropped on the workspace: the whole tree
@@ -143,18 +150,18 @@ def test_cancelled_features_are_said_and_resumed_from_the_cache(qtbot, window, t
     ws.go_to(FEATURES)
     notices = []
     ws.notice.connect(notices.append)
-    click(qtbot, ws.compute_button)
-    click(qtbot, ws.cancel_button)  # before the first batch: stopped there
+    click(qtbot, ws.features_page.compute_button)
+    click(qtbot, ws.features_page.cancel_button)  # before the first batch: stopped there
     qtbot.waitUntil(lambda: not ws.busy, timeout=60000)
     assert ws.features is None and any(n.startswith("Cancelled: stopped after") for n in notices)
     assert not window.problems.items()  # a cancel is no problem
-    click(qtbot, ws.compute_button)
+    click(qtbot, ws.features_page.compute_button)
     qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
     assert ws.features.computed + ws.features.cache_hits == 3 * PER_CLASS
-    assert ws.progress.value() == ws.progress.maximum() == 3 * PER_CLASS
+    assert ws.features_page.progress.value() == ws.features_page.progress.maximum() == 3 * PER_CLASS
     assert ws.step == TRAIN
     ws.go_to(FEATURES)
-    click(qtbot, ws.compute_button)  # again: every photo from the cache
+    click(qtbot, ws.features_page.compute_button)  # again: every photo from the cache
     qtbot.waitUntil(lambda: not ws.busy, timeout=60000)
     assert ws.features.cache_hits == 3 * PER_CLASS and ws.features.computed == 0
 
@@ -171,30 +178,32 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     (data / CLASSES[0] / "broken.jpg").write_bytes(b"not a jpeg")
     win.tabs.setCurrentWidget(ws)
     choose_folder(monkeypatch, data)
-    click(qtbot, ws.choose_button)
+    click(qtbot, ws.data_page.choose_button)
     data_read(qtbot, ws)
-    click(qtbot, ws.to_features_button)
-    click(qtbot, ws.compute_button)
+    click(qtbot, ws.data_page.to_features_button)
+    click(qtbot, ws.features_page.compute_button)
     qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
-    problems = [ws.data_problems.item(i).text() for i in range(ws.data_problems.count())]
+    problems = [
+        ws.data_page.data_problems.item(i).text() for i in range(ws.data_page.data_problems.count())
+    ]
     assert any("broken.jpg" in p for p in problems)  # listed and skipped, the run goes on
-    ws.epochs_spin.setValue(60)
-    click(qtbot, ws.train_button)
+    ws.train_page.epochs_spin.setValue(60)
+    click(qtbot, ws.train_page.train_button)
     qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
-    assert ws.curve.epochs == ws.trained.card["epochs"] >= 2  # one point per epoch, live
+    assert ws.train_page.curve.epochs == ws.trained.card["epochs"] >= 2  # one point per epoch, live
     assert ws.step == EVALUATE
     summary = ws.trained.summary
     assert summary["accuracy"] >= 0.9
-    matrix = [[ws.confusion.count(t, p) for p in range(3)] for t in range(3)]
+    matrix = [[ws.evaluate_page.confusion.count(t, p) for p in range(3)] for t in range(3)]
     assert sum(map(sum, matrix)) == summary["size"] == 6  # 2 of each class's 12 (one broken)
-    assert "Validation accuracy" in ws.accuracy_label.text()
-    assert ws.per_class.rowCount() == 3
+    assert "Validation accuracy" in ws.evaluate_page.accuracy_label.text()
+    assert ws.evaluate_page.per_class.rowCount() == 3
     # Use: saved first, then loaded as the photo model by the worker's photo factory
     model = tmp_path / "shapes.keras"
     choose_save(monkeypatch, model)
     ws.go_to(4)
     win.photo.set_mode("crop")  # the model was trained on pad framing: the window follows it
-    click(qtbot, ws.use_button)
+    click(qtbot, ws.use_page.use_button)
     qtbot.waitUntil(lambda: win.status.model.text().startswith("Model: Inception v3 retrained"),
                     timeout=120000)  # fmt: skip
     assert model.is_file() and win.tabs.currentWidget() is win.photo
@@ -269,14 +278,19 @@ def test_a_click_on_a_mistake_opens_it_in_the_photo_workspace(qtbot, window, tmp
         "confusion_matrix": [[1, 0], [1, 0]],
         "misclassified": [{"path": str(photo), "true": "b", "predicted": "a", "score": 0.875}],
     }
-    ws._show_evaluation(summary, ["a", "b"])
+    ws.evaluate_page.show_evaluation(summary, ["a", "b"])
     ws.go_to(EVALUATE)
-    assert ws.confusion.count(1, 0) == 1 and ws.per_class.item(1, 1).text() == "0.0%"
-    assert ws.gallery.item(0).text() == "b\nas a 88%"
-    qtbot.waitUntil(lambda: not ws.gallery.item(0).icon().isNull(), timeout=10000)
-    rect = ws.gallery.visualItemRect(ws.gallery.item(0))
+    assert (
+        ws.evaluate_page.confusion.count(1, 0) == 1
+        and ws.evaluate_page.per_class.item(1, 1).text() == "0.0%"
+    )
+    assert ws.evaluate_page.gallery.item(0).text() == "b\nas a 88%"
+    qtbot.waitUntil(lambda: not ws.evaluate_page.gallery.item(0).icon().isNull(), timeout=10000)
+    rect = ws.evaluate_page.gallery.visualItemRect(ws.evaluate_page.gallery.item(0))
     with qtbot.waitSignal(window.photo.photoOpened, timeout=10000) as opened:
-        qtbot.mouseClick(ws.gallery.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseClick(
+            ws.evaluate_page.gallery.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
     assert opened.args[0] == str(photo)
     assert window.tabs.currentWidget() is window.photo
 
@@ -339,18 +353,18 @@ def test_export_a_self_contained_tflite_from_the_window(
     window.tabs.setCurrentWidget(ws)
     ws.set_data_folder(make_classes(tmp_path / "data", per_class=6))
     data_read(qtbot, ws)
-    ws.epochs_spin.setValue(5)
-    click(qtbot, ws.compute_button)
+    ws.train_page.epochs_spin.setValue(5)
+    click(qtbot, ws.features_page.compute_button)
     qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
-    click(qtbot, ws.train_button)
+    click(qtbot, ws.train_page.train_button)
     qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
     ws.go_to(4)
     target = tmp_path / "shapes.tflite"
     choose_save(monkeypatch, target)
-    click(qtbot, ws.export_button)
-    assert ws.export_progress.isVisible() and not ws.save_button.isEnabled()
+    click(qtbot, ws.use_page.export_button)
+    assert ws.use_page.export_progress.isVisible() and not ws.use_page.save_button.isEnabled()
     qtbot.waitUntil(lambda: not ws.busy, timeout=400000)
-    assert ws.use_label.text().startswith(f"Exported {target}")
+    assert ws.use_page.use_label.text().startswith(f"Exported {target}")
     labels = json.loads((tmp_path / "shapes.labels.json").read_text())
     assert labels["labels"] == list(CLASSES) and target.stat().st_size > 1_000_000
 
@@ -362,14 +376,14 @@ def test_a_separate_test_folder_replaces_the_split(qtbot, window, tmp_path, monk
     window.tabs.setCurrentWidget(ws)
     ws.set_data_folder(data)
     data_read(qtbot, ws)
-    assert not ws.no_test_button.isEnabled()
+    assert not ws.data_page.no_test_button.isEnabled()
     choose_folder(monkeypatch, test)
-    click(qtbot, ws.test_button)
+    click(qtbot, ws.data_page.test_button)
     qtbot.waitUntil(lambda: ws.choice.held is not None and not ws.busy, timeout=30000)
-    assert "all 12 to train, 6 in the test folder to validate" in ws.data_label.text()
-    click(qtbot, ws.no_test_button)
+    assert "all 12 to train, 6 in the test folder to validate" in ws.data_page.data_label.text()
+    click(qtbot, ws.data_page.no_test_button)
     qtbot.waitUntil(lambda: ws.choice.held is None and not ws.busy, timeout=30000)
-    assert "to validate (seed 0)" in ws.data_label.text()
+    assert "to validate (seed 0)" in ws.data_page.data_label.text()
 
 
 def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tmp_path, installed):
@@ -377,30 +391,139 @@ def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tm
     window.tabs.setCurrentWidget(ws)
     ws.set_data_folder(make_classes(tmp_path / "data", per_class=4))
     data_read(qtbot, ws)
-    click(qtbot, ws.compute_button)
+    click(qtbot, ws.features_page.compute_button)
     qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
     assert ws.features.train_photos == len(ws.features.y_train) == 9  # 3 of 4 per class
     ws.go_to(FEATURES)
-    qtbot.mouseClick(ws.augment_check, Qt.MouseButton.LeftButton)  # mirrored copies too
-    assert ws.features is None and ws.compute_button.isEnabled()
-    qtbot.mouseClick(ws.crop_check, Qt.MouseButton.LeftButton)  # and cropped ones
-    click(qtbot, ws.compute_button)
+    qtbot.mouseClick(
+        ws.features_page.augment_check, Qt.MouseButton.LeftButton
+    )  # mirrored copies too
+    assert ws.features is None and ws.features_page.compute_button.isEnabled()
+    qtbot.mouseClick(ws.features_page.crop_check, Qt.MouseButton.LeftButton)  # and cropped ones
+    click(qtbot, ws.features_page.compute_button)
     qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
     assert ws.features.train_photos == 9 and len(ws.features.y_train) == 27
     assert ws.features.computed == 18  # only the variants: the photos came from the cache
-    assert "(and their mirror images and crops)" in ws.features_label.text()
-    ws.early_check.setChecked(False)  # 1000 epochs, no early stop: only Stop ends it soon
-    ws.epochs_spin.setValue(1000)
-    click(qtbot, ws.train_button)
-    click(qtbot, ws.stop_button)
+    assert "(and their mirror images and crops)" in ws.features_page.features_label.text()
+    ws.train_page.early_check.setChecked(
+        False
+    )  # 1000 epochs, no early stop: only Stop ends it soon
+    ws.train_page.epochs_spin.setValue(1000)
+    click(qtbot, ws.train_page.train_button)
+    click(qtbot, ws.train_page.stop_button)
     qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
     card = ws.trained.card
     assert card["stopped_by_hand"] is True and card["epochs"] < 1000
     assert card["train"] == 9 and card["augmented"] == ["flip", "crop"]
-    assert ws.curve.epochs == card["epochs"] and ws.save_button.isEnabled()
+    assert ws.train_page.curve.epochs == card["epochs"] and ws.use_page.save_button.isEnabled()
     # another split makes the features stale, not the head: it can still be saved or exported
     ws.go_to(DATA)
-    qtbot.keyClick(ws.seed_spin, Qt.Key.Key_Up)
+    qtbot.keyClick(ws.data_page.seed_spin, Qt.Key.Key_Up)
     assert ws.features is None and ws.trained is not None
-    assert ws.save_button.isEnabled() and not ws.train_button.isEnabled()
+    assert ws.use_page.save_button.isEnabled() and not ws.train_page.train_button.isEnabled()
     assert ws.step_list.item(4).flags() & Qt.ItemFlag.ItemIsEnabled
+
+
+# ----------------------------------------------------------------------------- one core
+
+
+def _head_scores(path: Path, features: np.ndarray) -> np.ndarray:
+    from inception_desktop.core.training.retrain.model_file import load
+
+    return load(path).head.scores(features)
+
+
+def test_the_window_and_the_command_line_train_the_same_model(
+    qtbot, window, tmp_path, installed, capsys
+):
+    """The window's Train step runs ``retrain`` with its boxes as options: the same data, seed
+    and settings give the same card (times apart) and the same validation scores as the command
+    line given those options. (Before, the window set dropout, patience and class weights that
+    the command line could not, and the two trained differently.)"""
+    from inception_desktop.cli import main
+
+    data = make_classes(tmp_path / "data", per_class=5)
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    ws.set_data_folder(data)
+    data_read(qtbot, ws)
+    ws.data_page.seed_spin.setValue(4)
+    ws.go_to(FEATURES)
+    qtbot.mouseClick(ws.features_page.augment_check, Qt.MouseButton.LeftButton)
+    click(qtbot, ws.features_page.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
+    page = ws.train_page
+    page.hidden_spin.setValue(32)
+    page.dropout_spin.setValue(0.2)
+    page.balance_check.setChecked(False)
+    page.patience_spin.setValue(3)
+    page.epochs_spin.setValue(12)
+    click(qtbot, page.train_button)
+    qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
+    cli_model = tmp_path / "cli.keras"
+    code = main(
+        ["retrain", str(data), "--out", str(cli_model), "--seed", "4", "--augment", "flip",
+         "--hidden", "32", "--dropout", "0.2", "--no-class-weights", "--patience", "3",
+         "--epochs", "12", "--json"]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    from inception_desktop.core.training.retrain.model_file import load
+
+    cli_card = dict(load(cli_model).metadata)
+    window_card = dict(ws.trained.card)
+    for card in (cli_card, window_card):
+        for key in ("date", "kind", "format"):
+            card.pop(key, None)
+    assert window_card == cli_card
+    assert window_card["dropout"] == 0.2 and window_card["class_weights"] is False
+    assert window_card["patience"] == 3 and window_card["augmented"] == ["flip"]
+    features = np.random.default_rng(0).normal(0, 0.01, (8, 2048)).astype(np.float32)
+    window_scores = _head_scores(ws.trained.model_path, features)
+    np.testing.assert_allclose(window_scores, _head_scores(cli_model, features), atol=1e-5)
+
+
+def test_a_training_process_killed_from_outside_is_a_problem_and_leaves_no_model(
+    qtbot, window, tmp_path, installed
+):
+    import os
+    import signal
+
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    ws.set_data_folder(make_classes(tmp_path / "data", per_class=4))
+    data_read(qtbot, ws)
+    click(qtbot, ws.features_page.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
+    ws.train_page.early_check.setChecked(False)
+    ws.train_page.epochs_spin.setValue(1000)
+    click(qtbot, ws.train_page.train_button)
+    qtbot.waitUntil(lambda: ws.train_page.curve.epochs >= 1, timeout=120000)
+    job = ws._job
+    os.kill(job.pid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    qtbot.waitUntil(lambda: not ws.busy, timeout=30000)
+    [problem] = [p.text for p in window.problems.items()]
+    assert "Retrain (training): the training process was killed or crashed" in problem
+    assert ws.trained is None and not ws.train_page.to_evaluate_button.isEnabled()
+    assert list(ws._scratch_dir().iterdir()) == []  # no model, not even a half-written one
+    assert ws.train_page.train_button.isEnabled()  # the window lives on: train again
+    window.open_paths([str(next((tmp_path / "data").rglob("*.png")))])  # and the rest works
+    qtbot.waitUntil(lambda: len(window.photo.bars.rows()) > 0, timeout=30000)
+
+
+def test_after_a_retrain_the_window_process_has_not_imported_tensorflow(installed, tmp_path):
+    """The whole retrain, driven in a window process of its own (benchmarks/retrain_window.py):
+    TensorFlow ran only in the child, so the window never imported it."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "retrain_window.py"), "--per-class", "4",
+         "--epochs", "3", "--json"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["trained"] and out["problems"] == []
+    assert out["tensorflow_imported"] is False

@@ -232,6 +232,7 @@ def _retrain(args: argparse.Namespace, events: EventStream) -> int:
     for entry in skipped:
         err(f"skipped {display_path(entry['path'])}: {entry['error']}")
     with _EpochStop(events) as stop:
+        events.emit("training")  # from here on SIGINT stops after an epoch and keeps the head
         trained = pipeline.train(
             features,
             data,

@@ -24,11 +24,9 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from inception_desktop.gui.retrain.data_source import THUMB
 from inception_desktop.gui.widgets.input_view import array_to_qimage
 
-#: Thumbnails shown per class in the Data step.
-THUMBS_PER_CLASS = 5
-THUMB = 48
 #: The gallery's thumbnails.
 GALLERY_THUMB = 112
 #: The most mistakes the gallery shows (the report's own limit).

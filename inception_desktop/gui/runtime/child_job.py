@@ -44,7 +44,7 @@ class ChildJob(QObject):
         name: what the job is called in messages ("training", "export").
     """
 
-    event = Signal(dict)  # every progress event (stage, progress, epoch, stopping)
+    progressed = Signal(dict)  # every progress event (stage, progress, epoch, stopping)
     succeeded = Signal(object)  # the done event's result
     failed = Signal(str)  # one line for a person
     cancelled = Signal()
@@ -60,7 +60,9 @@ class ChildJob(QObject):
         self._buffer = b""
         self._cancelling = False
         self._done = False
-        self.log_path = Path(tempfile.mkstemp(prefix=f"inception-desktop-{name}-", suffix=".log")[1])
+        self.log_path = Path(
+            tempfile.mkstemp(prefix=f"inception-desktop-{name}-", suffix=".log")[1]
+        )
         self._log = self.log_path.open("ab")
         self.process = QProcess(self)
         env = QProcessEnvironment.systemEnvironment()
@@ -123,7 +125,7 @@ class ChildJob(QObject):
             elif kind == "error":
                 self.error = str(event.get("message", ""))
             else:
-                self.event.emit(event)
+                self.progressed.emit(event)
 
     def _read_errors(self) -> None:
         data = bytes(self.process.readAllStandardError().data())
@@ -141,7 +143,9 @@ class ChildJob(QObject):
 
     def _error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
-            self._end(failed=f"the {self.name} process could not start ({self.process.errorString()})")
+            self._end(
+                failed=f"the {self.name} process could not start ({self.process.errorString()})"
+            )
 
     def _ended(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read_events()
@@ -158,20 +162,17 @@ class ChildJob(QObject):
         if self.error:
             return self.error
         if status == QProcess.ExitStatus.CrashExit or code < 0:
-            how = "was killed" if self.process.error() != QProcess.ProcessError.Crashed else (
-                "crashed or was killed"
-            )  # fmt: skip
+            # QProcess does not say which signal: the kernel's out-of-memory killer, a kill
+            # from outside and a crash all look the same from here.
             return (
-                f"the {self.name} process {how} (out of memory, or ended from outside); "
-                f"nothing was written. Its log: {self.log_path}"
+                f"the {self.name} process was killed or crashed (out of memory, or ended "
+                f"from outside); nothing was written. Its log: {self.log_path}"
             )
         last = next((line for line in reversed(self._tail) if "error" in line.lower()), None)
         last = last or (self._tail[-1] if self._tail else "no message")
         return f"the {self.name} process failed (exit {code}): {last}. Its log: {self.log_path}"
 
-    def _end(
-        self, result: Any = None, failed: str | None = None, cancelled: bool = False
-    ) -> None:
+    def _end(self, result: Any = None, failed: str | None = None, cancelled: bool = False) -> None:
         if self._done:
             return
         self._done = True
