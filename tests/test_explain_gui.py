@@ -215,7 +215,7 @@ def test_the_digit_heat_map_follows_the_drawing(qtbot, window, monkeypatch):
     window.tabs.setCurrentWidget(window.digit)
     ws = window.digit
     qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)
-    assert window.heat_action.isChecked()  # the Digit menu's item follows the button
+    assert window.menus.heat_action.isChecked()  # the Digit menu's item follows the button
     _draw(ws, [(160, 60), (160, 260)])
     qtbot.waitUntil(lambda: ws.canvas.heat() is not None, timeout=10000)
     first = ws.canvas.heat().copy()

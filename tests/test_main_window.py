@@ -34,9 +34,9 @@ def test_settings_persist_across_runs(qtbot, make_window, tmp_path):
     assert second.digit.pen.value() == 13
     assert second.tabs.currentIndex() == 1
     assert second.size().height() == 520  # (the offscreen screen clamps widths to 800)
-    recent = [a.data() for a in second.recent_menu.actions() if a.data()]
+    recent = [a.data() for a in second.menus.recent_menu.actions() if a.data()]
     assert recent == ["/photos/cat.jpg"]
-    assert second.framing_group.checkedAction().data() == "crop"
+    assert second.menus.framing_group.checkedAction().data() == "crop"
 
 
 def test_closing_stops_the_worker_thread(qtbot, window):

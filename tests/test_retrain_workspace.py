@@ -207,8 +207,8 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     qtbot.waitUntil(lambda: win.status.model.text().startswith("Model: Inception v3 retrained"),
                     timeout=120000)  # fmt: skip
     assert model.is_file() and win.tabs.currentWidget() is win.photo
-    assert win.photo_model_menu.checked_path() == str(model)
-    assert win.framing_group.checkedAction().data() == "pad"
+    assert win.menus.photo_model_menu.checked_path() == str(model)
+    assert win.menus.framing_group.checkedAction().data() == "pad"
     photo = tmp_path / "photo.png"
     Image.open(data / CLASSES[2] / "03.png").save(photo)
     win.open_paths([str(photo)])
@@ -217,34 +217,34 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     # a model trained on other weights is refused with the window's advice; the model stays
     other = _with_card(model, tmp_path / "other.keras", weights_md5="0" * 32)
     with qtbot.waitSignal(win.photo.message, timeout=60000) as said:
-        win.photo_model_menu.use(str(other))
+        win.menus.photo_model_menu.use(str(other))
     assert f"with md5 {'0' * 32}" in said.args[0] and "Import the weights" in said.args[0]
     assert "--force" not in said.args[0]
-    qtbot.waitUntil(lambda: win.photo_model_menu.checked_path() == str(model), timeout=10000)
+    qtbot.waitUntil(lambda: win.menus.photo_model_menu.checked_path() == str(model), timeout=10000)
     # the next session starts with it; one where it no longer loads falls back to ImageNet
     assert win.settings.photo_model == str(model)
     assert win.settings.photo_models() == [str(model)]  # kept when one loads: not 'other'
     again = make_window(factories=win.worker._factories, runtime="litert", installed=False,
                         ready=False)  # fmt: skip
     qtbot.waitUntil(lambda: again.photo.model.state.ready, timeout=120000)
-    assert again.photo_model_menu.checked_path() == str(model)
+    assert again.menus.photo_model_menu.checked_path() == str(model)
     assert again.photo.model.state.name.startswith("Inception v3 retrained")
-    assert again.photo_model_menu.recent == [str(model)]
+    assert again.menus.photo_model_menu.recent == [str(model)]
     again.close()
     win.settings.photo_model = str(tmp_path / "moved.keras")
     third = make_window(factories=win.worker._factories, runtime="litert", installed=False,
                         ready=False)  # fmt: skip
     qtbot.waitUntil(lambda: third.photo.model.state.ready, timeout=120000)
     assert third.photo.model.state.name == "Inception v3"
-    assert third.photo_model_menu.checked_path() is None and win.settings.photo_model == ""
+    assert third.menus.photo_model_menu.checked_path() is None and win.settings.photo_model == ""
     assert any("moved.keras" in p.text for p in third.problems.items())
     third.close()
     # and back to ImageNet through Photo › Model
-    imagenet = win.photo_model_menu.group.actions()[0]
+    imagenet = win.menus.photo_model_menu.group.actions()[0]
     assert imagenet.text().replace("&", "") == IMAGENET
     imagenet.trigger()
     qtbot.waitUntil(lambda: win.status.model.text() == "Model: Inception v3", timeout=120000)
-    assert win.photo_model_menu.checked_path() is None
+    assert win.menus.photo_model_menu.checked_path() is None
 
 
 def _with_card(source: Path, target: Path, **changes) -> Path:
@@ -304,7 +304,7 @@ def test_photo_model_menu_checks_what_loaded_and_keeps_it_when_another_fails(
         return fakes["photo"]
 
     win = make_window(factories={"photo": photo, "digit": lambda path: fakes["digit"]})
-    menu = win.photo_model_menu
+    menu = win.menus.photo_model_menu
     assert menu.checked_path() is None
     good, broken = tmp_path / "good.keras", tmp_path / "broken.keras"
     menu.use(str(good))
@@ -326,14 +326,14 @@ def test_the_retrain_workspace_is_ctrl_3_with_its_own_menu(qtbot, window):
     assert window.tabs.tabText(window.tabs.currentIndex()) == "Retrain"
     assert window.status.model.text() == "Model: retrained head: none yet"
     window.tabs.setCurrentWidget(window.photo)
-    texts = [a.text() for a in window.retrain_actions]
+    texts = [a.text() for a in window.menus.retrain_actions]
     keys = [t[t.index("&") + 1].lower() for t in texts]
     assert len(set(keys)) == len(keys)
     assert window.retrain.step == DATA
     photo_menu = next(
         a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Photo"
     )
-    assert window.photo_model_menu.menuAction() in photo_menu.actions()
+    assert window.menus.photo_model_menu.menuAction() in photo_menu.actions()
     items = [a.text() for a in photo_menu.actions() if not a.isSeparator() and "&" in a.text()]
     photo_keys = [t[t.index("&") + 1].lower() for t in items]
     assert "Mod&el" in items and len(set(photo_keys)) == len(photo_keys), items

@@ -48,7 +48,7 @@ def test_menus_have_distinct_mnemonics_and_no_tab_takes_one(window):
 
 
 def test_framing_actions_are_exclusive_and_follow_the_workspace(qtbot, window):
-    group = window.framing_group
+    group = window.menus.framing_group
     assert group.isExclusive() and len(group.actions()) == len(MODES)
     for number, mode in enumerate(MODES, start=1):
         QTest.keyClick(
@@ -108,13 +108,15 @@ def test_recent_files_are_absolute_escaped_clearable_and_only_those_that_opened(
     monkeypatch.chdir(tmp_path)
     drop(window, files_mime(Path("cats & dogs.png"), bad))
     qtbot.waitUntil(lambda: len(window.problems) == 1, timeout=10000)
-    qtbot.waitUntil(lambda: any(a.data() for a in window.recent_menu.actions()), timeout=10000)
-    entries = [a for a in window.recent_menu.actions() if a.data()]
+    qtbot.waitUntil(
+        lambda: any(a.data() for a in window.menus.recent_menu.actions()), timeout=10000
+    )
+    entries = [a for a in window.menus.recent_menu.actions() if a.data()]
     assert [a.data() for a in entries] == [str(good)]
     assert entries[0].text() == str(good).replace("&", "&&")
-    clear = next(a for a in window.recent_menu.actions() if a.text() == "&Clear Menu")
+    clear = next(a for a in window.menus.recent_menu.actions() if a.text() == "&Clear Menu")
     clear.trigger()
-    assert not window.recent_menu.isEnabled() and window.settings.recent_files() == []
+    assert not window.menus.recent_menu.isEnabled() and window.settings.recent_files() == []
 
 
 def test_file_dialogs_start_in_the_last_folder(tmp_path):
@@ -146,7 +148,7 @@ def test_canvas_keys_work_whatever_has_focus_in_the_digit_workspace(qtbot, windo
 def test_delete_on_the_photo_strip_is_not_taken_by_the_digit_canvas(qtbot, window, tmp_path):
     drop(window, files_mime(_photo(tmp_path / "a.png"), _photo(tmp_path / "b.png")))
     qtbot.waitUntil(lambda: window.photo.photo_count() == 2, timeout=10000)
-    assert not window.clear_action.isEnabled() and window.copy_scores_action.isEnabled()
+    assert not window.menus.clear_action.isEnabled() and window.menus.copy_scores_action.isEnabled()
     window.photo.strip.setFocus()
     QTest.keyClick(window.photo.strip, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=5000)
@@ -210,21 +212,24 @@ def test_a_window_opened_on_the_digit_tab_makes_the_photo_workspace_when_first_s
 ):
     """Whoever left the app drawing digits does not wait for the Photo workspace at start-up;
     it is made, with the framing and pad colour remembered, and its model started, when shown."""
-    from inception_desktop.gui.shell.main_window import DIGIT_TAB, PHOTO_TAB
+    from inception_desktop.gui.shell.workspaces import PHOTO
 
-    settings.workspace, settings.framing, settings.pad_color = DIGIT_TAB, "pad", "#00ff00"
+    settings.workspace, settings.framing, settings.pad_color = 1, "pad", "#00ff00"  # Digit
     win = make_window(settings=settings, installed=False, ready=False)
     qtbot.waitUntil(lambda: win.digit.model.state.ready, timeout=10000)
-    assert win._workspaces[PHOTO_TAB] is None and win.tabs.tabText(PHOTO_TAB) == "Photo"
-    assert not win.explain_action.isEnabled() and win.heat_action.isEnabled()
+    assert (
+        win.workspaces.made_one(PHOTO) is None
+        and win.tabs.tabText(win.workspaces.index(PHOTO)) == "Photo"
+    )
+    assert not win.menus.explain_action.isEnabled() and win.menus.heat_action.isEnabled()
     QTest.keyClick(win, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    made = win._workspaces[PHOTO_TAB]
+    made = win.workspaces.made_one(PHOTO)
     assert made is not None and win.tabs.currentWidget() is made is win.photo
     assert made.framing.mode == "pad" and made.pad_color_name() == "#00ff00"
     assert win.status.model.text() == "Model: Inception v3 (weights missing)"  # started
-    assert win.explain_action.isEnabled() and not win.heat_action.isEnabled()
+    assert win.menus.explain_action.isEnabled() and not win.menus.heat_action.isEnabled()
     made.explain_controls.toggle.click()  # the menu item follows the workspace's button
-    assert win.explain_action.isChecked()
+    assert win.menus.explain_action.isChecked()
 
 
 def test_a_photo_model_chosen_before_the_photo_workspace_is_made_is_the_one_it_shows(
@@ -233,45 +238,45 @@ def test_a_photo_model_chosen_before_the_photo_workspace_is_made_is_the_one_it_s
     """Photo › Model (or Retrain's Use) from another tab makes the Photo workspace first, so it
     follows that load, and does not start ImageNet's model as well."""
     from inception_desktop.gui.photo.workspace import PhotoWorkspace
-    from inception_desktop.gui.shell.main_window import DIGIT_TAB, PHOTO_TAB
+    from inception_desktop.gui.shell.workspaces import DIGIT, PHOTO
 
     started = []
     monkeypatch.setattr(PhotoWorkspace, "start_model", lambda self: started.append(self))
-    settings.workspace = DIGIT_TAB
+    settings.workspace = 1  # the Digit tab
     win = make_window(settings=settings, installed=False, ready=False)
-    imagenet = win.photo_model_menu.group.actions()[0]
+    imagenet = win.menus.photo_model_menu.group.actions()[0]
     imagenet.trigger()
-    made = win._workspaces[PHOTO_TAB]
-    assert made is not None and win.tabs.currentIndex() == DIGIT_TAB
+    made = win.workspaces.made_one(PHOTO)
+    assert made is not None and win.workspaces.current_key() == DIGIT
     qtbot.waitUntil(lambda: made.model.state.ready, timeout=10000)
     assert started == []  # the load asked for is the only one
-    win.tabs.setCurrentIndex(PHOTO_TAB)
+    win.workspaces.show(PHOTO)
     assert started == [] and win.status.model.text().startswith("Model: Fake Inception")
-    checked = win.photo_model_menu.group.checkedAction()  # (the menu's items are made anew)
+    checked = win.menus.photo_model_menu.group.checkedAction()  # (the menu's items are made anew)
     assert checked is not None and checked.data() == "" and "ImageNet" in checked.text()
 
 
 def test_many_photos_makes_the_photo_workspace_whose_model_it_uses(qtbot, make_window, settings):
-    from inception_desktop.gui.shell.main_window import BATCH_TAB, DIGIT_TAB, PHOTO_TAB
+    from inception_desktop.gui.shell.workspaces import BATCH, PHOTO
 
-    settings.workspace = DIGIT_TAB
+    settings.workspace = 1  # the Digit tab
     win = make_window(settings=settings, installed=False, ready=False)
-    win.tabs.setCurrentIndex(BATCH_TAB)
-    photo = win._workspaces[PHOTO_TAB]
-    assert photo is not None and win.tabs.currentIndex() == BATCH_TAB
+    win.workspaces.show(BATCH)
+    photo = win.workspaces.made_one(PHOTO)
+    assert photo is not None and win.workspaces.current_key() == BATCH
     assert photo.model.state.name == "Inception v3 (weights missing)"  # its model was started
 
 
 def test_retrain_and_many_photos_are_made_when_first_shown(qtbot, window):
     """They cost start-up time a person who came to classify a photo should not wait for."""
-    from inception_desktop.gui.shell.main_window import BATCH_TAB, RETRAIN_TAB
+    from inception_desktop.gui.shell.workspaces import BATCH, RETRAIN
 
-    assert window._workspaces[RETRAIN_TAB] is None and window._workspaces[BATCH_TAB] is None
-    assert window.tabs.tabText(RETRAIN_TAB) == "Retrain"
+    assert window.workspaces.made_one(RETRAIN) is None and window.workspaces.made_one(BATCH) is None
+    assert window.tabs.tabText(window.workspaces.index(RETRAIN)) == "Retrain"
     QTest.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    made = window._workspaces[RETRAIN_TAB]
+    made = window.workspaces.made_one(RETRAIN)
     assert made is not None and window.tabs.currentWidget() is made is window.retrain
     assert window.status.model.text().startswith("Model: retrained head")
-    assert window._workspaces[BATCH_TAB] is None
+    assert window.workspaces.made_one(BATCH) is None
     window.tabs.setCurrentIndex(0)
-    assert window.tabs.widget(RETRAIN_TAB) is made  # made once, kept
+    assert window.tabs.widget(window.workspaces.index(RETRAIN)) is made  # made once, kept

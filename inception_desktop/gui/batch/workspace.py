@@ -57,6 +57,7 @@ from inception_desktop.gui.batch.table import (
 )
 from inception_desktop.gui.runtime.background import Job
 from inception_desktop.gui.runtime.channel import ModelWatch
+from inception_desktop.gui.runtime.mime import Inputs
 from inception_desktop.gui.runtime.requests import ModelKind
 from inception_desktop.gui.runtime.worker import InferenceWorker
 
@@ -282,11 +283,19 @@ class BatchWorkspace(QWidget):
         self.status.setText(EMPTY)
         self._update_buttons()
 
-    def shutdown(self) -> None:
+    def take(self, inputs: Inputs) -> bool:
+        """Files and folders dropped or pasted here become a batch (web addresses do not)."""
+        if not inputs.paths or inputs.urls:
+            return False
+        self.open_paths(inputs.paths)
+        return True
+
+    def shutdown(self, ms: int = 5000) -> bool:
         """At window close: stop the batch and let its threads end."""
         if self.run is not None:
             self.run.cancel()
-            self.run.wait()
+            self.run.wait(ms / 1000)
+        return True
 
     # --- the table ---------------------------------------------------------------------------
     def _score_filter_changed(self) -> None:

@@ -42,8 +42,10 @@ from inception_desktop.gui.digit.explain import (
 )
 from inception_desktop.gui.digit.steps import DigitStepsView
 from inception_desktop.gui.runtime.channel import Channel, ModelWatch
+from inception_desktop.gui.runtime.mime import Inputs
 from inception_desktop.gui.runtime.requests import DigitRequest, DigitResult, ModelKind, next_id
 from inception_desktop.gui.runtime.worker import InferenceWorker
+from inception_desktop.gui.widgets.input_view import qimage_to_array
 from inception_desktop.gui.widgets.score_bars import ScoreBars
 
 #: Live recognition runs at most this often while drawing (the worker also keeps only the latest).
@@ -241,6 +243,26 @@ class DigitWorkspace(QWidget):
         """Clear the canvas, or the image shown on it (the Edit menu's Clear)."""
         self._image = None
         self.canvas.clear()
+
+    def take(self, inputs: Inputs) -> bool:
+        """One image file, or a pasted image, dropped or pasted here is read as a digit."""
+        if inputs.urls:
+            return False
+        if len(inputs.paths) == 1 and Path(inputs.paths[0]).is_file():
+            self.open_image(inputs.paths[0])
+            return True
+        if not inputs.paths and inputs.image is not None:
+            self.open_array(qimage_to_array(inputs.image))
+            return True
+        return False
+
+    def set_drop_highlight(self, on: bool) -> None:
+        """Show that a dropped image will be read here."""
+        self.canvas.setStyleSheet("border: 2px solid palette(highlight);" if on else "")
+
+    def shutdown(self, ms: int = 5000) -> bool:
+        """Nothing of its own runs in the background: its work is the worker's."""
+        return True
 
     def open_image(self, path: str) -> None:
         """Read the image file ``path`` as a digit: loaded on the worker's thread, shown on the

@@ -1000,9 +1000,14 @@ class PhotoWorkspace(QWidget):
         self.framingChanged.emit(framing.mode)
         self.classify()
 
-    def shutdown(self, ms: int = 5000) -> None:
+    def take(self, inputs: Inputs) -> bool:
+        """Whatever is dropped or pasted here opens as photos (the window's protocol)."""
+        self.open(inputs)
+        return True
+
+    def shutdown(self, ms: int = 5000) -> bool:
         """Stop the background work this view started (a download, photos being opened)."""
         if self.weights_panel.busy():
             self.weights_panel.cancel()
         self.loader.cancel()
-        self.loader.wait(ms)
+        return self.loader.wait(ms)

@@ -37,6 +37,7 @@ from inception_desktop.gui.retrain.use_page import UsePage
 from inception_desktop.gui.runtime.background import Job
 from inception_desktop.gui.runtime.channel import ModelWatch
 from inception_desktop.gui.runtime.child_job import ChildJob
+from inception_desktop.gui.runtime.mime import Inputs
 from inception_desktop.gui.runtime.worker import InferenceWorker
 
 #: The model kind of this workspace's status (no worker model: the work runs in jobs).
@@ -157,6 +158,17 @@ class RetrainWorkspace(QWidget):
             self.source.clear()
             for folder in folders:
                 self.add_class_folder(folder)
+
+    def take(self, inputs: Inputs) -> bool:
+        """Folders dropped or pasted here are the data (see :meth:`open_paths`)."""
+        if not any(Path(p).is_dir() for p in inputs.paths):
+            return False
+        self.open_paths(inputs.paths)
+        return True
+
+    def set_drop_highlight(self, on: bool) -> None:
+        self.pages.setStyleSheet("QStackedWidget { border: 2px solid palette(highlight); }"
+                                 if on else "")  # fmt: skip
 
     def shutdown(self, ms: int = 5000) -> bool:
         """Stop what runs (features cancelled, a child process ended) and wait for it, up to
