@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inception_desktop.core.models.inception import INPUT_SIZE
 from inception_desktop.core.photo.framing import (
     DEFAULT_MODE,
     Box,
@@ -97,9 +98,6 @@ FLUSH_BUDGET_MS = 8
 EXPLAIN_DELAY_MS = 250
 #: Occlusion's first, coarse map (cells per side) before the 8x8 one, where maps are occluded.
 COARSE_GRID = 4
-#: Inception v3's input side (core.models.inception.INPUT_SIZE; not imported: the GUI never
-#: imports a model module), for the preview framed without a model.
-NETWORK_SIDE = 299
 
 NO_PHOTO = "Drop a photo to classify it"
 NO_WEIGHTS = "Inception v3 needs its weights: download or import them above"
@@ -190,7 +188,7 @@ class PhotoWorkspace(QWidget):
         self.input_view = InputView(caption="network input", max_scale=1.0)
         self.input_view.setMinimumSize(150, 150)
         # Never shown above 1:1, so never wider than that: the photo takes the room left.
-        self.input_view.setMaximumSize(NETWORK_SIDE + 24, NETWORK_SIDE + 20)
+        self.input_view.setMaximumSize(INPUT_SIZE + 24, INPUT_SIZE + 20)
         self.bars = ScoreBars(10)
         self.bars.rowClicked.connect(self.explain_row)
         self.bars.setToolTip("Click a class to explain it: where the network saw it")
@@ -239,7 +237,9 @@ class PhotoWorkspace(QWidget):
         box_row.addWidget(self.sweep_button)
 
         self.copy_input_button = QPushButton("Copy input")
-        self.copy_input_button.setToolTip("Copy the network input (299x299) as an image")
+        self.copy_input_button.setToolTip(
+            f"Copy the network input ({INPUT_SIZE}x{INPUT_SIZE}) as an image"
+        )
         self.copy_input_button.clicked.connect(self.copy_input)
         self.copy_scores_button = QPushButton("Copy scores")
         self.copy_scores_button.setToolTip("Copy the top-10 as text: rank, label, percentage")
@@ -716,7 +716,7 @@ class PhotoWorkspace(QWidget):
         from inception_desktop.core.photo.prepare import network_input_for
 
         loaded, path, framing = photo.loaded, photo.path, self.framing
-        job = Job(lambda _job: network_input_for(loaded, path, framing, NETWORK_SIDE), "preview")
+        job = Job(lambda _job: network_input_for(loaded, path, framing, INPUT_SIZE), "preview")
         job.returned.connect(self._previewed)
         self._preview = job
         job.start()
