@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -51,6 +51,7 @@ from inception_desktop.core.photo.framing import (
 )
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.core.store import weights
+from inception_desktop.gui.photo import clipboard
 from inception_desktop.gui.photo.compare_dialog import CompareDialog
 from inception_desktop.gui.photo.explain import (
     CompareExplainRequest,
@@ -638,36 +639,21 @@ class PhotoWorkspace(QWidget):
 
     # --- the clipboard ---------------------------------------------------------------------
     def copy_box(self) -> None:
-        text = self.box_text()
-        if not text:
-            self.notice.emit("No crop box to copy: drag on the photo to draw one")
-            return
-        QGuiApplication.clipboard().setText(text)
-        self.notice.emit(f"Copied {text}")
+        self.notice.emit(clipboard.copy_box(self.box_text()))
 
     def copy_scores(self) -> None:
-        text = self.bars.as_text()
-        if not text:
-            self.notice.emit("No scores to copy yet")
-            return
         source = self._shown.loaded.source if self._shown is not None else ""
-        QGuiApplication.clipboard().setText(f"{source}\t{self.framing.mode}\n{text}")
-        self.notice.emit("Copied the top-10 scores")
+        self.notice.emit(clipboard.copy_scores(self.bars.as_text(), source, self.framing.mode))
 
     def copy_input(self) -> None:
-        image = self.input_view.image()
-        if image is None:
-            self.notice.emit("No network input to copy yet")
-            return
-        QGuiApplication.clipboard().setImage(image)
-        self.notice.emit(f"Copied the network input ({image.width()}x{image.height()})")
+        self.notice.emit(clipboard.copy_input(self.input_view.image()))
 
     def copy_path(self, index: int) -> None:
         if 0 <= index < len(self.list):
             entry = self.list[index]
-            text = entry.path if entry.path is not None else entry.source
-            QGuiApplication.clipboard().setText(text)
-            self.notice.emit(f"Copied {text}")
+            self.notice.emit(
+                clipboard.copy_text(entry.path if entry.path is not None else entry.source)
+            )
 
     def _show_input_of(self, index: int) -> None:
         self._select(index)
