@@ -129,7 +129,7 @@ def main(out: Path, size: tuple[int, int]) -> int:
 
     box = Box(120, 80, 300, 260)
     window.photo.view.set_box(box)
-    window.photo._box_changed(box)
+    window.photo.view.boxChanged.emit(box)  # what a drag reports
     wait(lambda: window.photo.result.framed.framing.box == box)
     shot(window, "photo")
 

@@ -308,14 +308,14 @@ def test_occlusion_shows_a_coarse_map_first_then_the_full_one(qtbot, window, tmp
     ws = window.photo
     _open(qtbot, window, _photo(tmp_path / "a.png"))
     shown_grids: list[int] = []
-    explained = ws._explained
+    explained = ws.explainer._explained
 
     def spy(result) -> None:
         explained(result)
         if ws.heat is result.heat:
             shown_grids.append(result.heat.grid)
 
-    ws._explained = spy
+    ws.explainer._explained = spy
     ws.explain_controls.method.setCurrentIndex(ws.explain_controls.method.findData("occlusion"))
     qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ws.heat is not None and ws.heat.grid == 8, timeout=10000)

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from inception_desktop.core.store import weights
 from inception_desktop.core.store.download import file_digest
-from inception_desktop.gui.photo.workspace import NO_PHOTO, NO_WEIGHTS
+from inception_desktop.gui.photo.scores import NO_PHOTO, NO_WEIGHTS
 from inception_desktop.gui.shell.settings import Settings
 from tests.fakes import FakeClassifier
 from tests.test_photo_workspace import _photo, drop, files_mime, showing

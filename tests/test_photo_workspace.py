@@ -394,7 +394,7 @@ def test_menu_removes_the_photo_shown(qtbot, window, tmp_path):
 
 
 def test_only_a_few_decoded_photos_stay_in_memory_and_others_reload(qtbot, window, tmp_path):
-    from inception_desktop.gui.photo.workspace import CACHED
+    from inception_desktop.gui.photo.shelf import CACHED
 
     n = CACHED + 6
     folder = _folder(tmp_path, n)
@@ -652,7 +652,7 @@ def test_an_exif_rotated_photo_is_labelled_with_its_shown_size(qtbot, window, tm
 def test_without_weights_the_input_is_framed_and_compare_says_why(qtbot, make_window, tmp_path):
     window = make_window(installed=False, ready=False)
     ws = window.photo
-    from inception_desktop.gui.photo.workspace import NO_PHOTO, NO_WEIGHTS
+    from inception_desktop.gui.photo.scores import NO_PHOTO, NO_WEIGHTS
 
     qtbot.waitUntil(lambda: ws.weights_panel.isVisible(), timeout=5000)
     assert ws.bars.placeholder() == NO_PHOTO
