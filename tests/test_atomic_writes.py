@@ -141,13 +141,15 @@ _KILLED_WRITER = textwrap.dedent(
     """
     import sys, keras
     from pathlib import Path
-    from inception_desktop.core.training.mnist import training
+    from inception_desktop.core.training.mnist import epoch_progress, training
 
     out = Path(sys.argv[1])
     model = keras.Sequential([keras.Input((2048,)), keras.layers.Dense(8192)])  # 64 MB
     model.compile(optimizer="adam", loss="mse")
     resume_model, resume_state, best = training.checkpoint_paths(out)
-    progress = training._Progress(1, {"epoch": 1}, resume_model, resume_state, best, print)
+    progress = epoch_progress.EpochProgress(
+        1, {"epoch": 1}, resume_model, resume_state, best, print
+    )
     while True:
         print("writing", flush=True)
         progress.save_resume_state(model)  # the checkpoint code path of every epoch end

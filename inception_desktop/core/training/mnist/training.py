@@ -19,7 +19,8 @@ mid-write leaves the previous version whole. :func:`check_config` refuses bad ar
 free-space check runs before the first epoch.
 
 Which epoch is best is Keras' own ``ModelCheckpoint`` (``save_best_only`` on ``val_accuracy``):
-it writes beside the target and :class:`_Progress` moves the finished file into place atomically.
+it writes beside the target and :class:`.epoch_progress.EpochProgress` moves the finished file
+into place atomically.
 Keras' ``BackupAndRestore`` is not used for the resume checkpoint: it writes in place (a kill
 mid-write loses the only backup), keeps only the weights and the epoch (the run's history, best
 epoch and time, which the model card and the ETA need, would be lost), restores implicitly from
@@ -32,8 +33,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,17 +44,17 @@ from inception_desktop.core.models.mnist_file import ModelFileError, check_archi
 from inception_desktop.core.store import atomic
 from inception_desktop.core.training.mnist import architectures, distribute, recipes
 from inception_desktop.core.training.mnist.data import MnistSplits, to_input
+from inception_desktop.core.training.mnist.epoch_progress import (
+    MONITOR,
+    BatchProgress,
+    Reporter,
+    progress_callback,
+)
 
 log = logging.getLogger(__name__)
 
-#: Receives one line of human-readable progress (the CLI prints it to stderr).
-Reporter = Callable[[str], None]
-#: Receives (batches done, batches in the epoch, text) during an epoch, for a live progress line.
-BatchProgress = Callable[[int, int, str], None]
 
 
-#: What ModelCheckpoint watches and keeps the best of: accuracy on the validation split.
-MONITOR = "val_accuracy"
 #: Seeds that every random generator involved (Python, numpy, TensorFlow) accepts.
 MAX_SEED = 2**32 - 1
 #: Largest resume checkpoint accepted: the model with its optimizer's state (Adam keeps two
@@ -399,7 +398,7 @@ def train(
         save_weights_only=True,
         initial_value_threshold=state["best_val_accuracy"],
     )
-    progress = _progress_callback(epochs, state, resume_model, resume_state, best_weights, report)
+    progress = progress_callback(epochs, state, resume_model, resume_state, best_weights, report)
     progress.batch_progress = batch_progress
     progress.steps = steps_per_epoch
     progress.best = best
@@ -546,111 +545,3 @@ def _finish(
         "tensorflow_version": tf.__version__,
         "config": {k: str(v) for k, v in asdict(config).items()},
     }
-
-
-class _Progress:
-    """Epoch lines with ETA, best-weights tracking and resumable state after every epoch.
-
-    The hooks of a Keras callback, without Keras: :func:`_progress_callback` mixes it with
-    ``keras.callbacks.Callback`` when a run starts, so importing this module (and checking a
-    command's arguments) does not import Keras.
-    """
-
-    #: Set by Keras (``Callback.set_model``) on the callback made by :func:`_progress_callback`.
-    model: Any
-
-    def __init__(
-        self,
-        epochs: int,
-        state: dict[str, Any],
-        resume_model: Path,
-        resume_state: Path,
-        best_weights: Path,
-        report: Reporter,
-    ) -> None:
-        super().__init__()
-        self.epochs = epochs
-        self.state = state
-        self.resume_model = resume_model
-        self.resume_state = resume_state
-        self.best_weights = best_weights
-        self.report = report
-        self.batch_progress: BatchProgress | None = None
-        self.steps = 0
-        #: Keras' ModelCheckpoint, which runs just before this callback and writes a new best
-        #: to ``candidate``; this callback moves it over ``best_weights`` atomically.
-        self.best: Any = None
-        self.candidate: Path | None = None
-        self._started = 0.0
-        self._epoch = 0
-
-    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        self._started = time.perf_counter()
-        self._epoch = epoch
-
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        if self.batch_progress is None or not self.steps:
-            return
-        done = batch + 1
-        if done < 3:
-            return  # the first batches include tracing: their pace says nothing about the rest
-        elapsed = time.perf_counter() - self._started
-        epoch_eta = elapsed / done * (self.steps - done)
-        per_epoch = elapsed / done * self.steps
-        total_eta = epoch_eta + per_epoch * (self.epochs - self._epoch - 1)
-        text = (
-            f"epoch {self._epoch + 1}/{self.epochs}, loss {(logs or {}).get('loss', 0):.4f}, "
-            f"epoch ETA {_duration(epoch_eta)}, run ETA {_duration(total_eta)}"
-        )
-        self.batch_progress(done, self.steps, text)
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        logs = logs or {}
-        elapsed = time.perf_counter() - self._started
-        self.state["seconds"] = self.state.get("seconds", 0.0) + elapsed
-        self.state["epoch"] = epoch + 1
-        for key, value in logs.items():
-            self.state["history"].setdefault(key, []).append(float(value))
-        val_acc = float(logs.get(MONITOR, 0.0))
-        marker = ""
-        if self.candidate is not None and self.candidate.is_file():  # ModelCheckpoint saved one
-            atomic.commit(self.candidate, self.best_weights)
-            self.state["best_val_accuracy"] = float(self.best.best)
-            self.state["best_epoch"] = epoch + 1
-            marker = " (best)"
-        done = epoch + 1
-        per_epoch = self.state["seconds"] / max(1, len(self.state["history"].get("loss", [1])))
-        eta = per_epoch * (self.epochs - done)
-        self.report(
-            f"epoch {done}/{self.epochs}: loss {logs.get('loss', 0):.4f}, "
-            f"accuracy {logs.get('accuracy', 0):.4f}, val_loss {logs.get('val_loss', 0):.4f}, "
-            f"val_accuracy {val_acc:.4f}{marker} — {elapsed:.0f} s, ETA {_duration(eta)}"
-        )
-        self.save_resume_state(self.model)
-
-    def save_resume_state(self, model: Any) -> None:
-        """Model first, then the state that names its epoch: a kill between the two leaves a
-        state one epoch behind its model, so a resume repeats an epoch rather than skips one."""
-        with atomic.atomic_path(self.resume_model) as tmp:
-            model.save(tmp)
-        atomic.write_json(self.resume_state, self.state)
-
-
-def _progress_callback(
-    epochs: int,
-    state: dict[str, Any],
-    resume_model: Path,
-    resume_state: Path,
-    best_weights: Path,
-    report: Reporter,
-) -> _Progress:
-    """A :class:`_Progress` that is also a ``keras.callbacks.Callback``."""
-    import keras
-
-    callback: type[_Progress] = type("_ProgressCallback", (_Progress, keras.callbacks.Callback), {})
-    return callback(epochs, state, resume_model, resume_state, best_weights, report)
-
-
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
