@@ -37,6 +37,7 @@ from inception_desktop.core.batch.records import Record
 from inception_desktop.core.errors import first_line
 from inception_desktop.core.photo.framing import Framing
 from inception_desktop.gui.runtime.channel import Channel
+from inception_desktop.gui.runtime.recordable import Kept, batch_entries
 from inception_desktop.gui.runtime.requests import ModelKind, next_id
 from inception_desktop.gui.runtime.worker import InferenceWorker
 
@@ -85,6 +86,9 @@ class BatchResult:
     request_id: int
     records: tuple[Record, ...]
     weights: str = ""  # which weights answered (Prediction.weights), for the history
+
+    def history(self, now: float) -> list[Kept]:
+        return batch_entries(self.records, self.weights, now)
 
 
 @dataclass(frozen=True)

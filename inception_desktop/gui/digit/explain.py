@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QSizePolicy, QVBoxLa
 
 from inception_desktop.core.digit.normalize import DigitSteps
 from inception_desktop.core.models.prediction import Prediction
+from inception_desktop.gui.runtime.recordable import Kept, digit_entries
 from inception_desktop.gui.runtime.requests import ModelKind, next_id
 from inception_desktop.gui.widgets.heat import AUTO, OCCLUSION, explainer_for, has_gradients
 from inception_desktop.gui.widgets.input_view import array_to_qimage
@@ -61,6 +62,10 @@ class DigitHeatResult:
     steps: DigitSteps | None
     prediction: Prediction | None
     heat: DigitHeat | None
+
+    def history(self, now: float) -> list[Kept]:
+        pixels = self.steps.input if self.steps is not None else None
+        return digit_entries(self.prediction, None, pixels, now)
 
 
 #: Grad-CAM explainers on Keras models loaded for the layer view, by model file ("" shipped).

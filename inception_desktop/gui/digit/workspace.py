@@ -43,6 +43,7 @@ from inception_desktop.gui.digit.explain import (
 from inception_desktop.gui.digit.steps import DigitStepsView
 from inception_desktop.gui.runtime.channel import Channel, ModelWatch
 from inception_desktop.gui.runtime.mime import Inputs
+from inception_desktop.gui.runtime.recordable import Kept, digit_entries
 from inception_desktop.gui.runtime.requests import DigitRequest, DigitResult, ModelKind, next_id
 from inception_desktop.gui.runtime.worker import InferenceWorker
 from inception_desktop.gui.widgets.input_view import qimage_to_array
@@ -67,6 +68,10 @@ class DigitImageResult:
     steps: DigitSteps | None
     prediction: Prediction | None
     picture: np.ndarray = field(repr=False)
+
+    def history(self, now: float) -> list[Kept]:
+        pixels = self.steps.input if self.steps is not None else None
+        return digit_entries(self.prediction, None, pixels, now)
 
 
 @dataclass(frozen=True)

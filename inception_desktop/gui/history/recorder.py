@@ -1,15 +1,14 @@
 """Keeping every classification the person makes, without ever blocking the window.
 
 :class:`HistoryRecorder` listens to the inference worker's ``finished(id, result)`` (one signal
-for every answer, whoever asked) and turns each classification into history entries: a photo
-(``framed`` and ``prediction``), a digit (``steps`` and ``prediction``), each row of a batch
-(``records``). Other answers (a framing comparison, an explanation's extra maps) are not
-classifications of their own and are left out. Answers that follow each other for one source
-(a digit being drawn, classified live every few strokes; a crop box being dragged over a photo)
-are kept once, as the last of them: an answer is written when no newer one for the same photo or
-canvas came for :data:`SETTLE_MS`. On the GUI thread this is only building a few
-small records; hashing the files and writing SQLite happen on one background thread, fed by a
-queue. ``settings.keep_history`` turns it off; a database problem reaches the window once as
+for every answer, whoever asked) and keeps the entries each classification gives of itself (its
+``history(now)``: a photo, a digit, each row of a batch; see :mod:`..runtime.recordable`). Other
+answers (a framing comparison, an explanation's extra maps) have none and are left out.
+Answers that follow each other for one source (a digit being drawn, classified live every few
+strokes; a crop box being dragged over a photo) are kept once, as the last of them: an answer is
+written when no newer one for the same photo or canvas came for :data:`SETTLE_MS`. On the GUI
+thread this is only building a few small records; hashing the files and writing SQLite happen
+on one background thread, fed by a queue. ``settings.keep_history`` turns it off; a database problem reaches the window once as
 ``message`` (see :class:`~inception_desktop.core.batch.history.HistoryStore`).
 """
 
@@ -26,7 +25,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from inception_desktop.core.batch.history import Entry, HistoryStore, file_hash
-from inception_desktop.core.batch.records import Record
+from inception_desktop.gui.runtime.recordable import Kept
 
 log = logging.getLogger(__name__)
 
@@ -34,47 +33,14 @@ log = logging.getLogger(__name__)
 SETTLE_MS = 1500
 
 
-def entries_for(result: Any, now: float | None = None) -> list[tuple[Entry, Any]]:
-    """The history entries for one worker answer, each with what its content hash is made of
-    (a file path, or the network input for an image without a file); [] when it is not a
-    classification."""
-    now = time.time() if now is None else now
-    records = getattr(result, "records", None)
-    if records is not None:  # a batch chunk
-        weights = getattr(result, "weights", "") or None
-        return [
-            (Entry("batch", r, now, weights_hash=weights), r.path)
-            for r in records
-            if isinstance(r, Record)
-        ]
-    prediction = getattr(result, "prediction", None)
-    if prediction is None or not hasattr(prediction, "as_dict"):
+def entries_for(result: Any, now: float | None = None) -> list[Kept]:
+    """The history entries a worker answer gives of itself (see
+    :mod:`~inception_desktop.gui.runtime.recordable`); [] when it is not a classification."""
+    history = getattr(result, "history", None)
+    if not callable(history):
         return []
-    path = getattr(result, "path", None)
-    if hasattr(result, "framed"):  # a photo
-        framing = getattr(result, "framing", None)
-        box = framing.box if framing is not None else None
-        record = Record.from_prediction(
-            path or "",
-            prediction.as_dict(),
-            framing.mode if framing is not None else "",
-            prediction.device,
-            (box.x, box.y, box.w, box.h) if box is not None else None,
-        )
-        entry = Entry("photo", record, now, weights_hash=_weights(prediction))
-        return [(entry, path or result.framed.array)]
-    steps = getattr(result, "steps", None)
-    if steps is not None:  # a digit (drawn, or read from an image)
-        record = Record.from_prediction(
-            path or "", prediction.as_dict(), "digit", prediction.device
-        )
-        entry = Entry("digit", record, now, weights_hash=_weights(prediction))
-        return [(entry, path or steps.input)]
-    return []
-
-
-def _weights(prediction: Any) -> str | None:
-    return getattr(prediction, "weights", "") or None
+    entries: list[Kept] = history(time.time() if now is None else now)
+    return entries
 
 
 class HistoryRecorder(QObject):

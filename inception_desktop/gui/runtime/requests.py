@@ -19,6 +19,7 @@ from inception_desktop.core.digit.normalize import DigitSteps
 from inception_desktop.core.models.prediction import Prediction
 from inception_desktop.core.photo.framing import FramedInput, Framing
 from inception_desktop.core.photo.images import LoadedImage
+from inception_desktop.gui.runtime.recordable import Kept, digit_entries, photo_entries
 
 _ids = itertools.count(1)
 
@@ -53,9 +54,12 @@ class PhotoResult:
     request_id: int
     framed: FramedInput
     prediction: Prediction
-    # What was classified, for the history (gui/history/recorder.py): the file, if any, and framing.
+    # What was classified, for the history: the file, if any, and framing.
     path: str | None = None
     framing: Framing | None = None
+
+    def history(self, now: float) -> list[Kept]:
+        return photo_entries(self.prediction, self.path, self.framing, self.framed.array, now)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,10 @@ class DigitResult:
     request_id: int
     steps: DigitSteps | None
     prediction: Prediction | None
+
+    def history(self, now: float) -> list[Kept]:
+        pixels = self.steps.input if self.steps is not None else None
+        return digit_entries(self.prediction, None, pixels, now)
 
 
 @dataclass(frozen=True)
