@@ -1,15 +1,15 @@
 """Keeping every classification the person makes, without ever blocking the window.
 
-:class:`HistoryRecorder` listens to the inference worker's ``finished(id, result)`` (one signal
-for every answer, whoever asked) and keeps the entries each classification gives of itself (its
+:class:`HistoryRecorder` listens to the inference worker's ``finished(id, result)`` (one signal for
+every answer, whoever asked) and keeps the entries each classification gives of itself (its
 ``history(now)``: a photo, a digit, each row of a batch; see :mod:`..runtime.recordable`). Other
-answers (a framing comparison, an explanation's extra maps) have none and are left out.
-Answers that follow each other for one source (a digit being drawn, classified live every few
-strokes; a crop box being dragged over a photo) are kept once, as the last of them: an answer is
-written when no newer one for the same photo or canvas came for :data:`SETTLE_MS`. On the GUI
-thread this is only building a few small records; hashing the files and writing SQLite happen
-on one background thread, fed by a queue. ``settings.keep_history`` turns it off; a database problem reaches the window once as
-``message`` (see :class:`~inception_desktop.core.batch.history.HistoryStore`).
+answers (a framing comparison, an explanation's extra maps) have none and are left out. Answers
+that follow each other for one source (a digit being drawn, classified live every few strokes; a
+crop box being dragged over a photo) are kept once, as the last of them: an answer is written when
+no newer one for the same photo or canvas came for :data:`SETTLE_MS`. On the GUI thread this is
+only building a few small records; hashing the files and writing SQLite happen on one background
+thread, fed by a queue. ``settings.keep_history`` turns it off; a database problem reaches the
+window once as ``message`` (see :class:`~inception_desktop.core.batch.history.HistoryStore`).
 """
 
 from __future__ import annotations
