@@ -28,7 +28,16 @@ import traceback
 from collections.abc import Sequence
 
 from inception_desktop import __version__
-from inception_desktop.commands import classify, evaluate, explain, gui, retrain, train, weights
+from inception_desktop.commands import (
+    classify,
+    convert,
+    evaluate,
+    explain,
+    gui,
+    retrain,
+    train,
+    weights,
+)
 from inception_desktop.commands.common import HelpFormatter, Parser
 from inception_desktop.core.errors import InceptionDesktopError, first_line
 
@@ -38,7 +47,7 @@ EXIT_BROKEN_PIPE = 141
 EXIT_INTERNAL_ERROR = 70
 
 
-COMMANDS = (gui, classify, explain, train, evaluate, retrain, weights)
+COMMANDS = (gui, classify, explain, train, evaluate, retrain, weights, convert)
 #: Options of the top-level parser, which come before a command.
 _TOP_FLAGS = ("-v", "--verbose")
 _TOP_EXITS = ("-h", "--help", "--version")

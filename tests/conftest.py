@@ -196,3 +196,13 @@ def make_window(qtbot, settings, fakes):
 def window(make_window):
     """The real main window with fake models, both ready."""
     return make_window()
+
+
+@pytest.fixture(autouse=True)
+def _conversions_in_this_process():
+    """A window converts models in child processes from when it is made (see
+    core.models.conversion); other tests in the same process convert in it, as the CLI does."""
+    from inception_desktop.core.models import conversion
+
+    yield
+    conversion.convert_in_child_processes(False)

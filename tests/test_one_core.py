@@ -86,3 +86,42 @@ def test_digit_images_read_the_same_in_the_window_and_the_command_line(
         assert label == "7", kind
         assert ws.answer.text().split()[0] == "7", (kind, ws.bars.rows())
         ws.result = None
+
+
+@pytest.mark.slow
+def test_a_users_mnist_model_is_converted_in_a_child_process_not_in_the_window(tmp_path):
+    """A user's .keras digit model must be converted for LiteRT (TensorFlow): the window's
+    process asks 'inception-desktop convert' to do it and never imports TensorFlow itself."""
+    import shutil
+    import subprocess
+    import sys
+
+    from inception_desktop.core.store.resources import MNIST_MODEL, resource_path
+
+    with resource_path(MNIST_MODEL) as shipped:
+        mine = shutil.copyfile(shipped, tmp_path / "mine.keras")
+    script = f"""
+import sys, time
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from inception_desktop.gui.runtime.worker import default_factories
+from inception_desktop.gui.shell.main_window import MainWindow
+from inception_desktop.gui.shell.settings import Settings
+app = QApplication([])
+settings = Settings(QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat))
+win = MainWindow(settings, default_factories(None), runtime="litert")
+win.show()
+win.start_models()
+win.digit.load_model({str(mine)!r})
+deadline = time.monotonic() + 300
+while not win.digit.model.state.name.endswith("mine") and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+print(win.digit.model.state.name, "tensorflow" in sys.modules)
+win.close()
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=400
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split()[-2:] == ["mine", "False"], result.stdout

@@ -106,6 +106,23 @@ def photo_classifier(
     return load_classifier(INCEPTION, path, runtime, stage=stage)
 
 
+def convert(name: str | Path, stage: Callable[[str], None] | None = None) -> Path:
+    """The LiteRT conversion of ``name`` (``inception``: the installed weights; an Inception v3
+    weights ``.h5``; an MNIST ``.keras``), converted in this process when not cached yet."""
+    from inception_desktop.core.models import inception, mnist
+
+    if str(name) == INCEPTION:
+        from inception_desktop.core.store import weights
+        from inception_desktop.core.store.download import file_digest
+
+        path = weights.require()
+        return inception.ensure_tflite(path, weights.status().md5 or file_digest(path), stage)
+    check_model_name(name)
+    if str(name).endswith((".h5", ".hdf5")):
+        return inception.ensure_tflite(inception.check_weights_file(name), None, stage)
+    return mnist.convert_keras(name, stage)
+
+
 def trained_framing(classifier: Classifier) -> str | None:
     """The framing mode a retrained classifier was trained with; None for other models."""
     model = getattr(getattr(classifier, "predictor", None), "model", None)

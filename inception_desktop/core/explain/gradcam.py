@@ -142,10 +142,10 @@ def for_classifier(classifier: Any, layer: str | None = None) -> GradCam:
     model = getattr(classifier.predictor, "model", None)
     if model is None:
         raise ExplainError(f"{classifier.name}: Grad-CAM needs the TensorFlow runtime")
-    shape = tuple(classifier.input_shape)
-    if shape == (299, 299, 3):
-        from inception_desktop.core.models import inception
+    from inception_desktop.core.models import inception
 
+    shape = tuple(classifier.input_shape)
+    if shape == inception.INPUT_SHAPE:
         return GradCam(model, shape, inception.preprocess, layer or INCEPTION_LAYER)
     return GradCam(model, shape, mnist_preprocess(model), layer)
 

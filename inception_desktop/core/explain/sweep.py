@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from inception_desktop.core.models.inception import INPUT_SIZE
 from inception_desktop.core.photo.framing import Box, Framing
 from inception_desktop.core.photo.images import LoadedImage
 from inception_desktop.core.photo.prepare import network_input
@@ -84,7 +85,10 @@ def _centred(width: float, height: float, scale: float) -> tuple[float, float, f
 
 
 def sweep(
-    classifier: Any, loaded: LoadedImage, reference: Framing | None = None, size: int = 299
+    classifier: Any,
+    loaded: LoadedImage,
+    reference: Framing | None = None,
+    size: int = INPUT_SIZE,
 ) -> SweepResult:
     """Classify ``loaded`` under every framing of :func:`sweep_framings` in one batch.
 

@@ -105,6 +105,10 @@ def ensure_tflite(
     target = tflite_path(md5)
     if target.is_file():
         return target
+    from inception_desktop.core.models import conversion
+
+    if conversion.in_child_processes():  # TensorFlow stays out of this process (the window)
+        return conversion.convert_in_child(weights, stage)
     if stage:
         stage("converting Inception v3 for LiteRT, once (about a minute): building the network")
     model = build_model(weights)

@@ -76,6 +76,22 @@ def load_classifier(path: str | Path | None = None, runtime: str | None = None) 
     return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime, md5)
 
 
+def convert_keras(path: str | Path, stage: Any = None) -> Path:
+    """The LiteRT conversion of a user's MNIST ``.keras`` file, made (checked with Keras,
+    ``safe_mode``) when not in the cache yet."""
+    from inception_desktop.core.models.mnist_file import load_model
+    from inception_desktop.core.models.tflite_export import export_tflite
+    from inception_desktop.core.quiet import import_tensorflow
+
+    target = converted_path(path)
+    if not target.is_file():
+        if stage is not None:
+            stage(f"converting {Path(path).name} for LiteRT, once")
+        import_tensorflow()  # a user's .keras file needs Keras to be checked and converted
+        export_tflite(serving_model(load_model(path)), INPUT_SHAPE, target)
+    return target
+
+
 def _predictor(path: str | Path | None, chosen: str) -> Predictor:
     from inception_desktop.core.models import runtime as runtimes
     from inception_desktop.core.models.mnist_file import load_model
@@ -87,13 +103,11 @@ def _predictor(path: str | Path | None, chosen: str) -> Predictor:
         if path is None:
             with resource_path(MNIST_TFLITE) as tflite:
                 return LiteRTModel(tflite)
-        target = converted_path(path)
-        if not target.is_file():
-            from inception_desktop.core.models.tflite_export import export_tflite
+        from inception_desktop.core.models import conversion
 
-            import_tensorflow()  # a user's .keras file needs Keras to be checked and converted
-            export_tflite(serving_model(load_model(path)), INPUT_SHAPE, target)
-        return LiteRTModel(target)
+        if conversion.in_child_processes() and not converted_path(path).is_file():
+            return LiteRTModel(conversion.convert_in_child(path))
+        return LiteRTModel(convert_keras(path))
     from inception_desktop.core.models.compiled import CompiledModel
 
     import_tensorflow()

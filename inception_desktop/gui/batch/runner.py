@@ -56,7 +56,6 @@ THUMB_SIDE = 64
 #: How many classes a row keeps (its top-5).
 TOP = 5
 #: The network input side (Inception v3 and the heads made by 'retrain').
-INPUT_SIDE = 299
 
 
 @dataclass
@@ -117,18 +116,17 @@ class BatchRequest:
 def decode(index: int, path: str, framing: Framing) -> Decoded:
     """Decode and frame one photo as the command line does, and make its thumbnail; any failure
     is the row's error (never an exception: one bad file never stops a batch)."""
-    from PIL import Image
 
+    from inception_desktop.core.models.inception import INPUT_SIZE
     from inception_desktop.core.photo.images import ImageLoadError
     from inception_desktop.core.photo.prepare import decode_for_network, network_input
+    from inception_desktop.core.photo.thumbnails import thumbnail
 
     try:
-        loaded = decode_for_network(path, framing, INPUT_SIDE)
-        array = network_input(loaded, framing, INPUT_SIDE).array
-        small = loaded.image.copy()
-        small.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR)
+        loaded = decode_for_network(path, framing, INPUT_SIZE)
+        array = network_input(loaded, framing, INPUT_SIZE).array
         out = io.BytesIO()
-        small.convert("RGB").save(out, "JPEG", quality=80)
+        thumbnail(loaded.image, THUMB_SIDE).save(out, "JPEG", quality=80)
         return Decoded(index, path, array, out.getvalue())
     except ImageLoadError as exc:
         return Decoded(index, path, error=exc.reason)

@@ -44,6 +44,7 @@ from inception_desktop.core.batch.records import Record, display_path
 from inception_desktop.core.photo.framing import Framing
 from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
+from inception_desktop.core.progress import time_left_text as time_left
 from inception_desktop.gui.batch.runner import THUMB_SIDE, BatchRun, Row
 from inception_desktop.gui.batch.table import (
     CLASS,
@@ -64,15 +65,6 @@ from inception_desktop.gui.runtime.worker import InferenceWorker
 #: Seconds between two progress updates (the last one always shows).
 PROGRESS_S = 0.2
 EMPTY = "Open a folder or add photos to classify them all"
-
-
-def time_left(seconds: float | None) -> str:
-    """'about 3 min left', 'about 12 s left', or '' while unknown."""
-    if seconds is None:
-        return ""
-    if seconds >= 90:
-        return f"about {round(seconds / 60)} min left"
-    return f"about {max(1, round(seconds))} s left"
 
 
 class BatchWorkspace(QWidget):

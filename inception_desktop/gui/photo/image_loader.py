@@ -36,6 +36,7 @@ from inception_desktop.core.photo.images import (
     to_rgb,
 )
 from inception_desktop.core.photo.prepare import PHOTO_DRAFT
+from inception_desktop.core.photo.thumbnails import thumbnail
 from inception_desktop.gui.photo.strip import THUMB
 from inception_desktop.gui.runtime.background import Job
 from inception_desktop.gui.widgets.input_view import array_to_qimage, qimage_to_array
@@ -170,8 +171,7 @@ def _photo(loaded: LoadedImage, key: str, path: str | None, order) -> Photo:
     if path is None:
         loaded = downscaled(loaded, KEPT_SIDE)
     array = np.asarray(loaded.image)
-    thumb = loaded.image.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    thumb = thumbnail(loaded.image, THUMB_SIDE)
     return Photo(
         loaded,
         array_to_qimage(array),

@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from inception_desktop.core.photo.images import ImageLoadError
-from inception_desktop.core.photo.prepare import load_photo
+from inception_desktop.core.photo.thumbnails import thumbnail_of
 
 
 def thumb_strip(paths: list[Path], side: int) -> np.ndarray:
@@ -16,10 +15,6 @@ def thumb_strip(paths: list[Path], side: int) -> np.ndarray:
     cannot be read: the Data step lists it). Runs on a pool thread."""
     strip = Image.new("RGB", (max(1, len(paths)) * (side + 4), side), (255, 255, 255))
     for n, path in enumerate(paths):
-        try:
-            image = load_photo(path).image.convert("RGB")
-            image.thumbnail((side, side))
-        except (ImageLoadError, OSError):
-            image = Image.new("RGB", (side, side), (200, 200, 200))
+        image = thumbnail_of(path, side) or Image.new("RGB", (side, side), (200, 200, 200))
         strip.paste(image, (n * (side + 4) + (side - image.width) // 2, (side - image.height) // 2))
     return np.asarray(strip)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QTabWidget
 
+from inception_desktop.core.models import conversion
 from inception_desktop.core.photo.framing_modes import MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.gui.digit.workspace import DigitWorkspace
@@ -75,6 +76,9 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         if runtime is not None:
             self.settings.runtime = runtime
+        # Conversions for LiteRT (new weights, a user's MNIST file) need TensorFlow: they run as
+        # 'inception-desktop convert' in child processes, and this process never imports it.
+        conversion.convert_in_child_processes()
         self.worker_thread = WorkerThread(factories, self.settings.runtime)
         self.worker = self.worker_thread.worker
         self.problems = Problems(self)

@@ -111,8 +111,7 @@ def draw_confusion(matrix: np.ndarray, classes: Sequence[str], path: Path) -> Pa
 
 def draw_gallery(mistakes: Sequence[dict[str, Any]], path: Path, columns: int = 6) -> Path:
     """Thumbnails of misclassified photos, captioned: true class, then "as predicted score"."""
-    from inception_desktop.core.photo.images import ImageLoadError
-    from inception_desktop.core.photo.prepare import load_photo
+    from inception_desktop.core.photo.thumbnails import thumbnail_of
 
     caption = 30
     rows = max(1, -(-len(mistakes) // columns))
@@ -124,11 +123,10 @@ def draw_gallery(mistakes: Sequence[dict[str, Any]], path: Path, columns: int = 
     for i, entry in enumerate(mistakes):
         x = 8 + (i % columns) * (THUMB + 8)
         y = 8 + (i // columns) * (THUMB + caption + 8)
-        try:
-            photo = load_photo(entry["path"]).image
-            photo.thumbnail((THUMB, THUMB))
+        photo = thumbnail_of(entry["path"], THUMB)
+        if photo is not None:
             sheet.paste(photo, (x + (THUMB - photo.width) // 2, y + (THUMB - photo.height) // 2))
-        except ImageLoadError:
+        else:
             draw.rectangle([x, y, x + THUMB - 1, y + THUMB - 1], outline=(180, 180, 180))
         draw.text((x, y + THUMB + 2), _short(entry["true"], 18), fill="black", font=font)
         text = f"as {_short(entry['predicted'], 12)} {entry['score']:.0%}"
