@@ -85,7 +85,7 @@ def load_classifier(path: str | Path | None = None, runtime: str | None = None) 
             md5 = model_digest(keras_file)  # the trained weights (~10 ms)
     else:
         name = f"MNIST {Path(str(path)).stem}"
-        read_metadata(path)  # a regular file, a sound archive, a readable card (or none)
+        read_metadata(Path(str(path)))  # a regular file, a sound archive, a readable card (or none)
         md5 = model_digest(Path(str(path)))
     predictor = _predictor(path if not shipped else None, chosen)
     return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime, md5)
