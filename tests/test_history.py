@@ -76,8 +76,8 @@ def test_a_corrupt_database_is_set_aside_and_a_new_one_started(tmp_path):
     problems: list[str] = []
     store = HistoryStore(path, on_problem=problems.append)
     assert store.add([_entry("/a.jpg", "tabby")]) == 1
-    assert len(problems) == 1 and "damaged" in problems[0] and "set aside" in problems[0]
-    aside = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+    assert len(problems) == 1 and "damaged" in problems[0] and "kept as" in problems[0]
+    aside = [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
     assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
     assert [e.record.path for e in store.query()] == ["/a.jpg"]
     store.close()
