@@ -244,7 +244,7 @@ def test_history_off_keeps_nothing_and_a_damaged_database_is_one_problem(
     qtbot.waitUntil(lambda: window.history.store.count() == 1, timeout=15000)
     assert [e.record.path for e in window.history.store.query()] == [str(tmp_path / "b.png")]
     qtbot.waitUntil(lambda: any("damaged" in p.text for p in window.problems.items()), timeout=5000)
-    assert list(history_dir.glob("history.sqlite3.corrupt-*"))
+    assert list(history_dir.glob("history.sqlite3.damaged-*"))
 
 
 def test_live_answers_for_one_source_are_kept_once_as_the_last(qtbot, tmp_path):

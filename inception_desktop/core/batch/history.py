@@ -10,11 +10,14 @@ platform's data directory: ``$XDG_DATA_HOME/inception-desktop`` or
 user_version`` (:data:`SCHEMA_VERSION`, upgraded by :data:`MIGRATIONS` in order); it runs in WAL
 mode, so the window can read while a background thread writes.
 
-Nothing here raises on a bad database. A corrupt file is reported (:attr:`HistoryStore.problem`,
-and the ``on_problem`` callback) and set aside as ``history.sqlite3.corrupt-<time>`` (with its
-``-wal``/``-shm``), and a new database is started; one that stays locked by another process, or
-was made by a newer version of the app, is reported and left untouched, and history is off for
-this session (writes are dropped and counted). Every method is safe to call from any thread.
+Nothing here raises to its callers. A damaged file is reported (:attr:`HistoryStore.problem`,
+and the ``on_problem`` callback) in one message that says how many rows were carried over and
+where the old file is: it is set aside as ``history.sqlite3.damaged-<time>[-n]`` (with its
+``-wal``/``-shm``; never deleted, never over another file, see :mod:`.history_salvage`) and its
+readable rows are carried into a new database. A read-only file or folder gives a read-only
+history. One that stays locked by another process, or was made by a newer version of the app, is
+reported and left untouched, and history is off for this session (writes are dropped and
+counted). Several processes may share one history. Every method is safe from any thread.
 """
 
 from __future__ import annotations
