@@ -79,7 +79,11 @@ def test_a_damaged_page_keeps_every_readable_row_and_says_where_the_file_went(tm
     found = store.query("label", limit=ROWS)  # a search scans the damaged page
     assert {e.record.path for e in found} == {f"/photos/{n - 1}.jpg" for n in readable}
     assert store.count() == len(readable)
-    (aside,) = [p for p in tmp_path.iterdir() if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    (aside,) = [
+        p
+        for p in tmp_path.iterdir()
+        if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))
+    ]
     assert len(problems) == 1
     assert f"{len(readable)} classifications were carried into a new history" in problems[0]
     assert f"kept as {aside}" in problems[0]
