@@ -11,6 +11,7 @@ its own error type, naming the file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -112,6 +113,24 @@ def regular_file_digest(path: str | Path, max_bytes: int, algorithm: str = "md5"
         except OSError as exc:
             raise UnreadableFileError(_os_reason(exc)) from None
     return digest.hexdigest()
+
+
+def not_a_file_reason(path: str | Path) -> str | None:
+    """Why a folder entry is neither a regular file nor a folder, for a "skipped" list: a named
+    pipe, a device (or a link to one), a link that loops or points nowhere. None for a regular
+    file or a folder (or a link to one). Nothing is opened."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that loops; not read"
+        if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+            return "a symbolic link to nothing; not read"
+        return _os_reason(exc)
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return None
+    link = "a link to " if os.path.islink(path) else ""
+    return f"{link}{_kind(info.st_mode)}, not a regular file; not read"
 
 
 def open_regular_file(path: str | Path, max_bytes: int) -> BinaryIO:
