@@ -243,3 +243,18 @@ def test_a_live_writers_temp_folder_is_not_swept(tmp_path: Path):
         atomic.check_output_file(tmp_path / "b.bin")
         assert tmp.exists()
     assert (tmp_path / "a.bin").read_bytes() == b"x"
+
+
+def test_an_export_failing_after_the_save_says_the_model_was_written(tmp_path: Path):
+    from inception_desktop.core.training.retrain.export import ExportError, after_saving
+
+    model, tflite = tmp_path / "m.keras", tmp_path / "m.tflite"
+    with pytest.raises(ExportError) as info, after_saving(model, tflite):
+        raise WriteError(tflite, "the disk is full (free some space and try again)")
+    assert str(info.value) == (
+        f"the model was written to {model}, but its LiteRT export to {tflite} failed: "
+        f"cannot write {tflite}: the disk is full (free some space and try again)"
+    )
+    assert info.value.written == model
+    with pytest.raises(WriteError), after_saving(None, tflite):  # nothing saved first
+        raise WriteError(tflite, "the disk is full")
