@@ -191,3 +191,42 @@ def test_two_processes_opening_a_missing_history_at_once(tmp_path: Path):
             store.close()
             assert not [p for p in path.parent.iterdir() if ".damaged-" in p.name]
         assert list(problems) == []
+
+
+def test_the_history_dialog_opens_on_a_read_only_data_directory(qtbot, tmp_path, settings):
+    from inception_desktop.gui.history_view import HistoryDialog
+
+    with tmpfs(tmp_path / "data", "4m") as data:
+        make_history(data / "history.sqlite3", 5)
+        subprocess.run(["mount", "-o", "remount,ro", str(data)], check=True)
+        store = HistoryStore(data / "history.sqlite3")
+        dialog = HistoryDialog(store, settings)
+        qtbot.addWidget(dialog)
+        assert dialog.model.rowCount() == 5
+        assert "5 classifications kept" in dialog.count_label.text()
+        assert "read-only" in dialog.count_label.text()
+        store.close()
+
+
+class _BrokenStore(HistoryStore):
+    def add(self, entries):
+        raise RuntimeError("a bug in the store")
+
+
+def test_the_recorder_tells_the_window_when_writing_fails(qtbot, tmp_path, settings):
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QObject, Signal
+
+    from inception_desktop.gui.history_recorder import HistoryRecorder
+
+    class Worker(QObject):
+        finished = Signal(int, object)
+
+    worker = Worker()
+    recorder = HistoryRecorder(worker, settings, _BrokenStore(tmp_path / "history.sqlite3"))
+    result = SimpleNamespace(records=[Record("/a.jpg", (("cat", 1.0),))], weights="")
+    with qtbot.waitSignal(recorder.message, timeout=5000) as said:
+        worker.finished.emit(1, result)
+    assert said.args == ["history: could not keep a classification: a bug in the store"]
+    recorder.stop()
