@@ -1,7 +1,8 @@
 """Soak: processes writing and searching one history while another damages a page of it.
 
-Each of WORKERS processes keeps adding classifications (one row per add, a path of its own) and
-searching for its own rows; after a third of the time another process checkpoints the database
+Each of WORKERS processes keeps adding classifications (one row per add, a path of its own),
+searching for its own newest rows, and now and then for something that matches nothing (a search
+that reads every page); after a third of the time another process checkpoints the database
 and overwrites a middle page of its table with garbage. At the end the history (and every file
 set aside) is read, and it prints:
 
@@ -40,13 +41,18 @@ def _work(worker: int, path: str, seconds: float, results: Any) -> None:
     store = HistoryStore(path, on_problem=problems.append)
     kept: list[str] = []
     deadline = time.monotonic() + seconds
+    scan_every = max(0.5, seconds / 150)
+    next_scan = time.monotonic() + scan_every
     n = 0
     while time.monotonic() < deadline:
         entry = _entry(worker, n)
         if store.add([entry]) == 1:
             kept.append(entry.record.path)
-        if n % 5 == 0:
+        if n % 5 == 0:  # its newest rows: through the time index, stops after 50
             store.query(f"/soak/w{worker}/", limit=50)
+        if time.monotonic() > next_scan:  # matches nothing: reads every page, the damaged one too
+            store.query("no such label", limit=50)
+            next_scan = time.monotonic() + scan_every
         n += 1
     store.close()
     results.put((kept, problems))

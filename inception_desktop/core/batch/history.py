@@ -291,7 +291,7 @@ class HistoryStore:
                 carried = len(rows)
             except sqlite3.Error as error:
                 self._report(f"history: could not carry the old rows over: {_cause(error)}")
-        lost = f"; {missed} could not be read" if missed else ""
+        lost = f"; {missed} could not be read (on damaged pages)" if missed else ""
         self._report(
             f"the history at {self.path} was damaged ({cause}): {carried} classification"
             f"{'s' * (carried != 1)} were carried into a new history{lost}; the damaged file "
@@ -300,7 +300,7 @@ class HistoryStore:
         return db
 
     @contextmanager
-    def _using(self, what: str, retry: bool = True) -> Iterator[sqlite3.Connection | None]:
+    def _using(self, what: str) -> Iterator[sqlite3.Connection | None]:
         """The connection under the lock; a database error inside is reported (and, when the
         file turns out damaged, its rows are carried into a new database), never raised."""
         with self._lock:
