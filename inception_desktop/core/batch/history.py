@@ -282,13 +282,7 @@ class HistoryStore:
         carried = 0
         if db is not None and rows:
             try:
-                with db:
-                    db.executemany(
-                        f"INSERT INTO classifications ({history_salvage.COLUMNS}) "
-                        f"VALUES ({', '.join('?' * 14)})",
-                        rows,
-                    )
-                carried = len(rows)
+                carried = _carry(db, rows)
             except sqlite3.Error as error:
                 self._report(f"history: could not carry the old rows over: {_cause(error)}")
         lost = f"; {missed} could not be read (on damaged pages)" if missed else ""
@@ -423,6 +417,24 @@ class _MovedError(Exception):
 
 class _NewerSchemaError(Exception):
     pass
+
+
+#: Rows carried over per transaction: other processes writing the same history wait for one
+#: chunk (milliseconds), not for all of a large history (seconds, past :data:`LOCK_TIMEOUT`).
+CARRY_CHUNK = 1000
+
+
+def _carry(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> int:
+    """Insert salvaged ``rows`` in chunks, letting other writers in between; returns how many."""
+    sql = (
+        f"INSERT INTO classifications ({history_salvage.COLUMNS}) "
+        f"VALUES ({', '.join('?' * 14)})"
+    )
+    for start in range(0, len(rows), CARRY_CHUNK):
+        with db:
+            db.executemany(sql, rows[start : start + CARRY_CHUNK])
+        time.sleep(0.02)  # longer than a waiting writer's busy handler sleeps: it gets in
+    return len(rows)
 
 
 def _retry_while_locked(work: Callable[[], None]) -> None:
