@@ -54,12 +54,12 @@ wheel: $(VENV)/.test-stamp
 clean:
 	rm -rf $(VENV) build dist *.egg-info
 
-# Coverage-guided fuzzing (atheris) of image loading + framing, digit normalisation and the IDX
-# reader, one harness after the other: `make fuzz FUZZ_SECONDS=1200`. New inputs go to
-# build/fuzz/<harness>; the committed seeds in fuzz/corpus are only read; a crash is saved in
-# build/fuzz/ and stops the run. See fuzz/_common.py for what counts as a finding.
+# Coverage-guided fuzzing (atheris) of image loading + framing, digit normalisation, the IDX
+# reader and retrained models' cards, one harness after the other: `make fuzz FUZZ_SECONDS=1200`.
+# New inputs go to build/fuzz/<harness>; the committed seeds in fuzz/corpus are only read; a
+# crash is saved in build/fuzz/ and stops the run. See fuzz/_common.py for what counts as a finding.
 FUZZ_SECONDS ?= 180
-FUZZ_HARNESSES ?= images digits idx
+FUZZ_HARNESSES ?= images digits idx cards
 
 fuzz: $(VENV)/.test-stamp
 	$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet -e ".[fuzz]"

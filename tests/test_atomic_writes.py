@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Iterator
@@ -202,3 +203,60 @@ def test_sigkill_during_a_checkpoint_write_leaves_the_good_checkpoint_whole(tmp_
         os.utime(leftover, (time.time() - 2 * atomic.MIN_STALE_AGE,) * 2)
     atomic.remove_stale_temps(tmp_path)
     assert entries(tmp_path) == sorted([resume_model.name, resume_state.name])
+
+
+def _killed_writer_leftovers(folder: Path) -> list[Path]:
+    """What a retrain killed during its save and during its export leaves: temp folders holding
+    a partial model (their writer's lock died with it), old enough to be stale."""
+    leftovers = []
+    for name in ("model.keras", "model.tflite"):
+        tmp = Path(tempfile.mkdtemp(prefix=atomic.TEMP_PREFIX, dir=folder))
+        (tmp / ".lock").write_bytes(b"")
+        (tmp / name).write_bytes(b"\0" * 1000)
+        os.utime(tmp, (time.time() - 2 * atomic.MIN_STALE_AGE,) * 2)
+        leftovers.append(tmp)
+    return leftovers
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["retrain", "{missing}", "--out", "{out}/model.keras"],
+        ["retrain", "{missing}", "--out", "{elsewhere}/m.keras", "--export-tflite", "{out}/m.lite"],
+        ["classify", "{missing}", "--model", "mnist", "--output", "{out}/results.csv"],
+        ["explain", "{missing}", "--model", "mnist", "--out", "{out}"],
+    ],
+)
+def test_writing_commands_sweep_stale_temps_first(tmp_path: Path, command: list[str]):
+    from inception_desktop.cli import main
+
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    leftovers = _killed_writer_leftovers(out)
+    names = {"missing": str(tmp_path / "missing"), "out": str(out), "elsewhere": str(elsewhere)}
+    main([part.format(**names) for part in command])  # fails later: no such data or photo
+    assert not any(p.exists() for p in leftovers)
+
+
+def test_a_live_writers_temp_folder_is_not_swept(tmp_path: Path):
+    with atomic.atomic_path(tmp_path / "a.bin") as tmp:
+        tmp.write_bytes(b"x")
+        os.utime(tmp.parent, (time.time() - 2 * atomic.MIN_STALE_AGE,) * 2)
+        atomic.check_output_file(tmp_path / "b.bin")
+        assert tmp.exists()
+    assert (tmp_path / "a.bin").read_bytes() == b"x"
+
+
+def test_an_export_failing_after_the_save_says_the_model_was_written(tmp_path: Path):
+    from inception_desktop.core.training.retrain.export import ExportError, after_saving
+
+    model, tflite = tmp_path / "m.keras", tmp_path / "m.tflite"
+    with pytest.raises(ExportError) as info, after_saving(model, tflite):
+        raise WriteError(tflite, "the disk is full (free some space and try again)")
+    assert str(info.value) == (
+        f"the model was written to {model}, but its LiteRT export to {tflite} failed: "
+        f"cannot write {tflite}: the disk is full (free some space and try again)"
+    )
+    assert info.value.written == model
+    with pytest.raises(WriteError), after_saving(None, tflite):  # nothing saved first
+        raise WriteError(tflite, "the disk is full")

@@ -79,8 +79,8 @@ def test_json_is_streamed_with_the_layout_of_json_dump():
 
 def test_csv_and_table_hold_every_record():
     rows = list(csv.reader(io.StringIO(_written("csv", [GOOD, BAD]))))
-    assert rows[0][-4:] == ["label_1", "score_1", "label_2", "score_2"]
-    assert rows[1][0] == "/p/cat.jpg" and rows[1][-4:] == [
+    assert rows[0][-5:] == ["label_1", "score_1", "label_2", "score_2", "path_base64"]
+    assert rows[1][0] == "/p/cat.jpg" and rows[1][-5:-1] == [
         "tabby",
         "0.750000",
         "tiger cat",

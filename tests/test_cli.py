@@ -692,3 +692,32 @@ def test_a_folder_is_prepared_then_classified_in_a_short_first_batch(
     assert [Path(json.loads(line)["path"]).name for line in out.splitlines()] == [
         f"{i:02d}.png" for i in range(23)
     ]
+
+
+def test_csv_keeps_the_exact_bytes_of_names_that_are_not_utf8(odd_names, capsys):
+    import base64
+    import csv
+    import io
+
+    folder, raw, multiline = odd_names
+    assert main(["classify", str(folder), "--model", "mnist", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    odd = next(r for r in rows if "\ufffd" in r["path"])
+    assert base64.b64decode(odd["path_base64"]) == raw
+    assert next(r for r in rows if r["path"] == multiline)["path_base64"] == ""
+
+
+def test_explain_json_names_written_files_in_valid_unicode(odd_names, tmp_path, capsys):
+    import base64
+
+    _, _, multiline = odd_names
+    out_dir = Path(os.fsdecode(os.fsencode(tmp_path) + b"/out\xff"))
+    code = main(["explain", multiline, "--model", "mnist", "--json", "--out", str(out_dir)])
+    assert code == 0
+    text = capsys.readouterr().out
+    text.encode("utf-8")  # no lone surrogates anywhere in the output
+    assert "\\udc" not in text
+    (entry,) = json.loads(text)
+    assert "\ufffd" in entry["files"]["overlay"]
+    exact = os.fsdecode(base64.b64decode(entry["files_base64"]["overlay"]))
+    assert Path(exact).is_file() and Path(exact).parent == out_dir

@@ -105,3 +105,28 @@ def test_the_fast_downscale_matches_exact_lanczos(monkeypatch):
     monkeypatch.setattr(framing, "REDUCING_GAP", None)
     exact = framing.frame(image, 299, Framing("pad")).array.astype(float)
     assert np.abs(fast - exact).mean() < 1.0
+
+
+@pytest.mark.parametrize(
+    "text", ["nan,0,100,100", "nan,nan,nan,nan", "-1e308,-1e308,1e309,1e309", "0,0,inf,10"]
+)
+def test_boxes_that_are_not_finite_are_refused(text: str):
+    with pytest.raises(FramingError, match="finite numbers of pixels"):
+        Box.parse(text)
+    with pytest.raises(FramingError, match="finite numbers of pixels"):
+        Box(float("nan"), 0, 10, 10)
+
+
+@pytest.mark.parametrize("command", ["classify", "explain"])
+def test_the_commands_refuse_a_nan_box_as_a_usage_error(command, tmp_path, capsys):
+    from inception_desktop.cli import main
+
+    photo = tmp_path / "p.png"
+    Image.new("RGB", (50, 40)).save(photo)
+    argv = [command, str(photo), "--model", "inception", "--box", "nan,nan,nan,nan"]
+    if command == "explain":
+        argv += ["--out", str(tmp_path / "out")]
+    assert main(argv) == 2
+    assert "finite numbers of pixels (no nan or inf), got 'nan,nan,nan,nan'" in (
+        capsys.readouterr().err
+    )

@@ -76,8 +76,8 @@ def test_a_corrupt_database_is_set_aside_and_a_new_one_started(tmp_path):
     problems: list[str] = []
     store = HistoryStore(path, on_problem=problems.append)
     assert store.add([_entry("/a.jpg", "tabby")]) == 1
-    assert len(problems) == 1 and "damaged" in problems[0] and "set aside" in problems[0]
-    aside = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+    assert len(problems) == 1 and "damaged" in problems[0] and "kept as" in problems[0]
+    aside = [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
     assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
     assert [e.record.path for e in store.query()] == ["/a.jpg"]
     store.close()
@@ -244,7 +244,7 @@ def test_history_off_keeps_nothing_and_a_damaged_database_is_one_problem(
     qtbot.waitUntil(lambda: window.history.store.count() == 1, timeout=15000)
     assert [e.record.path for e in window.history.store.query()] == [str(tmp_path / "b.png")]
     qtbot.waitUntil(lambda: any("damaged" in p.text for p in window.problems.items()), timeout=5000)
-    assert list(history_dir.glob("history.sqlite3.corrupt-*"))
+    assert list(history_dir.glob("history.sqlite3.damaged-*"))
 
 
 def test_live_answers_for_one_source_are_kept_once_as_the_last(qtbot, tmp_path):

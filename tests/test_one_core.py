@@ -125,3 +125,22 @@ win.close()
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split()[-2:] == ["mine", "False"], result.stdout
+
+
+@pytest.mark.parametrize("what", ["missing", "folder"])
+def test_a_model_that_is_not_a_file_is_one_clear_line_everywhere(what, tmp_path, capsys):
+    """Issue 23, item 10: ``--model MISSING.keras`` ended in an internal error (exit 70); one
+    model-name check in the core now refuses it by name for classify, explain and convert."""
+    photo = digit_image("light", tmp_path / "seven.png")
+    model = tmp_path / "model.keras"
+    if what == "folder":
+        model.mkdir()
+    reason = "no such model file" if what == "missing" else "is a folder, not a model file"
+    for argv in (
+        ["classify", str(photo), "--model", str(model)],
+        ["explain", str(photo), "--model", str(model), "--out", str(tmp_path / "out")],
+        ["convert", str(model)],
+    ):
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and reason in err and str(model) in err, (argv, err)

@@ -279,6 +279,22 @@ def _save(image: Any, target: Path) -> Path:
     return target
 
 
+def _json_result(result: dict[str, Any]) -> dict[str, Any]:
+    """``result`` as valid Unicode for JSON: the written ``files`` whose names are not UTF-8 (an
+    --out folder with such a name) become U+FFFD in ``files``, with their exact bytes in
+    ``files_base64``, as ``path`` and ``path_base64`` do; ``ensure_ascii`` alone would print
+    lone surrogates, which no JSON reader can decode into a name."""
+    from inception_desktop.core.batch.records import json_path, unicode_text
+
+    out = {k: unicode_text(v) if isinstance(v, str) else v for k, v in result.items()}
+    named = {kind: json_path(path) for kind, path in result["files"].items()}
+    out["files"] = {kind: fields["path"] for kind, fields in named.items()}
+    exact = {kind: f["path_base64"] for kind, f in named.items() if "path_base64" in f}
+    if exact:
+        out["files_base64"] = exact
+    return out
+
+
 def _print(entries: list[Entry], as_json: bool) -> None:
     from inception_desktop.core.batch.records import display_path, json_path, unicode_text
 
@@ -289,7 +305,7 @@ def _print(entries: list[Entry], as_json: bool) -> None:
                 error = unicode_text(entry.error or "failed")
                 out.append({**json_path(entry.path), "error": error})
             else:
-                out.append({**json_path(entry.path), **entry.result})
+                out.append({**json_path(entry.path), **_json_result(entry.result)})
         json.dump(out, sys.stdout, indent=2, ensure_ascii=True)
         sys.stdout.write("\n")
         return

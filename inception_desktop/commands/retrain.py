@@ -187,9 +187,8 @@ def _export_existing(args: argparse.Namespace, events: EventStream) -> int:
 
 
 def _retrain(args: argparse.Namespace, events: EventStream) -> int:
-    from inception_desktop.core.errors import InceptionDesktopError
     from inception_desktop.core.store import atomic
-    from inception_desktop.core.training.retrain import RetrainError, dataset, pipeline, report
+    from inception_desktop.core.training.retrain import dataset, pipeline, report
     from inception_desktop.core.training.retrain.export import labels_path
     from inception_desktop.core.training.retrain.features import feature_model_for, resolve_weights
     from inception_desktop.core.training.retrain.model_file import save
@@ -264,14 +263,14 @@ def _retrain(args: argparse.Namespace, events: EventStream) -> int:
     if args.export_tflite is not None:
         from inception_desktop.core.training.retrain.export import export
 
-        try:
-            exported = export(
-                trained.keras_model, weights_path, args.export_tflite, card, events.stage
-            )
-        except InceptionDesktopError as exc:  # the model was written: say so with the failure
-            raise RetrainError(
-                f"{exc} (the model was written to {display_path(str(args.out))})"
-            ) from None
+        exported = export(  # a failure says that the model itself was written
+            trained.keras_model,
+            weights_path,
+            args.export_tflite,
+            card,
+            events.stage,
+            written=args.out,
+        )
         out["tflite"], out["labels"] = (str(p) for p in exported)
     if args.report is not None and "report_error" not in summary:
         out["report"] = str(args.report)

@@ -73,14 +73,28 @@ def plan(records: Iterable[Record], destination: str | Path) -> Plan:
             result.skipped.append((record.path, record.error or "not classified"))
             continue
         source = Path(record.path)
-        if not source.is_file():
-            result.skipped.append((record.path, "the file is no longer there"))
+        problem = _not_copyable(source)
+        if problem is not None:
+            result.skipped.append((record.path, problem))
             continue
         folder = destination / folder_name(record.label)
         target = _free_name(folder, source.name, taken)
         taken.add(target)
         result.copies.append(Copy(source, target, record.label))
     return result
+
+
+def _not_copyable(source: Path) -> str | None:
+    """Why ``source`` cannot be copied (gone, a named pipe, a device, a looping link), or None:
+    copying a FIFO would block and a device never end, so each is skipped with its reason."""
+    from inception_desktop.core.store.regular_files import not_a_file_reason
+
+    if not os.path.lexists(source):
+        return "the file is no longer there"
+    reason = not_a_file_reason(source)
+    if reason is None and source.is_dir():
+        return "a folder, not a photo"
+    return reason
 
 
 def _free_name(folder: Path, name: str, taken: set[Path]) -> Path:
@@ -111,8 +125,9 @@ def execute(
     for copy in the_plan.copies:
         if cancelled is not None and cancelled():
             break
-        if not copy.source.is_file():
-            the_plan.skipped.append((str(copy.source), "the file is no longer there"))
+        problem = _not_copyable(copy.source)
+        if problem is not None:
+            the_plan.skipped.append((str(copy.source), problem))
             continue
         try:
             if copy.target.parent not in made:

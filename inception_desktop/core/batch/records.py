@@ -90,11 +90,17 @@ class Record:
 
 
 def csv_header(k: int) -> list[str]:
-    """The CSV columns for records with up to ``k`` classes each."""
+    """The CSV columns for records with up to ``k`` classes each.
+
+    ``path`` is valid Unicode (bytes that are not UTF-8 become U+FFFD), so the last column,
+    ``path_base64``, holds the name's exact bytes when it is not UTF-8 (empty otherwise), as
+    JSON's ``path_base64`` does: without it such a file could not be found again. It comes last
+    so that the columns before it keep their places.
+    """
     columns = ["path", "error", "model", "device", "framing", "box", "ms"]
     for n in range(1, k + 1):
         columns += [f"label_{n}", f"score_{n}"]
-    return columns
+    return [*columns, "path_base64"]
 
 
 def csv_row(record: Record, k: int) -> list[str]:
@@ -115,7 +121,7 @@ def csv_row(record: Record, k: int) -> list[str]:
             row += [label, f"{score:.6f}"]
         else:
             row += ["", ""]
-    return row
+    return [*row, json_path(record.path).get("path_base64", "")]
 
 
 def display_path(text: str) -> str:

@@ -14,10 +14,19 @@ from pathlib import Path
 
 import numpy as np
 
+from inception_desktop.core.errors import InceptionDesktopError
 from inception_desktop.core.models.runtime import cpu_threads
 from inception_desktop.core.quiet import native_stderr_filtered
+from inception_desktop.core.store.regular_files import UnreadableFileError, check_regular_file
 
 SCORES, FEATURES = "scores", "features"
+#: Largest ``.tflite`` accepted: Inception v3 with a head is about 95 MB, its int8 twin a quarter.
+MAX_TFLITE_BYTES = 400_000_000
+
+
+class LiteRTFileError(InceptionDesktopError, ValueError):
+    """A ``.tflite`` path that is not a regular file of a model's size (``ValueError`` too, as
+    the interpreter's own refusals are)."""
 
 
 class LiteRTModel:
@@ -33,6 +42,10 @@ class LiteRTModel:
         from ai_edge_litert.interpreter import Interpreter
 
         self.path = Path(path)
+        try:  # the interpreter reads the whole file: a FIFO would hang it, a giant take seconds
+            check_regular_file(self.path, MAX_TFLITE_BYTES)
+        except UnreadableFileError as exc:
+            raise LiteRTFileError(f"{self.path}: {exc.reason}") from None
         self.threads = threads or cpu_threads()
         with native_stderr_filtered():
             self._interpreter = Interpreter(model_path=str(self.path), num_threads=self.threads)

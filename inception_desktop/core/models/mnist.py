@@ -47,9 +47,24 @@ def serving_model(model: Any) -> Any:
 def converted_path(path: str | Path) -> Path:
     """Where the LiteRT conversion of a user's model file lives: the cache, by content hash."""
     from inception_desktop.core.store import paths
-    from inception_desktop.core.store.download import file_digest
 
-    return paths.cache_dir() / "models" / f"mnist-{file_digest(path, 'sha256')[:20]}.tflite"
+    return paths.cache_dir() / "models" / f"mnist-{model_digest(path, 'sha256')[:20]}.tflite"
+
+
+def model_digest(path: str | Path, algorithm: str = "md5") -> str:
+    """The digest of a model file, after checking it names a regular file of a model's size.
+
+    Hashing comes first in :func:`load_classifier`, so the check must come before it: a FIFO
+    would block forever, ``/dev/zero`` never ends, a 2 GB sparse file takes seconds to hash.
+    """
+    from inception_desktop.core.models.mnist_file import MAX_MODEL_BYTES, ModelFileError
+    from inception_desktop.core.store.regular_files import UnreadableFileError, regular_file_digest
+
+    try:
+        return regular_file_digest(path, MAX_MODEL_BYTES, algorithm)
+    except UnreadableFileError as exc:
+        reason = "no such model file" if exc.missing else exc.reason
+        raise ModelFileError(f"{path}: {reason}") from None
 
 
 def load_classifier(path: str | Path | None = None, runtime: str | None = None) -> Classifier:
@@ -61,17 +76,17 @@ def load_classifier(path: str | Path | None = None, runtime: str | None = None) 
     from inception_desktop.core.models import runtime as runtimes
     from inception_desktop.core.models.classifier import Classifier
     from inception_desktop.core.models.labels import DIGIT_LABELS
-    from inception_desktop.core.store.download import file_digest
 
     chosen = runtimes.resolve(runtime)
     shipped = path is None or str(path) == SHIPPED
     if shipped:
         with resource_path(MNIST_MODEL) as keras_file:
             name = f"MNIST {read_metadata(keras_file).get('architecture', 'model')}"
-            md5 = file_digest(keras_file, "md5")  # the trained weights (~10 ms)
+            md5 = model_digest(keras_file)  # the trained weights (~10 ms)
     else:
         name = f"MNIST {Path(str(path)).stem}"
-        md5 = file_digest(Path(str(path)), "md5")
+        read_metadata(Path(str(path)))  # a regular file, a sound archive, a readable card (or none)
+        md5 = model_digest(Path(str(path)))
     predictor = _predictor(path if not shipped else None, chosen)
     return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime, md5)
 

@@ -95,6 +95,12 @@ def read_metadata(path: str | Path, *, max_bytes: int = MAX_MODEL_BYTES) -> dict
     return metadata
 
 
+def member_names(path: str | Path, *, max_bytes: int = MAX_MODEL_BYTES) -> list[str]:
+    """The names of the members of a model file, after the checks of :func:`check_archive`."""
+    with _checked_archive(path, max_bytes) as archive:
+        return archive.namelist()
+
+
 def check_archive(path: str | Path, *, max_bytes: int = MAX_MODEL_BYTES) -> None:
     """Refuse, with :class:`ModelFileError`, a file Keras should not be given.
 

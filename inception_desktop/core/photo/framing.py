@@ -11,6 +11,7 @@ sees and where the padding is.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,12 +38,23 @@ class FramingError(InceptionDesktopError, ValueError):
 
 @dataclass(frozen=True)
 class Box:
-    """A rectangle in image pixels: left, top, width, height."""
+    """A rectangle in image pixels: left, top, width, height; every value a finite number.
+
+    Checked here, where every box is made, because ``float()`` accepts ``nan`` and ``inf``: a
+    NaN compares false with everything, so clipping let ``nan,0,100,100`` crop a strip and
+    ``nan,nan,nan,nan`` frame the whole photo, recorded with a box it never had.
+    """
 
     x: float
     y: float
     w: float
     h: float
+
+    def __post_init__(self) -> None:
+        values = (self.x, self.y, self.w, self.h)
+        if not all(math.isfinite(v) for v in values):
+            shown = ",".join(f"{v:g}" for v in values)
+            raise FramingError(f"a box takes finite numbers of pixels, got {shown}")
 
     @classmethod
     def parse(cls, text: str) -> Box:
@@ -52,6 +64,10 @@ class Box:
             x, y, w, h = (float(p) for p in parts)
         except ValueError:
             raise FramingError(f"a box is X,Y,W,H in pixels, got {text!r}") from None
+        if not all(math.isfinite(v) for v in (x, y, w, h)):
+            raise FramingError(
+                f"a box takes finite numbers of pixels (no nan or inf), got {text!r}"
+            )
         return cls(x, y, w, h)
 
     def scaled(self, factor: float) -> Box:

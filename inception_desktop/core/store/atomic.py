@@ -117,6 +117,11 @@ def check_output_dir(directory: str | Path, create: bool = True) -> Path:
     creating and removing a temporary folder, which catches read-only file systems even for root.
     Raises :class:`WriteError` for a file in the way, a missing folder, a name too long, or no
     permission.
+
+    Then it sweeps the folder of what killed writers left there (:func:`remove_stale_temps`):
+    every writing command checks its outputs through here before its work, so a retrain killed
+    during its save (a ``.inception-desktop-tmp-*/model.keras``) or its export (a partial
+    ``.tflite``) is cleaned up by the next command that writes beside it.
     """
     directory = Path(directory)
     missing: list[Path] = []
@@ -140,6 +145,7 @@ def check_output_dir(directory: str | Path, create: bool = True) -> Path:
         os.rmdir(probe)
     except OSError as exc:
         raise _error(directory, exc) from None
+    remove_stale_temps(directory)
     return directory
 
 

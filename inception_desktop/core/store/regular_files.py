@@ -11,6 +11,8 @@ its own error type, naming the file.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -73,6 +75,62 @@ def _os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "cannot read it (permission denied)"
     return f"cannot read it ({exc.strerror or exc})"
+
+
+def check_regular_file(path: str | Path, max_bytes: int) -> int:
+    """The size of ``path`` if it names a regular file of at most ``max_bytes``; else
+    :class:`UnreadableFileError`. Nothing is opened, so a FIFO or a device cannot hang the caller.
+
+    For libraries that open the file themselves (LiteRT's interpreter, Keras): the check comes
+    before they are handed the path. Where the project reads the file itself, use
+    :func:`open_regular_file`, which checks the open descriptor as well.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UnreadableFileError("no such file", missing=True) from None
+    except OSError as exc:
+        raise UnreadableFileError(_os_reason(exc)) from None
+    _check(info, max_bytes)
+    return info.st_size
+
+
+def regular_file_digest(path: str | Path, max_bytes: int, algorithm: str = "md5") -> str:
+    """The hex digest of a regular file of at most ``max_bytes``, read in 1 MB chunks.
+
+    The check comes before the first byte is read: hashing a FIFO never returns, ``/dev/zero``
+    never ends, and a 2 GB sparse file costs seconds, so each is refused by kind or size first.
+    """
+    digest = hashlib.new(algorithm)
+    with open_regular_file(path, max_bytes) as stream:
+        read = 0
+        try:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                read += len(block)
+                if read > max_bytes:  # grew after the check
+                    raise UnreadableFileError(f"too large: the file is over {size_text(max_bytes)}")
+                digest.update(block)
+        except OSError as exc:
+            raise UnreadableFileError(_os_reason(exc)) from None
+    return digest.hexdigest()
+
+
+def not_a_file_reason(path: str | Path) -> str | None:
+    """Why a folder entry is neither a regular file nor a folder, for a "skipped" list: a named
+    pipe, a device (or a link to one), a link that loops or points nowhere. None for a regular
+    file or a folder (or a link to one). Nothing is opened."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that loops; not read"
+        if isinstance(exc, FileNotFoundError) and os.path.islink(path):
+            return "a symbolic link to nothing; not read"
+        return _os_reason(exc)
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return None
+    link = "a link to " if os.path.islink(path) else ""
+    return f"{link}{_kind(info.st_mode)}, not a regular file; not read"
 
 
 def open_regular_file(path: str | Path, max_bytes: int) -> BinaryIO:

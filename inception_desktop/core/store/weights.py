@@ -24,9 +24,9 @@ from inception_desktop.core.store.download import (
     DownloadError,
     ProgressCallback,
     download_file,
-    file_digest,
     size_text,
 )
+from inception_desktop.core.store.regular_files import UnreadableFileError, regular_file_digest
 
 FILE_NAME = "inception_v3_weights_tf_dim_ordering_tf_kernels.h5"
 OFFICIAL_URL = (
@@ -220,6 +220,17 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def weights_digest(path: str | Path) -> str:
+    """The md5 of a weights file, refused first (:class:`WeightsError`) unless it is a regular
+    file no larger than a download may be: hashing a FIFO, a device or a sparse giant would hang
+    or take seconds before any other check could speak."""
+    try:
+        return regular_file_digest(path, max_download_bytes(), "md5")
+    except UnreadableFileError as exc:
+        reason = "no such weights file" if exc.missing else exc.reason
+        raise WeightsError(f"{path}: {reason}") from None
+
+
 def import_file(
     source: str | Path, trust: bool = False, check: Callable[[Path], object] | None = None
 ) -> Path:
@@ -233,9 +244,7 @@ def import_file(
     imported: it depends on this store (for where the weights live), not the reverse.
     """
     source = Path(source)
-    if not source.is_file():
-        raise WeightsError(f"{source}: no such file")
-    md5 = file_digest(source, "md5")
+    md5 = weights_digest(source)
     origin = "import"
     if md5 != expected_md5():
         if not trust:

@@ -137,8 +137,9 @@ class HistoryRecorder(QObject):
             ]
             try:
                 kept = self.store.add(entries)
-            except Exception:  # never let the thread die: history is a convenience
+            except Exception as exc:  # never let the thread die: history is a convenience
                 log.warning("history: writing failed", exc_info=True)
+                self._problem.emit(f"history: could not keep a classification: {exc}")
                 continue
             self._wrote.emit(kept)
 

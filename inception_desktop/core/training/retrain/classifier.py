@@ -98,8 +98,16 @@ def load_classifier(
     if note and warn:
         warn(note)
     predictor = RetrainedPredictor(feature_model_for(weights_path, md5, runtime, stage), model)
-    from inception_desktop.core.store.download import file_digest
+    from inception_desktop.core.store.regular_files import (
+        UnreadableFileError,
+        regular_file_digest,
+    )
+    from inception_desktop.core.training.retrain.model_file import MAX_HEAD_BYTES
 
     name = f"{NAME} retrained ({Path(path).stem})"
-    weights_id = f"{file_digest(path, 'md5')}+{md5}"  # the head's file, then the backbone's
+    try:
+        head_md5 = regular_file_digest(path, MAX_HEAD_BYTES)
+    except UnreadableFileError as exc:  # swapped since it was loaded
+        raise RetrainError(f"{path}: {exc.reason}") from None
+    weights_id = f"{head_md5}+{md5}"  # the head's file, then the backbone's
     return Classifier(name, predictor, model.classes, predictor.runtime, weights_id)

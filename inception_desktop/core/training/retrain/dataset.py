@@ -17,7 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from inception_desktop.core.photo.framing import Box
-from inception_desktop.core.photo.images import list_images
+from inception_desktop.core.photo.images import MAX_FILE_BYTES, list_images
+from inception_desktop.core.store.regular_files import (
+    UnreadableFileError,
+    not_a_file_reason,
+    regular_file_digest,
+)
 from inception_desktop.core.training.retrain import AUGMENTATIONS, RetrainError
 
 #: Below this many photos a class is learnt poorly: said, not refused.
@@ -25,9 +30,6 @@ FEW_IMAGES = 10
 #: Largest class / smallest class above which the imbalance is said (class weights compensate).
 IMBALANCE_RATIO = 3.0
 MAX_LABEL_CHARS = 100
-#: Hashing reads files this much at a time.
-_READ_BLOCK = 1 << 20
-
 
 #: Augmentations, each one more feature vector per training photo (cached under its own key):
 #: the photo mirrored left-right (a cat facing the other way is a cat), and a crop of it.
@@ -186,16 +188,17 @@ def _scan_folders(root: Path, folders: list[Path], classes: tuple[str, ...] | No
     for folder in folders:
         label = names.index(folder.name)
         try:
-            files = list_images(folder)
+            files, odd = _photos_in(folder)
         except OSError as exc:
             raise RetrainError(f"{_show(folder)}: cannot be read ({exc.strerror or exc})") from None
+        data.skipped += odd
         if not files and classes is None:
             raise RetrainError(f"{_show(folder)}: the class '{folder.name}' has no images")
         for path in files:
-            try:
-                digest = _sha256(path)
-            except OSError as exc:
-                data.skipped.append({"path": str(path), "error": exc.strerror or str(exc)})
+            try:  # checked before hashing: a 2 GB .jpg is refused by its size, at once
+                digest = regular_file_digest(path, MAX_FILE_BYTES, "sha256")
+            except UnreadableFileError as exc:
+                data.skipped.append({"path": str(path), "error": exc.reason})
                 continue
             first = owner.get(digest)
             if first is not None and first.label != label:
@@ -239,12 +242,18 @@ def split(labels: np.ndarray, fraction: float, seed: int) -> tuple[np.ndarray, n
     return np.array(sorted(train), np.int64), np.array(sorted(validation), np.int64)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(_READ_BLOCK), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _photos_in(folder: Path) -> tuple[list[Path], list[dict[str, str]]]:
+    """The photos of a class folder (:func:`list_images`), and what was left out that a person
+    would not expect to be: named pipes, devices, links that loop or lead nowhere (each with
+    the reason), so that the "skipped" list names every entry that was not read."""
+    odd = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        reason = not_a_file_reason(entry)
+        if reason is not None:
+            odd.append({"path": str(entry), "error": reason})
+    return list_images(folder), odd
 
 
 def _show(path: Path) -> str:

@@ -9,11 +9,44 @@ Converting Inception v3 takes about a minute.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from inception_desktop.core.errors import InceptionDesktopError
 from inception_desktop.core.models import inception
 from inception_desktop.core.store import atomic
+from inception_desktop.core.training.retrain import RetrainError
+
+
+class ExportError(RetrainError):
+    """The export failed after the ``.keras`` model was written: the message says both, so a
+    person who reads "error" does not think the model was lost too (``written``: its path)."""
+
+    def __init__(self, message: str, written: Path) -> None:
+        super().__init__(message)
+        self.written = written
+
+
+@contextlib.contextmanager
+def after_saving(written: str | Path | None, path: str | Path) -> Iterator[None]:
+    """Around an export that follows the saving of ``written`` (None: nothing was saved first):
+    a failure becomes :class:`ExportError` saying that the model at ``written`` is whole."""
+    try:
+        yield
+    except InceptionDesktopError as exc:
+        if written is None or isinstance(exc, ExportError):
+            raise
+        raise ExportError(
+            f"the model was written to {_show(written)}, but its LiteRT export to "
+            f"{_show(path)} failed: {exc}",
+            Path(written),
+        ) from exc
+
+
+def _show(path: str | Path) -> str:
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def labels_path(tflite: str | Path) -> Path:
@@ -28,15 +61,24 @@ def export(
     path: str | Path,
     card: dict[str, Any],
     stage: Any = None,
+    written: str | Path | None = None,
 ) -> tuple[Path, Path]:
     """Write the Keras ``head`` on Inception v3 (``weights``) as one ``.tflite`` and its labels.
 
     ``card``: the model's metadata (``classes``, ``framing``, ``weights_md5``...). Both files are
     written atomically; the labels file after the model, so a labels file names a whole model.
+    ``written``: the ``.keras`` file just saved with this head, named by the error if the export
+    fails (:class:`ExportError`, see :func:`after_saving`).
     """
+    with after_saving(written, path):
+        return _export(head, weights, Path(path), card, stage)
+
+
+def _export(
+    head: Any, weights: str | Path, path: Path, card: dict[str, Any], stage: Any
+) -> tuple[Path, Path]:
     from inception_desktop.core.models.tflite_export import export_tflite, uint8_wrapper
 
-    path = Path(path)
     atomic.check_output_file(path)
     atomic.check_output_file(labels_path(path))
     if stage:

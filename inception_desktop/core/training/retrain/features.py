@@ -71,16 +71,11 @@ class FeatureModel:
 def resolve_weights(weights: str | Path | None) -> tuple[Path, str]:
     """The weights file (``None``: the installed one) and its md5."""
     from inception_desktop.core.store import weights as weights_module
-    from inception_desktop.core.store.download import file_digest
 
     if weights is None:
         path = weights_module.require()
-        return path, weights_module.status().md5 or file_digest(path, "md5")
-    try:
-        return Path(weights), file_digest(weights, "md5")
-    except OSError as exc:
-        reason = "no such weights file" if not Path(weights).exists() else exc.strerror or str(exc)
-        raise weights_module.WeightsError(f"{weights}: {reason}") from None
+        return path, weights_module.status().md5 or weights_module.weights_digest(path)
+    return Path(weights), weights_module.weights_digest(weights)
 
 
 def load_feature_model(

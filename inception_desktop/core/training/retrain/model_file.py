@@ -17,19 +17,23 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from inception_desktop.core.photo.framing import Framing, FramingError
+from inception_desktop.core.errors import first_line
+from inception_desktop.core.photo.framing import Framing
 from inception_desktop.core.training.retrain import FEATURE_SIZE, RetrainError
+from inception_desktop.core.training.retrain.card_reader import FORMAT as FORMAT
+from inception_desktop.core.training.retrain.card_reader import ModelCard, read_card
 from inception_desktop.core.training.retrain.head import HeadWeights
 
 KIND = "inception-v3-retrained-head"
-FORMAT = 1
 HEAD_MEMBER = "inception_desktop_head.npz"
 #: A head is a few MB at most (2048 x hidden floats); larger files are not heads.
 MAX_HEAD_BYTES = 64_000_000
@@ -40,21 +44,24 @@ class RetrainedModel:
     """A loaded head with what it needs to be served: class names, framing, weights md5."""
 
     path: Path
-    metadata: dict[str, Any]
+    card: ModelCard
     head: HeadWeights
 
     @property
+    def metadata(self) -> dict[str, Any]:
+        return self.card.metadata
+
+    @property
     def classes(self) -> tuple[str, ...]:
-        return tuple(self.metadata["classes"])
+        return self.card.classes
 
     @property
     def framing(self) -> Framing:
-        spec = self.metadata.get("framing", {})
-        return Framing(spec.get("mode", "pad"), None, tuple(spec.get("pad_color", (128,) * 3)))
+        return self.card.framing
 
     @property
     def weights_md5(self) -> str:
-        return str(self.metadata.get("weights_md5", ""))
+        return self.card.weights_md5
 
 
 def framing_metadata(framing: Framing) -> dict[str, Any]:
@@ -79,11 +86,25 @@ def save(model: Any, path: str | Path, metadata: dict[str, Any]) -> Path:
 
 
 def is_retrained(path: str | Path) -> bool:
-    """Whether ``path`` is a file that says it is a retrained model (no errors: False)."""
-    from inception_desktop.core.models.mnist_file import ModelFileError, read_metadata
+    """Whether ``path`` is a file that says it is a retrained model (no errors: False).
+
+    It says so by its card's ``kind`` or, when the card is damaged (not JSON, not an object), by
+    holding the head's arrays: such a file is then refused by :func:`load` as a retrained model
+    with a broken card, rather than tried as an MNIST model and refused for its input shape.
+    """
+    from inception_desktop.core.models.mnist_file import (
+        MAX_MODEL_BYTES,
+        ModelFileError,
+        member_names,
+        read_metadata,
+    )
 
     try:
-        return Path(path).is_file() and read_metadata(path).get("kind") == KIND
+        if not Path(path).is_file():
+            return False
+        if HEAD_MEMBER in member_names(path, max_bytes=MAX_MODEL_BYTES):
+            return True
+        return read_metadata(path).get("kind") == KIND
     except (ModelFileError, OSError):
         return False
 
@@ -104,21 +125,56 @@ def load(path: str | Path) -> RetrainedModel:
         raise RetrainError(
             f"{path}: not a retrained model ({what}); make one with 'inception-desktop retrain'"
         )
+    card = read_card(metadata, str(path))
+    head = _read_head(path)
+    _check(path, card, head)
+    return RetrainedModel(path, card, head)
+
+
+#: What numpy and zipfile raise for a damaged ``.npz`` member (a pickle refused is a ValueError).
+_NPZ_ERRORS = (
+    KeyError,
+    OSError,
+    ValueError,
+    EOFError,
+    TypeError,
+    IndexError,
+    zipfile.BadZipFile,
+    struct.error,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+def _read_head(path: Path) -> HeadWeights:
+    """The head's arrays, numbers only: an array of Python objects is refused (never unpickled)."""
+    unreadable = f"{path}: the retrained head's weights are unreadable"
     try:
         with zipfile.ZipFile(path) as archive, archive.open(HEAD_MEMBER) as member:
-            raw = member.read()
+            raw = member.read(MAX_HEAD_BYTES + 1)
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
-            head = HeadWeights.from_arrays({name: npz[name] for name in npz.files})
-    except (KeyError, OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise RetrainError(f"{path}: the retrained head's weights are unreadable ({exc})") from None
-    _check(path, metadata, head)
-    return RetrainedModel(path, metadata, head)
+            arrays = {name: npz[name] for name in npz.files}
+    except MemoryError:
+        raise RetrainError(f"{unreadable} (not enough memory)") from None
+    except _NPZ_ERRORS as exc:
+        if "allow_pickle" in str(exc):
+            raise RetrainError(
+                f"{unreadable}: an array holds Python objects, which are never loaded "
+                "(a head is arrays of numbers)"
+            ) from None
+        raise RetrainError(f"{unreadable} ({type(exc).__name__}: {first_line(exc)})") from None
+    for name, array in arrays.items():
+        if not isinstance(array, np.ndarray) or array.dtype.kind not in "fiu":
+            raise RetrainError(f"{unreadable}: '{name}' is not an array of numbers")
+    try:
+        return HeadWeights.from_arrays(arrays)
+    except KeyError as exc:
+        raise RetrainError(f"{unreadable}: the array {exc} is missing") from None
 
 
-def _check(path: Path, metadata: dict[str, Any], head: HeadWeights) -> None:
-    classes = metadata.get("classes")
-    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
-        raise RetrainError(f"{path}: its model card has no list of class names")
+def _check(path: Path, card: ModelCard, head: HeadWeights) -> None:
+    classes = card.classes
     shapes_ok = head.mean.shape == head.variance.shape == (FEATURE_SIZE,) and bool(head.kernels)
     width = FEATURE_SIZE
     for kernel, bias in zip(head.kernels, head.biases, strict=True):
@@ -127,10 +183,6 @@ def _check(path: Path, metadata: dict[str, Any], head: HeadWeights) -> None:
         width = kernel.shape[1] if kernel.ndim == 2 else -1
     if not shapes_ok or width != len(classes):
         raise RetrainError(f"{path}: the head's weights do not match its {len(classes)} classes")
-    try:
-        RetrainedModel(path, metadata, head).framing  # noqa: B018 - validates the framing
-    except (FramingError, TypeError, ValueError) as exc:
-        raise RetrainError(f"{path}: its model card has an unusable framing ({exc})") from None
 
 
 def load_keras_head(path: str | Path) -> Any:
