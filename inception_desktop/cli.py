@@ -29,6 +29,7 @@ from collections.abc import Sequence
 
 from inception_desktop import __version__
 from inception_desktop.commands import (
+    audit,
     classify,
     convert,
     evaluate,
@@ -47,7 +48,7 @@ EXIT_BROKEN_PIPE = 141
 EXIT_INTERNAL_ERROR = 70
 
 
-COMMANDS = (gui, classify, explain, train, evaluate, retrain, weights, convert)
+COMMANDS = (gui, classify, explain, train, evaluate, retrain, audit, weights, convert)
 #: Options of the top-level parser, which come before a command.
 _TOP_FLAGS = ("-v", "--verbose")
 _TOP_EXITS = ("-h", "--help", "--version")

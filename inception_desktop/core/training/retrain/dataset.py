@@ -132,11 +132,16 @@ def check_label(name: str) -> str | None:
     return None
 
 
-def scan(root: str | Path, classes: tuple[str, ...] | None = None) -> Dataset:
+def scan(
+    root: str | Path, classes: tuple[str, ...] | None = None, keep_copies: bool = False
+) -> Dataset:
     """List, check and hash the class folders under ``root``.
 
     ``classes``: the labels a model already has (evaluating it on a labelled folder): every
     folder must be one of them, and none needs to be present. Raises :class:`RetrainError`.
+    ``keep_copies``: a photo found twice (by content) is kept both times, in the same class or
+    in two (an audit reports them as duplicates or contradictory labels) instead of being
+    skipped or refused.
     """
     root = Path(root)
     if not root.is_dir():
@@ -150,7 +155,7 @@ def scan(root: str | Path, classes: tuple[str, ...] | None = None) -> Dataset:
         raise RetrainError(
             f"{root}: needs at least two class folders, found {len(folders)} ({found})"
         )
-    return _scan_folders(root, folders, classes)
+    return _scan_folders(root, folders, classes, keep_copies)
 
 
 def scan_folders(folders: Sequence[str | Path]) -> Dataset:
@@ -172,7 +177,9 @@ def scan_folders(folders: Sequence[str | Path]) -> Dataset:
     return _scan_folders(root, chosen, None)
 
 
-def _scan_folders(root: Path, folders: list[Path], classes: tuple[str, ...] | None) -> Dataset:
+def _scan_folders(
+    root: Path, folders: list[Path], classes: tuple[str, ...] | None, keep_copies: bool = False
+) -> Dataset:
     for folder in folders:
         problem = check_label(folder.name)
         if problem:
@@ -201,6 +208,9 @@ def _scan_folders(root: Path, folders: list[Path], classes: tuple[str, ...] | No
                 data.skipped.append({"path": str(path), "error": exc.reason})
                 continue
             first = owner.get(digest)
+            if keep_copies:
+                data.samples.append(Sample(path, label, digest))
+                continue
             if first is not None and first.label != label:
                 raise RetrainError(
                     f"the same photo is in two classes: {_show(first.path)} "

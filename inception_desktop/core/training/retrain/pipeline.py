@@ -124,7 +124,7 @@ def compute_features(
     listed again). Raises :class:`RetrainError` for a class left without enough photos, and
     :class:`~inception_desktop.core.training.retrain.CancelledError` when ``stop`` says so."""
     settings.check()
-    out = _Collector(model, settings.framing, progress, stop)
+    out = Extractor(model, settings.framing, progress, stop)
     x, y, paths = out.extract(data, "features")
     if held is None:
         check_trainable(data.classes, y, minimum=2)
@@ -146,7 +146,7 @@ def compute_features(
     )  # fmt: skip
 
 
-class _Collector:
+class Extractor:
     """Runs :func:`.features.extract` stage after stage and adds up what they did."""
 
     def __init__(
@@ -277,7 +277,7 @@ def evaluate(
     from inception_desktop.core.training.retrain import report
     from inception_desktop.core.training.retrain.card import same_data
 
-    out = _Collector(features, model.framing, progress, stop)
+    out = Extractor(features, model.framing, progress, stop)
     x, y, paths = out.extract(data, "evaluating")
     summary = report.summarise(model.head.scores(x), y, model.classes, paths)
     return Evaluation(summary, data.skipped + out.skipped, out.stages, same_data(model, data))

@@ -1,0 +1,95 @@
+"""The audit pipeline, for the command line and the window alike.
+
+    scan (keeping copies) → features (cached, as retrain's) → thumbnails (cached)
+      → out-of-fold probabilities → suspects · duplicates · outliers · the map
+
+Memory stays bounded by the features themselves (2048 float32 a photo: 160 MB for 20,000): the
+similarity matrices are made in blocks. ``progress(stage, done, total)`` and ``stop`` as in the
+retraining pipeline; a cancelled audit keeps every feature computed until then in the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from inception_desktop.core.audit import AuditError, mislabels, outliers, projection, similar
+from inception_desktop.core.audit.findings import Audit
+from inception_desktop.core.audit.signatures import signatures, spread, unit_vectors
+from inception_desktop.core.photo.framing import Framing
+from inception_desktop.core.training.retrain.dataset import Dataset
+from inception_desktop.core.training.retrain.features import FeatureModel
+from inception_desktop.core.training.retrain.pipeline import Extractor, StageProgress
+
+TRAIN, VALIDATION = "train", "validation"
+
+
+def scan(
+    data_dir: str | Path, validation_dir: str | Path | None = None
+) -> tuple[Dataset, Dataset | None]:
+    """The class folders (and a validation tree) as an audit reads them: a photo found twice is
+    kept both times, since copies are what it looks for."""
+    from inception_desktop.core.training.retrain import dataset
+
+    data = dataset.scan(data_dir, keep_copies=True)
+    held = None
+    if validation_dir is not None:
+        held = dataset.scan(validation_dir, data.classes, keep_copies=True)
+    return data, held
+
+
+def audit(
+    data: Dataset,
+    held: Dataset | None,
+    model: FeatureModel,
+    framing: Framing,
+    seed: int = 0,
+    progress: StageProgress | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Audit:
+    """Audit ``data`` (and ``held``, the validation tree): see the package docstring."""
+    extractor = Extractor(model, framing, progress, stop)
+    x, labels, paths = extractor.extract(data, "features")
+    sha = _hashes(data, paths)
+    splits = [TRAIN] * len(paths)
+    if held is not None:
+        x_held, y_held, held_paths = extractor.extract(held, "validation")
+        x = np.concatenate([x, x_held])
+        labels = np.concatenate([labels, y_held])
+        sha += _hashes(held, held_paths)
+        paths += held_paths
+        splits += [VALIDATION] * len(held_paths)
+    if len(paths) < 2:
+        raise AuditError("fewer than two readable photos: nothing to compare")
+
+    def thumbs_progress(done: int, total: int) -> None:
+        if progress is not None:
+            progress("thumbnails", done, total)
+
+    thumbs = signatures(list(zip(paths, sha, strict=True)), progress=thumbs_progress, stop=stop)
+    spreads = spread(thumbs)
+    probabilities = mislabels.out_of_fold(x, labels, len(data.classes), seed)
+    reduced = projection.reduce(x, seed)
+    skipped = data.skipped + (held.skipped if held is not None else []) + extractor.skipped
+    return Audit(
+        classes=data.classes,
+        paths=paths,
+        labels=np.asarray(labels, np.int64),
+        splits=splits,
+        suspects=mislabels.suspects(
+            probabilities, labels, data.classes, paths, spreads < outliers.BLANK_SPREAD
+        ),
+        duplicates=similar.find(unit_vectors(thumbs), sha, labels, splits, paths),
+        outliers=outliers.find(reduced, spreads, paths),
+        points=projection.map_2d(reduced, seed),
+        probabilities=probabilities,
+        skipped=skipped,
+        stages=extractor.stages,
+    )
+
+
+def _hashes(data: Dataset, paths: list[str]) -> list[str]:
+    by_path = {str(s.path): s.sha256 for s in data.samples}
+    return [by_path[p] for p in paths]

@@ -1,0 +1,134 @@
+"""Issue 26: the audit finds what was planted in class folders, and fixes never lose a photo.
+
+The data (tests/audit_data.py) are photos of random shapes, one colour per class, with planted
+mislabels, copies (re-encoded across classes, resized within a class, cropped into the
+validation tree) and blank frames; the features are Inception v3's with the fixed random test
+weights, on LiteRT, through the real command.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from inception_desktop.cli import main
+from tests.audit_data import make_audit_data
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    return make_audit_data(tmp_path_factory.mktemp("audit"))
+
+
+def run_audit(capsys, planted, weights: Path, *more: str) -> dict:
+    code = main(
+        ["audit", str(planted.root), "--validation-dir", str(planted.validation), "--weights",
+         str(weights), "--runtime", "litert", "--json", *more]
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_the_audit_finds_the_planted_problems(planted, inception_weights, tmp_path, capsys):
+    out = run_audit(capsys, planted, inception_weights, "--report", str(tmp_path / "report"))
+    assert out["classes"] == ["blue", "green", "red"]
+    assert out["photos"] == 3 * 24 + 2 + 2 + 3 * 4 + 1  # data with 2 copies and 2 blanks, + held
+    top = [s["path"] for s in out["suspects"][: len(planted.mislabels) + 2]]
+    found = [path for path in planted.mislabels if path in top]
+    assert len(found) >= len(planted.mislabels) - 1, (top, planted.mislabels)
+    right = [s for s in out["suspects"] if planted.mislabels.get(s["path"]) == s["suggested"]]
+    assert len(right) >= len(planted.mislabels) - 1  # and most say the class it really is
+    kinds = {frozenset(d["paths"]): d["kind"] for d in out["duplicates"]}
+    for pair, kind in planted.duplicates.items():
+        assert kinds.get(pair) == kind, (sorted(pair), kinds)
+    outliers = {o["path"] for o in out["outliers"]}
+    assert set(planted.blanks) <= outliers
+    assert not set(planted.blanks) & {s["path"] for s in out["suspects"]}
+    assert out["counts"] == {"blue": 25, "green": 26, "red": 25}  # the training data only
+    assert Path(out["report"]).name == "audit.html"
+    page = Path(out["report"]).read_text()
+    assert all(Path(p).name in page or p in page for p in planted.mislabels)
+    assert (tmp_path / "report" / "map.png").stat().st_size > 10_000
+
+
+def test_a_second_audit_computes_nothing_again(planted, inception_weights, capsys):
+    """The features retrain caches, and the thumbnails: a second audit reads them all."""
+    main(["audit", str(planted.root), "--weights", str(inception_weights), "--runtime", "litert",
+          "--json"])  # fmt: skip
+    capsys.readouterr()
+    main(["audit", str(planted.root), "--weights", str(inception_weights), "--runtime", "litert",
+          "--json"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert "features: 76 photos, 76 from the cache, 0 computed" in err
+
+
+# ----------------------------------------------------------------------------- fixing
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root.parent)): p.read_bytes() for p in root.parent.rglob("*.png")}
+
+
+def _folders(tmp_path: Path) -> Path:
+    root = tmp_path / "pets"
+    for name in ("cats", "dogs"):
+        (root / name).mkdir(parents=True)
+        for i in range(3):
+            (root / name / f"{name}{i}.png").write_bytes(f"{name} {i}".encode())
+    return root
+
+
+def test_moves_set_asides_and_undo_on_a_real_folder(tmp_path):
+    from inception_desktop.core.audit.moves import Fixes
+
+    root = _folders(tmp_path)
+    (root / "dogs" / "cats0.png").write_bytes(b"another photo of that name")
+    before = _tree(root)
+    fixes = Fixes(root)
+    moved = fixes.move([str(root / "cats" / "cats0.png"), str(root / "cats" / "cats1.png")], "dogs")
+    assert [Path(m.target).name for m in moved] == ["cats0 (2).png", "cats1.png"]  # none replaced
+    assert not (root / "cats" / "cats0.png").exists()
+    aside = fixes.move([str(root / "dogs" / "dogs2.png")], None)
+    assert Path(aside[0].target) == tmp_path / "pets-set-aside" / "dogs" / "dogs2.png"
+    assert fixes.undo() == aside and (root / "dogs" / "dogs2.png").exists()
+    fixes.move([str(root / "dogs" / "dogs1.png")], None)
+    assert fixes.undo_all() == 3
+    assert _tree(root) == before  # every photo back, byte for byte
+    steps = [json.loads(line)["what"] for line in fixes.log_path.read_text().splitlines()]
+    assert steps.count("move") == 4 and steps.count("undo") == 4 and "done" in steps
+
+
+def test_a_failure_in_the_middle_of_a_batch_moves_nothing(tmp_path, monkeypatch):
+    from inception_desktop.core.audit import AuditError, moves
+
+    root = _folders(tmp_path)
+    before = _tree(root)
+    real_rename, calls = os.rename, []
+
+    def flaky(source, target):
+        calls.append(source)
+        if len(calls) == 2:
+            raise OSError(errno.EACCES, "Permission denied")
+        real_rename(source, target)
+
+    monkeypatch.setattr(moves.os, "rename", flaky)
+    fixes = moves.Fixes(root)
+    paths = [str(root / "cats" / f"cats{i}.png") for i in range(3)]
+    with pytest.raises(
+        AuditError, match=r"\(Permission denied\); nothing was moved \(1 moved back\)"
+    ):
+        fixes.move(paths, "dogs")
+    assert _tree(root) == before and fixes.batches == []
+
+    def other_disk(source, target):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(moves.os, "rename", other_disk)
+    with pytest.raises(AuditError, match="on another disk, and a move here is only ever a rename"):
+        fixes.move(paths[:1], None)
+    assert _tree(root) == before
