@@ -164,6 +164,19 @@ def main(out: Path, size: tuple[int, int]) -> int:
     retrain.features_page.augment_check.setChecked(True)
     shot(window, "retrain")
 
+    # Its Audit step on folders with planted problems: the map, the suspects, a selection.
+    from inception_desktop.gui.retrain.workspace import AUDIT
+    from tests.audit_data import make_audit_data
+
+    planted = make_audit_data(tmp / "audit", per_class=20)
+    retrain.set_data_folder(planted.root)
+    wait(lambda: retrain.choice is not None and not retrain.busy)
+    retrain.go_to(AUDIT)
+    retrain.audit_step.run()
+    wait(lambda: retrain.audit_step.result is not None and not retrain.busy)
+    retrain.audit_page.suspects.item(0).setSelected(True)
+    shot(window, "audit")
+
     window.close()
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
     return 0

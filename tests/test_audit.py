@@ -56,13 +56,23 @@ def test_the_audit_finds_the_planted_problems(planted, inception_weights, tmp_pa
     assert (tmp_path / "report" / "map.png").stat().st_size > 10_000
 
 
-def test_a_second_audit_computes_nothing_again(planted, inception_weights, capsys):
-    """The features retrain caches, and the thumbnails: a second audit reads them all."""
-    main(["audit", str(planted.root), "--weights", str(inception_weights), "--runtime", "litert",
-          "--json"])  # fmt: skip
-    capsys.readouterr()
-    main(["audit", str(planted.root), "--weights", str(inception_weights), "--runtime", "litert",
-          "--json"])  # fmt: skip
+def test_a_second_audit_computes_nothing_again(planted, inception_weights, tmp_path, capsys):
+    """The features retrain caches, the thumbnails, and the audit itself: a second audit of the
+    same photos reads it back; one photo moved makes a fresh audit (its features cached)."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(planted.root, data)
+    argv = ["audit", str(data), "--weights", str(inception_weights), "--runtime", "litert",
+            "--json"]  # fmt: skip
+    main(argv)
+    first = json.loads(capsys.readouterr().out)
+    main(argv)
+    out, err = capsys.readouterr()
+    assert "audit: 76 photos, 76 from the cache, 0 computed" in err
+    assert json.loads(out) == first
+    (data / "red" / "red-00.png").rename(data / "blue" / "red-00.png")
+    main(argv)
     err = capsys.readouterr().err
     assert "features: 76 photos, 76 from the cache, 0 computed" in err
 

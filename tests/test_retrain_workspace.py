@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from inception_desktop.core.store import weights
 from inception_desktop.core.store.download import file_digest
-from inception_desktop.gui.retrain.workspace import DATA, EVALUATE, FEATURES, TRAIN
+from inception_desktop.gui.retrain.workspace import AUDIT, DATA, EVALUATE, FEATURES, TRAIN, USE
 from inception_desktop.gui.shell.model_menu import IMAGENET
 from tests.test_photo_workspace import drop, files_mime
 from tests.test_retrain import CLASSES, make_classes
@@ -95,6 +95,8 @@ def test_data_folder_lists_classes_counts_warnings_and_the_split(
     assert ws.step_list.item(FEATURES).flags() & Qt.ItemFlag.ItemIsEnabled
     assert not ws.step_list.item(TRAIN).flags() & Qt.ItemFlag.ItemIsEnabled
     click(qtbot, ws.data_page.to_features_button)
+    assert ws.step == AUDIT
+    click(qtbot, ws.audit_page.to_features_button)
     assert ws.step == FEATURES
 
 
@@ -201,7 +203,7 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     # Use: saved first, then loaded as the photo model by the worker's photo factory
     model = tmp_path / "shapes.keras"
     choose_save(monkeypatch, model)
-    ws.go_to(4)
+    ws.go_to(USE)
     win.photo.set_mode("crop")  # the model was trained on pad framing: the window follows it
     click(qtbot, ws.use_page.use_button)
     qtbot.waitUntil(lambda: win.status.model.text().startswith("Model: Inception v3 retrained"),
@@ -358,7 +360,7 @@ def test_export_a_self_contained_tflite_from_the_window(
     qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
     click(qtbot, ws.train_page.train_button)
     qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
-    ws.go_to(4)
+    ws.go_to(USE)
     target = tmp_path / "shapes.tflite"
     choose_save(monkeypatch, target)
     click(qtbot, ws.use_page.export_button)
@@ -421,7 +423,7 @@ def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tm
     qtbot.keyClick(ws.data_page.seed_spin, Qt.Key.Key_Up)
     assert ws.features is None and ws.trained is not None
     assert ws.use_page.save_button.isEnabled() and not ws.train_page.train_button.isEnabled()
-    assert ws.step_list.item(4).flags() & Qt.ItemFlag.ItemIsEnabled
+    assert ws.step_list.item(USE).flags() & Qt.ItemFlag.ItemIsEnabled
 
 
 # ----------------------------------------------------------------------------- one core
@@ -527,3 +529,97 @@ def test_after_a_retrain_the_window_process_has_not_imported_tensorflow(installe
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["trained"] and out["problems"] == []
     assert out["tensorflow_imported"] is False
+
+
+# ----------------------------------------------------------------------------- audit (issue 26)
+
+
+def _list_texts(widget) -> list[str]:
+    return [widget.item(i).text() for i in range(widget.count())]
+
+
+def test_the_audit_step_shows_findings_moves_and_undoes(
+    qtbot, window, tmp_path, installed, monkeypatch
+):
+    """Audit the data in the window: the planted mislabels, copies and blanks are listed and on
+    the map; selected photos move to another class or aside (renames, logged), Undo puts them
+    back, and the data is read again after each."""
+    from tests.audit_data import make_audit_data
+
+    planted = make_audit_data(tmp_path / "audit", per_class=12)
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    ws.set_data_folder(planted.root)
+    data_read(qtbot, ws)
+    ws.go_to(AUDIT)
+    page = ws.audit_page
+    click(qtbot, page.audit_button)
+    qtbot.waitUntil(lambda: ws.audit_step.result is not None and not ws.busy, timeout=120000)
+    suspects = _list_texts(page.suspects)
+    assert sum(Path(p).name in " ".join(suspects) for p in planted.mislabels) >= 5
+    assert any("different classes: green/red-00-reencoded.jpg" in t for t in
+               _list_texts(page.duplicates))  # fmt: skip
+    assert all(any(Path(b).name in t for t in _list_texts(page.outliers)) for b in planted.blanks)
+    assert page.map.paths == ws.audit_step.result.paths
+    # select the first suspect and move it where the other photos say it belongs
+    first = page.suspects.item(0)
+    path = first.data(Qt.ItemDataRole.UserRole)[0]
+    suggested = first.text().split("looks like ")[1].split(" (")[0]
+    page.lists.setCurrentWidget(page.suspects)
+    first.setSelected(True)
+    page.target.setCurrentText(suggested)
+    click(qtbot, page.move_button)
+    moved = planted.root / suggested / Path(path).name
+    assert moved.is_file() and not Path(path).exists()
+    qtbot.waitUntil(lambda: not ws.busy, timeout=30000)  # the data was read again
+    assert "Moved 1 photo to" in page.status.text() and "audit again" in page.status.text()
+    blank = planted.blanks[0]
+    page.lists.setCurrentWidget(page.outliers)
+    page.outliers.clearSelection()
+    for i in range(page.outliers.count()):
+        item = page.outliers.item(i)
+        item.setSelected(item.data(Qt.ItemDataRole.UserRole)[0] == blank)
+    click(qtbot, page.aside_button)
+    aside = planted.root.parent / "data-set-aside" / Path(blank).parent.name / Path(blank).name
+    assert aside.is_file() and not Path(blank).exists()
+    qtbot.waitUntil(lambda: not ws.busy, timeout=30000)
+    click(qtbot, page.undo_all_button)
+    assert Path(path).is_file() and Path(blank).is_file()
+    assert not moved.exists() and not aside.exists()
+    log = (planted.root.parent / "data-set-aside" / "moves.jsonl").read_text()
+    assert log.count('"what": "undo"') == 2
+
+
+def test_a_confusion_matrix_cell_selects_its_photos(qtbot, window, tmp_path):
+    photos = []
+    for n in range(3):
+        photo = tmp_path / f"wrong{n}.png"
+        Image.fromarray(np.full((40, 40, 3), 60 * n, np.uint8)).save(photo)
+        photos.append(str(photo))
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    summary = {
+        "accuracy": 0.5, "size": 6, "per_class": {"a": 0.5, "b": 0.0, "c": 1.0},
+        "confusion_matrix": [[1, 1, 0], [2, 0, 0], [0, 0, 2]],
+        "misclassified": [
+            {"path": photos[0], "true": "a", "predicted": "b", "score": 0.6},
+            {"path": photos[1], "true": "b", "predicted": "a", "score": 0.7},
+            {"path": photos[2], "true": "b", "predicted": "a", "score": 0.8},
+        ],
+    }  # fmt: skip
+    page = ws.evaluate_page
+    page.show_evaluation(summary, ["a", "b", "c"])
+    ws.go_to(EVALUATE)
+    assert page.gallery.paths() == photos
+
+    def click_cell(row: int, column: int) -> None:
+        table = page.confusion
+        rect = table.visualRect(table.model().index(row, column))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    click_cell(1, 0)  # true b, answered a
+    assert page.gallery.paths() == photos[1:]
+    click_cell(0, 1)
+    assert page.gallery.paths() == photos[:1]
+    click_cell(0, 1)  # the same cell again: all of them
+    assert page.gallery.paths() == photos

@@ -30,7 +30,13 @@ SHOWN = 15
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("audit", help="find mislabelled, duplicate and odd photos in class folders",
                        description=__doc__)  # fmt: skip
-    p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="one subfolder per class")
+    p.add_argument(
+        "data_dirs",
+        type=Path,
+        nargs="+",
+        metavar="DATA_DIR",
+        help="one folder with a subfolder per class, or two or more class folders",
+    )
     p.add_argument(
         "--validation-dir", type=Path, metavar="DIR", help="the validation tree, for leakage"
     )
@@ -64,7 +70,7 @@ def _audit(args: argparse.Namespace) -> int:
 
     if args.report is not None:
         atomic.check_output_dir(args.report)  # before minutes of work
-    data, held = scan(args.data_dir, args.validation_dir)
+    data, held = scan(args.data_dirs, args.validation_dir)
     weights_path, md5 = resolve_weights(args.weights)
     model = feature_model_for(weights_path, md5, args.runtime, stage=lambda t: err(f"{t}…"))
     result = audit(data, held, model, Framing(args.framing), args.seed, StageProgress().update)

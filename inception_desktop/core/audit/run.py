@@ -10,7 +10,7 @@ retraining pipeline; a cancelled audit keeps every feature computed until then i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,13 +27,18 @@ TRAIN, VALIDATION = "train", "validation"
 
 
 def scan(
-    data_dir: str | Path, validation_dir: str | Path | None = None
+    data_dirs: str | Path | Sequence[str | Path], validation_dir: str | Path | None = None
 ) -> tuple[Dataset, Dataset | None]:
     """The class folders (and a validation tree) as an audit reads them: a photo found twice is
-    kept both times, since copies are what it looks for."""
+    kept both times, since copies are what it looks for. ``data_dirs``: one folder of class
+    folders, or (a list of two or more) the class folders themselves, as ``retrain`` takes."""
     from inception_desktop.core.training.retrain import dataset
 
-    data = dataset.scan(data_dir, keep_copies=True)
+    dirs = [data_dirs] if isinstance(data_dirs, str | Path) else list(data_dirs)
+    if len(dirs) == 1:
+        data = dataset.scan(dirs[0], keep_copies=True)
+    else:
+        data = dataset.scan_folders(dirs, keep_copies=True)
     held = None
     if validation_dir is not None:
         held = dataset.scan(validation_dir, data.classes, keep_copies=True)
@@ -49,7 +54,17 @@ def audit(
     progress: StageProgress | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> Audit:
-    """Audit ``data`` (and ``held``, the validation tree): see the package docstring."""
+    """Audit ``data`` (and ``held``, the validation tree): see the package docstring. An
+    audit of exactly these photos made before is read back (:mod:`.saved`)."""
+    from inception_desktop.core.audit import saved
+    from inception_desktop.core.training.retrain.cache import framing_key
+
+    kept_as = saved.key(data, held, model.weights_md5, framing_key(framing), seed)
+    kept = saved.load(kept_as)
+    if kept is not None:
+        kept.stages = [{"stage": "audit", "photos": len(kept.paths), "cache_hits": len(kept.paths),
+                        "computed": 0, "seconds": 0.0}]  # fmt: skip
+        return kept
     extractor = Extractor(model, framing, progress, stop)
     x, labels, paths = extractor.extract(data, "features")
     sha = _hashes(data, paths)
@@ -73,7 +88,7 @@ def audit(
     probabilities = mislabels.out_of_fold(x, labels, len(data.classes), seed)
     reduced = projection.reduce(x, seed)
     skipped = data.skipped + (held.skipped if held is not None else []) + extractor.skipped
-    return Audit(
+    result = Audit(
         classes=data.classes,
         paths=paths,
         labels=np.asarray(labels, np.int64),
@@ -88,6 +103,8 @@ def audit(
         skipped=skipped,
         stages=extractor.stages,
     )
+    saved.save(kept_as, result)
+    return result
 
 
 def _hashes(data: Dataset, paths: list[str]) -> list[str]:

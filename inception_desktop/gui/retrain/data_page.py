@@ -61,7 +61,7 @@ class DataPage(QWidget):
         self.data_problems = QListWidget()
         self.data_problems.setAccessibleName("Warnings and skipped files")
         self.data_problems.setMaximumHeight(110)
-        self.to_features_button = QPushButton("Next: Features")
+        self.to_features_button = QPushButton("Next: Audit")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addLayout(form)

@@ -1,12 +1,14 @@
 """The Retrain workspace: teach Inception v3 a person's own classes, in five steps.
 
 1. **Data** (:mod:`.data_page`) — class folders, their counts and thumbnails, the split.
-2. **Features** (:mod:`.features_page`) — Inception's pooled features, cached, on LiteRT.
-3. **Train** (:mod:`.train_page`) — the head, trained by ``inception-desktop retrain`` in a child
+2. **Audit** (:mod:`.audit_page`, :mod:`.audit_step`) — suspected mislabels, duplicates and
+   leakage, outliers, the map; photos moved to another class or set aside, with undo.
+3. **Features** (:mod:`.features_page`) — Inception's pooled features, cached, on LiteRT.
+4. **Train** (:mod:`.train_page`) — the head, trained by ``inception-desktop retrain`` in a child
    process (:class:`~..runtime.child_job.ChildJob`): TensorFlow never loads into the window, and
    a crash or an out-of-memory there is a problem in the list, not the end of the window.
-4. **Evaluate** (:mod:`.evaluate_page`) — accuracy, per class, confusion matrix, mistakes.
-5. **Use** (:mod:`.use_page`) — save, use in the Photo workspace, export a ``.tflite`` (a child
+5. **Evaluate** (:mod:`.evaluate_page`) — accuracy, per class, confusion matrix, mistakes.
+6. **Use** (:mod:`.use_page`) — save, use in the Photo workspace, export a ``.tflite`` (a child
    process again).
 
 This class holds what the steps produced and runs their work one job at a time (each step needs
@@ -27,6 +29,8 @@ from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QListWidget, QStackedWidget, QWidget
 
+from inception_desktop.gui.retrain.audit_page import AuditPage
+from inception_desktop.gui.retrain.audit_step import AuditStep
 from inception_desktop.gui.retrain.data_page import DataPage
 from inception_desktop.gui.retrain.data_source import DataChoice, DataSource, split_text
 from inception_desktop.gui.retrain.evaluate_page import EvaluatePage
@@ -34,6 +38,7 @@ from inception_desktop.gui.retrain.features_page import FeaturesPage, augmented_
 from inception_desktop.gui.retrain.train_page import TrainPage
 from inception_desktop.gui.retrain.training_run import TrainingRun, retrain_args
 from inception_desktop.gui.retrain.use_page import UsePage
+from inception_desktop.gui.retrain.use_step import UseStep
 from inception_desktop.gui.runtime.background import Job
 from inception_desktop.gui.runtime.channel import ModelWatch
 from inception_desktop.gui.runtime.child_job import ChildJob
@@ -42,9 +47,8 @@ from inception_desktop.gui.runtime.worker import InferenceWorker
 
 #: The model kind of this workspace's status (no worker model: the work runs in jobs).
 KIND = "retrain"
-STEPS = ("1  Data", "2  Features", "3  Train", "4  Evaluate", "5  Use")
-DATA, FEATURES, TRAIN, EVALUATE, USE = range(5)
-MODEL_FILTER = "Retrained models (*.keras)"
+STEPS = ("1  Data", "2  Audit", "3  Features", "4  Train", "5  Evaluate", "6  Use")
+DATA, AUDIT, FEATURES, TRAIN, EVALUATE, USE = range(6)
 
 
 @dataclass
@@ -106,10 +110,14 @@ class RetrainWorkspace(QWidget):
         self.step_list.setAccessibleName("Steps")
         self.step_list.currentRowChanged.connect(self._step_chosen)
         self.data_page, self.features_page = DataPage(), FeaturesPage()
+        self.audit_page = AuditPage()
+        self.audit_step = AuditStep(self, self.audit_page)
         self.train_page, self.evaluate_page, self.use_page = TrainPage(), EvaluatePage(), UsePage()
+        self.use_step = UseStep(self)
         self.pages = QStackedWidget()
         for page in (
-            self.data_page, self.features_page, self.train_page, self.evaluate_page, self.use_page,
+            self.data_page, self.audit_page, self.features_page, self.train_page,
+            self.evaluate_page, self.use_page,
         ):  # fmt: skip
             self.pages.addWidget(page)
         layout = QHBoxLayout(self)
@@ -125,7 +133,9 @@ class RetrainWorkspace(QWidget):
         d.no_test_button.clicked.connect(lambda: self.set_test_folder(None))
         d.validation_spin.valueChanged.connect(self._split_changed)
         d.seed_spin.valueChanged.connect(self._split_changed)
-        d.to_features_button.clicked.connect(lambda: self.go_to(FEATURES))
+        d.to_features_button.clicked.connect(lambda: self.go_to(AUDIT))
+        self.audit_page.photoChosen.connect(self.openPhoto)
+        self.audit_page.to_features_button.clicked.connect(lambda: self.go_to(FEATURES))
         f.settingsChanged.connect(self._features_settings_changed)
         f.compute_button.clicked.connect(self.compute_features)
         f.cancel_button.clicked.connect(self.cancel)
@@ -134,6 +144,7 @@ class RetrainWorkspace(QWidget):
         t.stop_button.clicked.connect(self.stop_training)
         t.to_evaluate_button.clicked.connect(lambda: self.go_to(EVALUATE))
         e.photoChosen.connect(self.openPhoto)
+        e.audit_button.clicked.connect(self._audit_from_evaluation)
         e.to_use_button.clicked.connect(lambda: self.go_to(USE))
         u.save_button.clicked.connect(self.choose_save_path)
         u.use_button.clicked.connect(self.use_in_photo)
@@ -202,11 +213,15 @@ class RetrainWorkspace(QWidget):
         has_data, has_features = self.choice is not None, self.features is not None
         has_model, busy = self.trained is not None, self.busy
         job = self._job.name if self._job is not None else ""
-        for row, ok in enumerate([True, has_data, has_features, has_model, has_model]):
+        for row, ok in enumerate([True, has_data, has_data, has_features, has_model, has_model]):
             item = self.step_list.item(row)
             enabled = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
             item.setFlags(item.flags() | enabled if ok else item.flags() & ~enabled)
         self.data_page.update_enabled(busy, has_data, self.source.test_root is not None)
+        self.audit_page.update_enabled(
+            busy, has_data, job == "audit", self.audit_step.undoable,
+            self.source.data_root is not None,
+        )  # fmt: skip
         self.features_page.update_enabled(busy, has_data, has_features, job == "features")
         self.train_page.update_enabled(busy, has_features, job == "training", has_model)
         self.evaluate_page.to_use_button.setEnabled(has_model)
@@ -228,6 +243,23 @@ class RetrainWorkspace(QWidget):
             job.start(self._pool)
         return True
 
+    def _audit_from_evaluation(self) -> None:
+        self.go_to(AUDIT)
+        self.audit_step.run()
+
+    def worker_runtime(self) -> str | None:
+        """The runtime the window's models run on (View › Runtime): the steps use it too."""
+        return self._worker.runtime
+
+    def rescan(self) -> None:
+        """Read the data again (photos were moved): what was computed from it is stale."""
+        if self.source.ready:
+            self._scan()
+
+    def run_job(self, name: str, work, on_result, on_report=None) -> None:
+        """``work(job)`` on this workspace's pool thread, one job at a time (:meth:`_run`)."""
+        self._run(name, work, on_result, on_report)
+
     def _run(self, name: str, work, on_result, on_report=None) -> None:
         """``work(job)`` on this workspace's pool thread, its errors one message."""
         job = Job(work, name=name)
@@ -237,7 +269,7 @@ class RetrainWorkspace(QWidget):
             job.yielded.connect(on_report)
         self._start(job)
 
-    def _child(self, name: str, args: list[str], on_result, on_event=None) -> ChildJob | None:
+    def child(self, name: str, args: list[str], on_result, on_event=None) -> ChildJob | None:
         """``inception-desktop ARGS`` in a child process (TensorFlow's work stays out of here)."""
         job = ChildJob(args, name, self)
         job.succeeded.connect(on_result)
@@ -262,7 +294,8 @@ class RetrainWorkspace(QWidget):
         if step == "data":
             self.data_page.data_label.setText(f"Cannot use these folders: {first_line(exc, 300)}")
         if isinstance(exc, CancelledError):
-            self.features_page.time_left.setText(f"Cancelled: {exc}")
+            label = self.audit_page.status if step == "audit" else self.features_page.time_left
+            label.setText(f"Cancelled: {exc}")
             self.notice.emit(f"Cancelled: {exc}")
             return
         self.message.emit(f"Retrain ({step}): {first_line(exc, 300)}")
@@ -454,7 +487,7 @@ class RetrainWorkspace(QWidget):
             self._scratch = Path(tempfile.mkdtemp(prefix="inception-desktop-retrain-"))
         return self._scratch
 
-    def _common_options(self) -> list[str]:
+    def common_options(self) -> list[str]:
         out = []
         if self.weights is not None:
             out += ["--weights", str(self.weights)]
@@ -478,8 +511,8 @@ class RetrainWorkspace(QWidget):
             self.train_page.options(),
             self.source.test_root,
         )
-        job = self._child(
-            "training", args + self._common_options(), lambda result: self._trained(result, out)
+        job = self.child(
+            "training", args + self.common_options(), lambda result: self._trained(result, out)
         )
         self._run_of_training = TrainingRun(job, self.train_page) if job is not None else None
 
@@ -493,76 +526,18 @@ class RetrainWorkspace(QWidget):
         self.notice.emit(f"Trained: validation accuracy {summary['accuracy']:.1%}")
         self.go_to(EVALUATE)
 
-    # --- 5. use -------------------------------------------------------------------------------
+    # --- 6. use: the UseStep does the work ---------------------------------------------------
     def choose_save_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the retrained model", "", MODEL_FILTER)
-        if path:
-            self.save_model(path if path.endswith(".keras") else path + ".keras")
+        self.use_step.choose_save_path()
 
     def save_model(self, path: str | Path, then_use: bool = False) -> None:
-        """Save the head with its model card (atomically); ``then_use``: load it as the photo
-        model once it is written."""
-        if self.trained is None:
-            self.message.emit("Retrain: train a model first")
-            return
-        trained, target = self.trained, str(path)
-
-        def work(job: Job) -> str:
-            from inception_desktop.core.store import atomic
-
-            atomic.check_output_file(Path(target))
-            with atomic.atomic_path(Path(target)) as tmp:
-                shutil.copyfile(trained.source, tmp)
-            return target
-
-        def saved(written: str) -> None:
-            trained.saved = written
-            self.use_page.show_card(trained.card, written)
-            self.use_page.use_label.setText(f"Saved {written}")
-            self.model.update(name=f"retrained head ({Path(written).name})")
-            self.modelSaved.emit(written)
-            if then_use:
-                self.useModel.emit(written)
-
-        self._run("save", work, saved)
+        self.use_step.save_model(path, then_use)
 
     def use_in_photo(self) -> None:
-        """Classify photos with this model in the Photo workspace (saving it first if needed)."""
-        if self.trained is None:
-            self.message.emit("Retrain: train a model first")
-            return
-        if self.trained.saved:
-            self.useModel.emit(self.trained.saved)
-            return
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save the retrained model to use it", "", MODEL_FILTER
-        )
-        if path:
-            self.save_model(path if path.endswith(".keras") else path + ".keras", then_use=True)
+        self.use_step.use_in_photo()
 
     def choose_export_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export a self-contained LiteRT model", "", "LiteRT models (*.tflite)"
-        )
-        if path:
-            self.export_tflite(path if path.endswith(".tflite") else path + ".tflite")
+        self.use_step.choose_export_path()
 
     def export_tflite(self, path: str | Path) -> None:
-        """Inception v3 + this head as one ``.tflite`` and its labels JSON (a minute or so), by
-        ``inception-desktop retrain --from MODEL --export-tflite FILE`` in a child process."""
-        if self.trained is None:
-            self.message.emit("Retrain: train a model first")
-            return
-        args = ["retrain", "--from", str(self.trained.source), "--export-tflite", str(path)]
-        label = self.use_page.use_label
-
-        def exported(result: dict[str, Any]) -> None:
-            label.setText(f"Exported {result['tflite']} (labels: {result['labels']})")
-            self.notice.emit(f"Exported {result['tflite']}")
-
-        def stage(event: dict[str, Any]) -> None:
-            if event.get("event") == "stage":
-                label.setText(f"{event.get('text', '')}…")
-
-        if self._child("export", [*args, "--events", *self._common_options()], exported, stage):
-            self.use_page.export_progress.show()
+        self.use_step.export_tflite(path)

@@ -158,9 +158,10 @@ def scan(
     return _scan_folders(root, folders, classes, keep_copies)
 
 
-def scan_folders(folders: Sequence[str | Path]) -> Dataset:
+def scan_folders(folders: Sequence[str | Path], keep_copies: bool = False) -> Dataset:
     """The classes as folders chosen one by one (the window's "Add Class Folder"): each folder's
-    name is its class. The same checks as :func:`scan`; two folders may not share a name."""
+    name is its class. The same checks as :func:`scan` (``keep_copies`` as there); two folders
+    may not share a name."""
     chosen = sorted((Path(f) for f in folders), key=lambda p: p.name)
     for folder in chosen:
         if not folder.is_dir():
@@ -174,7 +175,7 @@ def scan_folders(folders: Sequence[str | Path]) -> Dataset:
         found = ", ".join(names) or "none"
         raise RetrainError(f"needs at least two class folders, found {len(chosen)} ({found})")
     root = Path(os.path.commonpath([str(p.resolve()) for p in chosen]))
-    return _scan_folders(root, chosen, None)
+    return _scan_folders(root, chosen, None, keep_copies)
 
 
 def _scan_folders(
