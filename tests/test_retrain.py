@@ -572,3 +572,65 @@ def test_a_crop_variant_is_the_photo_cropped_then_framed(tmp_path):
     assert not np.array_equal(array, plain)
     with pytest.raises(ValueError, match="unknown augmentation 'blur'"):
         augmented(data, paths, ("blur",))
+
+
+# ----------------------------------------------------------------------------- "none of these"
+
+
+def test_temperature_scaling_makes_an_overconfident_model_honest():
+    from inception_desktop.core.training.retrain import calibration
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 400)
+    right = rng.random(400) < 0.7  # 70% right, but always 99% sure: over-confident
+    answer = np.where(right, labels, (labels + 1) % 3)
+    scores = np.full((400, 3), 0.005)
+    scores[np.arange(400), answer] = 0.99
+    temperature = calibration.fit_temperature(scores, labels)
+    assert temperature > 2.0
+    calibrated = calibration.calibrate(scores, temperature)
+    assert abs(calibrated.max(axis=1).mean() - 0.7) < 0.05  # as sure as it is right
+    assert (np.argmax(calibrated, axis=1) == answer).all()  # the ranking is unchanged
+    threshold = calibration.unknown_threshold(calibrated, labels)
+    assert 0.0 < threshold <= calibrated.max() + 1e-6  # (kept to 6 decimals)
+
+
+def test_a_retrained_model_is_calibrated_and_answers_unknown_below_its_threshold(
+    trained, shared_cache, inception_weights, tmp_path, capsys
+):
+    from inception_desktop.core.training.retrain.model_file import load
+
+    card = load(trained["model"]).metadata
+    assert card["temperature"] > 0 and 0.0 <= card["unknown_threshold"] <= 1.0
+    with Image.open(trained["report"] / "calibration.png") as picture:
+        assert picture.width > 600
+    rng = np.random.default_rng(7)
+    photos = []
+    for n, kind in enumerate([*CLASSES, *CLASSES]):
+        path = tmp_path / f"{n}.png"
+        Image.fromarray(make_photo(kind, rng)).save(path)
+        photos.append(path)
+    noise = tmp_path / "noise.png"  # a photo of none of its classes
+    Image.fromarray(rng.integers(0, 255, (70, 70, 3), dtype=np.uint8)).save(noise)
+    photos.append(noise)
+
+    def classify(unknown: str) -> list[dict]:
+        code, out, err = run_cli(
+            capsys, "classify", *photos, "--model", trained["model"], "--weights",
+            inception_weights, "--json", "--top", "2", "--unknown", unknown,
+        )  # fmt: skip
+        assert code == 0, err
+        return json.loads(out)
+
+    results = classify("auto")
+    for r in results:
+        assert len(r["top"]) == 2 and 0.0 < r["confidence"] <= 1.0
+        assert r["unknown"] == (r["confidence"] < card["unknown_threshold"])
+    confidences = sorted({r["confidence"] for r in results})
+    assert len(confidences) >= 2
+    middle = (confidences[0] + confidences[1]) / 2  # between the two least sure answers
+    results = classify(repr(middle))
+    assert [r["unknown"] for r in results] == [r["confidence"] < middle for r in results]
+    assert any(r["unknown"] for r in results) and not all(r["unknown"] for r in results)
+    code, _, err = run_cli(capsys, "classify", photos[0], "--model", "mnist", "--unknown", "auto")
+    assert code == 2 and "--unknown is for models made by 'retrain'" in err

@@ -16,7 +16,7 @@ import itertools
 import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -52,6 +52,7 @@ class Item:
     framing: str = ""
     error: str | None = None
     result: dict[str, Any] | None = None
+    unknown: tuple[bool, float] | None = None  # --unknown: (unknown?, calibrated confidence)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -98,6 +99,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--force", action="store_true", help="use a retrained model on other weights than its own"
     )
+    p.add_argument(
+        "--unknown",
+        metavar="auto|P",
+        help="retrained models: answer 'unknown' when the calibrated confidence is below the "
+        "model's own threshold (auto) or below P (a probability): for photos of none of its "
+        "classes",
+    )
     add_runtime_argument(p)
     p.add_argument("--save-input", type=Path, metavar="DIR", help="save each network input as PNG")
     p.set_defaults(run=run)
@@ -107,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
     from inception_desktop.core.batch.inputs import iter_inputs
     from inception_desktop.core.batch.shard import ShardError, parse_shard
     from inception_desktop.core.classifiers import is_photo_model
+    from inception_desktop.core.errors import InceptionDesktopError
     from inception_desktop.core.photo.framing import Box, Framing, FramingError, parse_color
     from inception_desktop.core.store.atomic import WriteError, check_output_file
 
@@ -140,20 +149,24 @@ def run(args: argparse.Namespace) -> int:
     classifier = _load_model(args)
     if classifier is None:
         return 1
+    try:
+        unknown = _unknown_rule(classifier, args.unknown)
+    except InceptionDesktopError as exc:
+        return _usage(str(exc))
     classifier.prepare(min(max(total, 1), BATCH))  # weights packed now, not in the first batch
     bar = ProgressLine("classifying", total=total) if total > 1 else None
     saver = _InputSaver(args.save_input) if args.save_input else None
     try:
         if args.output is None:
             failed = _classify_all(
-                inputs(), classifier, framing, is_photo, args, fmt, _SafeOut(), saver, bar
+                inputs(), classifier, framing, is_photo, args, fmt, _SafeOut(), saver, bar, unknown
             )
         else:
             from inception_desktop.core.store.atomic import atomic_open
 
             with atomic_open(args.output, "w", encoding="utf-8", newline="") as stream:
                 failed = _classify_all(
-                    inputs(), classifier, framing, is_photo, args, fmt, stream, saver, bar
+                    inputs(), classifier, framing, is_photo, args, fmt, stream, saver, bar, unknown
                 )
     except WriteError as exc:  # --output: a full disk, a folder gone; the old FILE is kept
         err(f"error: {exc}")
@@ -172,6 +185,7 @@ def _classify_all(
     sink: Any,
     saver: _InputSaver | None,
     bar: ProgressLine | None,
+    unknown: Any = None,
 ) -> int:
     """Classify ``items`` batch by batch, writing each batch's records as soon as it is done;
     returns how many failed. Decoding and framing the next batch on other threads (Pillow
@@ -199,9 +213,13 @@ def _classify_all(
             pending = submit(following) if following else []
             ready = [i for i in chunk if i.error is None and i.array is not None]
             arrays = [i.array for i in ready if i.array is not None]  # the same, narrowed
-            predictions = classifier.classify_batch(arrays, k=args.top) if arrays else []
+            k = len(classifier.labels) if unknown is not None else args.top  # all, to calibrate
+            predictions = classifier.classify_batch(arrays, k=k) if arrays else []
             for item, prediction in zip(ready, predictions, strict=True):
                 item.result = prediction.as_dict()
+                if unknown is not None:
+                    item.unknown = _decide(unknown, prediction, len(classifier.labels))
+                    item.result["top"] = item.result["top"][: args.top]
             if saver is not None:
                 saver.save(chunk)
             if bar is not None and bar.tty and isinstance(sink, _SafeOut):
@@ -222,7 +240,35 @@ def _classify_all(
 def _record(item: Item, device: str, box: tuple[float, float, float, float] | None) -> Record:
     if item.result is None:
         return Record(item.path, error=item.error or "not classified")
-    return Record.from_prediction(item.path, item.result, item.framing, device, box)
+    record = Record.from_prediction(item.path, item.result, item.framing, device, box)
+    if item.unknown is not None:
+        unknown, confidence = item.unknown
+        record = replace(record, extra={"unknown": unknown, "confidence": round(confidence, 6)})
+    return record
+
+
+def _unknown_rule(classifier: Any, spec: str | None) -> Any:
+    """The *unknown* rule of ``--unknown`` for a retrained classifier; None without it."""
+    if spec is None:
+        return None
+    from inception_desktop.core.training.retrain import RetrainError
+    from inception_desktop.core.training.retrain.calibration import UnknownRule
+
+    model = getattr(getattr(classifier, "predictor", None), "model", None)
+    metadata = getattr(model, "metadata", None)
+    if not isinstance(metadata, dict):
+        raise RetrainError("--unknown is for models made by 'retrain' (they are calibrated)")
+    return UnknownRule.from_card(metadata, spec)
+
+
+def _decide(rule: Any, prediction: Any, classes: int) -> tuple[bool, float]:
+    import numpy as np
+
+    scores = np.zeros(classes)
+    for scored in prediction.top:
+        scores[scored.index] = scored.score
+    unknown, confidence = rule.decide(scores)
+    return bool(unknown), confidence
 
 
 class _SafeOut:

@@ -86,6 +86,7 @@ class Record:
             "framing": self.framing,
             "top": top,
             "ms": self.ms,
+            **self.extra,  # what an option added: --unknown's "unknown" and "confidence"
         }
 
 

@@ -67,6 +67,11 @@ class TableWriter(Writer):
             return
         ms = f"{record.ms:.0f} ms" if record.ms is not None else "? ms"
         lines = [f"{path}  ({record.model}, {record.framing}, {ms})"]
+        if record.extra.get("unknown"):
+            lines.append(
+                f"  unknown: none of its classes (calibrated confidence "
+                f"{record.extra['confidence']:.0%}, below its threshold); best guesses:"
+            )
         lines += [f"  {score * 100:6.2f}%  {label}" for label, score in record.top]
         self.sink.write("\n".join(lines) + "\n")
 

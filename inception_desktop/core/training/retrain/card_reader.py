@@ -78,6 +78,13 @@ def read_card(metadata: object, where: str) -> ModelCard:
             raise wrong(field, "expected a whole number of at least 0")
     if "val_accuracy" in metadata and not _is_fraction_or_none(metadata["val_accuracy"]):
         raise wrong("val_accuracy", "expected a number from 0 to 1")
+    if "unknown_threshold" in metadata and not _is_fraction_or_none(metadata["unknown_threshold"]):
+        raise wrong("unknown_threshold", "expected a number from 0 to 1")
+    temperature = metadata.get("temperature", 1.0)
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not (
+        math.isfinite(temperature) and 0.01 <= temperature <= 100
+    ):
+        raise wrong("temperature", "expected a number from 0.01 to 100")
     _check_mapping(metadata, "per_class", _is_fraction_or_none, "numbers from 0 to 1", wrong)
     _check_mapping(metadata, "versions", _is_str, "version text", wrong)
     augmented = metadata.get("augmented", [])

@@ -208,7 +208,7 @@ def train(
 
     ``stop``: asked after each epoch; when it says True training ends there and the best head so
     far is kept (the card says ``stopped_by_hand``)."""
-    from inception_desktop.core.training.retrain import report
+    from inception_desktop.core.training.retrain import calibration, report
     from inception_desktop.core.training.retrain.head import HeadWeights
     from inception_desktop.core.training.retrain.head import train as train_head
 
@@ -233,6 +233,7 @@ def train(
     seconds = time.perf_counter() - started
     scores = HeadWeights.from_model(result.model).scores(features.x_val)
     summary = report.summarise(scores, features.y_val, data.classes, features.val_paths)
+    summary["calibration"] = calibration.describe(scores, features.y_val)
     card = model_card(
         data,
         features.framing,
@@ -250,6 +251,8 @@ def train(
         best_epoch=result.best_epoch,
         seed=settings.seed,
         stopped_by_hand=bool(stop is not None and stop()),
+        temperature=summary["calibration"]["temperature"],
+        unknown_threshold=summary["calibration"]["unknown_threshold"],
     )  # fmt: skip
     return Trained(result.model, summary, card, result.history, seconds)
 

@@ -22,6 +22,7 @@ CELL = 48
 THUMB = 112
 MAX_GALLERY = 60
 FILES = ["confusion_matrix.png", "misclassified.png", "summary.json"]
+CALIBRATION_FILE = "calibration.png"
 
 
 def summarise(
@@ -60,10 +61,56 @@ def write(summary: dict[str, Any], classes: Sequence[str], directory: str | Path
         atomic.check_output_dir(out)
         draw_confusion(np.array(summary["confusion_matrix"]), classes, out / FILES[0])
         draw_gallery(summary["misclassified"][:MAX_GALLERY], out / FILES[1])
-        atomic.write_json(out / FILES[2], {**summary, "files": FILES})
+        files = list(FILES)
+        if "calibration" in summary:
+            draw_calibration(summary["calibration"], out / CALIBRATION_FILE)
+            files.append(CALIBRATION_FILE)
+        atomic.write_json(out / FILES[2], {**summary, "files": files})
     except atomic.WriteError as exc:
         return {**summary, "report_error": str(exc)}
-    return {**summary, "files": FILES}
+    return {**summary, "files": files}
+
+
+def draw_calibration(calibration: dict[str, Any], path: Path) -> Path:
+    """Two panels: the reliability diagram (accuracy against calibrated confidence, per bin, the
+    diagonal is perfect calibration) and accuracy against coverage as the *unknown* threshold
+    rises, the model card's threshold marked."""
+    side, pad = 320, 40
+    sheet = Image.new("RGB", (2 * side + 3 * pad, side + 2 * pad + 20), "white")
+    draw = ImageDraw.Draw(sheet)
+    font = _font(12)
+
+    def frame(x0: int, title: str, xlabel: str, ylabel: str) -> None:
+        draw.rectangle((x0, pad, x0 + side, pad + side), outline="black")
+        draw.text((x0, 8), title, fill="black", font=font)
+        draw.text((x0 + side // 2 - 30, pad + side + 6), xlabel, fill="black", font=font)
+        draw.text((x0 - 30, pad - 16), ylabel, fill="black", font=font)
+
+    def at(x0: int, u: float, v: float) -> tuple[float, float]:
+        return x0 + u * side, pad + (1.0 - v) * side
+
+    frame(pad, "Reliability (calibrated)", "confidence", "accuracy")
+    draw.line((*at(pad, 0, 0), *at(pad, 1, 1)), fill=(160, 160, 160), width=1)
+    for b in calibration["reliability"]:
+        if b["count"]:
+            x_low, y_top = at(pad, b["low"], b["accuracy"])
+            x_high, y_bottom = at(pad, b["high"], 0.0)
+            draw.rectangle((x_low + 1, y_top, x_high - 1, y_bottom), fill=(90, 140, 220))
+    x1 = 2 * pad + side
+    frame(x1, "Accuracy and coverage by threshold", "threshold", "share")
+    curve = calibration["coverage"]
+    for key, colour in (("coverage", (220, 120, 40)), ("accuracy", (40, 150, 60))):
+        points = [at(x1, c["threshold"], c[key]) for c in curve]
+        draw.line(points, fill=colour, width=2)
+        draw.text((x1 + side - 70, pad + 6 + 14 * (key == "accuracy")), key, fill=colour, font=font)
+    threshold = calibration.get("unknown_threshold")
+    if threshold is not None:
+        draw.line((*at(x1, threshold, 0), *at(x1, threshold, 1)), fill=(200, 0, 0), width=1)
+        draw.text((at(x1, threshold, 0)[0] + 3, pad + side - 16), "unknown below", fill=(200, 0, 0),
+                  font=font)  # fmt: skip
+    with atomic.atomic_path(path) as tmp:
+        sheet.save(tmp, "PNG")
+    return path
 
 
 def _font(size: int) -> Any:
