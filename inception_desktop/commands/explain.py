@@ -21,6 +21,7 @@ from typing import Any
 from inception_desktop.commands.common import (
     UniqueNames,
     add_framing_arguments,
+    add_precision_argument,
     add_runtime_argument,
     err,
     line,
@@ -75,6 +76,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
     p.add_argument("--weights", type=Path, help="Inception v3 weights file to use instead")
     add_runtime_argument(p)
+    add_precision_argument(p)
     p.set_defaults(run=run)
 
 
@@ -138,7 +140,12 @@ def _load(args: argparse.Namespace) -> Any:
     runtime = "tensorflow" if args.method == "gradcam" else args.runtime
     try:
         classifier = load_classifier(
-            args.model, args.weights, runtime, stage=lambda text: err(f"{text}…"), warn=err
+            args.model,
+            args.weights,
+            runtime,
+            stage=lambda text: err(f"{text}…"),
+            warn=err,
+            precision=args.precision,
         )
         if not is_retrained_model(args.model):
             return Explainer(classifier, args.method, args.layer, args.grid)
