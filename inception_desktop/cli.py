@@ -34,6 +34,7 @@ from inception_desktop.commands import (
     evaluate,
     explain,
     gui,
+    precision,
     retrain,
     train,
     weights,
@@ -47,7 +48,7 @@ EXIT_BROKEN_PIPE = 141
 EXIT_INTERNAL_ERROR = 70
 
 
-COMMANDS = (gui, classify, explain, train, evaluate, retrain, weights, convert)
+COMMANDS = (gui, classify, explain, train, evaluate, retrain, weights, convert, precision)
 #: Options of the top-level parser, which come before a command.
 _TOP_FLAGS = ("-v", "--verbose")
 _TOP_EXITS = ("-h", "--help", "--version")

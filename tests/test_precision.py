@@ -76,3 +76,74 @@ def test_inception_conversion_makes_the_int8_twin_beside_it(inception_tflite):
     error = np.linalg.norm(a[FEATURES] - b[FEATURES]) / np.linalg.norm(a[FEATURES])
     assert error < 0.1, error
     assert np.abs(a[SCORES] - b[SCORES]).max() < 1e-3
+
+
+class _Scores:
+    """A predictor that answers fixed scores, one row per input (its first pixel's value)."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.rows = rows
+        self.input_shape = (1,)
+        self.runtime = "fake"
+
+    def prepare(self, batch: int) -> None:
+        pass
+
+    def predict_batch(self, arrays: np.ndarray, batch_size: int = 8) -> np.ndarray:
+        return self.rows[np.asarray(arrays)[:, 0]]
+
+
+def test_the_comparison_counts_agreement_overlap_difference_and_changes():
+    from inception_desktop.core.models.classifier import Classifier
+    from inception_desktop.core.precision_check import compare
+
+    labels = [f"c{i}" for i in range(6)]
+    float_rows = np.array([[0.5, 0.2, 0.1, 0.1, 0.06, 0.04], [0.1, 0.6, 0.1, 0.1, 0.05, 0.05]])
+    int8_rows = np.array([[0.45, 0.25, 0.1, 0.1, 0.06, 0.04], [0.5, 0.2, 0.1, 0.1, 0.06, 0.04]])
+    # The second input's top five lose c5 for c4 (overlap 4/5 when they differ).
+    int8_rows[1] = [0.4, 0.3, 0.1, 0.1, 0.0, 0.1]
+    float32 = Classifier("m", _Scores(float_rows), labels, "fake")
+    int8 = Classifier("m", _Scores(int8_rows), labels, "fake")
+    inputs = np.array([[0], [1]])
+    report = compare(float32, int8, ["a.png", "b.png"], inputs, {"fp32": 4, "int8": 1})
+    assert report.photos == 2
+    assert report.top1_agreement == 0.5
+    assert report.top5_overlap == pytest.approx((1 + 4 / 5) / 2)
+    assert report.max_score_diff == pytest.approx(0.3)
+    assert [(c.path, c.fp32, c.int8) for c in report.changed] == [("b.png", "c1", "c0")]
+    assert report.speedup > 0 and set(report.ms) == {"fp32", "int8"}
+    assert list(report.as_dict()) == [
+        "photos", "top1_agreement", "top5_overlap", "max_score_diff", "speedup", "sizes",
+        "changed",
+    ]  # fmt: skip
+    assert report.as_dict()["changed"] == [{"path": "b.png", "fp32": "c1", "int8": "c0"}]
+
+
+def test_precision_command_prints_the_json_it_promises(tmp_path, mnist_splits):
+    """``inception-desktop precision DIGITS --model mnist --json``: the shipped model's two
+    precisions on real digits (one unreadable file is skipped, on stderr)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PIL import Image
+
+    for i in range(6):
+        Image.fromarray(mnist_splits.x_test[i]).save(tmp_path / f"{i}.png")
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    result = subprocess.run(
+        [sys.executable, "-m", "inception_desktop", "precision", str(tmp_path), "--model",
+         "mnist", "--json"],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) == {
+        "photos", "top1_agreement", "top5_overlap", "max_score_diff", "speedup", "sizes",
+        "changed",
+    }  # fmt: skip
+    assert out["photos"] == 6 and out["top1_agreement"] == 1.0 and out["changed"] == []
+    assert 0 <= out["max_score_diff"] < 0.01 and out["speedup"] > 0
+    assert out["sizes"]["int8"] < 0.3 * out["sizes"]["fp32"]
+    assert "broken.png" in result.stderr

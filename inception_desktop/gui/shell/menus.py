@@ -164,7 +164,7 @@ class Menus:
             action.setChecked(name == w.settings.runtime)
             action.triggered.connect(lambda _=False, n=name: w.set_runtime(n))
             self.runtime_group.addAction(action)
-        self.precision_menu = menu.addMenu("&Precision")
+        self.precision_menu = menu.addMenu("Pre&cision")
         self.precision_group = QActionGroup(w)
         for name, text in PRECISION_CHOICES:
             action = self.precision_menu.addAction(text)
@@ -208,7 +208,14 @@ class Menus:
             menu, "Framing S&weep", lambda: w.photo.sweep(), "Ctrl+Shift+K",
             "Classify the photo under many crops, pads and shifts: which change the answer",
         )  # fmt: skip
-        self.by_workspace[PHOTO] += [self.explain_action, self.sweep_action]
+        self.precision_check_action = self.action(
+            menu, "Precision Chec&k…", lambda: w.photo.precision_check(), None,
+            "The photo model's float32 and int8 answers on the photos in the strip: agreement, "
+            "score differences, speed and size, and the photos that change",
+        )  # fmt: skip
+        self.by_workspace[PHOTO] += [
+            self.explain_action, self.sweep_action, self.precision_check_action,
+        ]  # fmt: skip
         menu.addSeparator()
         self.action(
             menu, "&Remove Photo", lambda: w.photo.remove_photo(w.photo.current),

@@ -41,6 +41,7 @@ class FeatureModel:
         runtime: where it computes, for people.
         precision: ``fp32`` or ``int8`` (the backbone's int8 twin): int8 features differ a
             little, so they are cached apart (:attr:`cache_key`).
+        path: the ``.tflite`` computing them on LiteRT (None on TensorFlow).
         calls: how many photos went through the network (cache hits do not).
         keras: the Keras model computing them on the TensorFlow runtime (None on LiteRT):
             Grad-CAM of a retrained model goes through it.
@@ -54,6 +55,7 @@ class FeatureModel:
         keras: Any = None,
         prepare: Callable[[int], None] | None = None,
         precision: str = FP32,
+        path: Path | None = None,
     ) -> None:
         self._compute = compute
         self._prepare = prepare
@@ -61,6 +63,7 @@ class FeatureModel:
         self.runtime = runtime
         self.keras = keras
         self.precision = precision
+        self.path = path
         self.calls = 0
 
     @property
@@ -120,6 +123,7 @@ def feature_model_for(
             model.runtime,
             prepare=model.prepare,
             precision=chosen,
+            path=model.path,
         )
     from inception_desktop.core.models.compiled import CompiledModel
 
