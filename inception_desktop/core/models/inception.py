@@ -3,8 +3,9 @@
 Inputs are 299x299 RGB uint8 arrays (what :mod:`inception_desktop.core.photo.framing` produces);
 Inception's preprocessing (scale to [-1, 1]) runs inside the compiled graph, on either runtime.
 For LiteRT the installed weights are converted once to a ``.tflite`` named after their md5 (so a
-different weights file can never be served by a stale conversion), with two outputs: the 1000
-``scores`` and the 2048 pooled ``features`` (``avg_pool``) that retraining builds on; its int8
+different weights file can never be served by a stale conversion), with three outputs: the 1000
+``scores``, the 2048 pooled ``features`` (``avg_pool``) that retraining builds on, and
+``mixed10`` (8x8x2048) that Grad-CAM explains; its int8
 twin (:mod:`.precision`) is made in the same conversion, named ``<md5>.int8.tflite``.
 """
 
@@ -37,6 +38,9 @@ FEATURES_LAYER = "avg_pool"
 #: keras.applications.inception_v3.preprocess_input: x / 127.5 - 1.
 SCALE, OFFSET = 1 / 127.5, -1.0
 TFLITE_PREFIX = "inception_v3-"
+#: The last mixed block (8x8x2048), a third output of the conversion: Grad-CAM on LiteRT takes
+#: the logit's gradient with respect to it in closed form (``core.explain.litert_gradcam``).
+EXPLAINED_LAYER = "mixed10"
 
 
 def preprocess(x: Any) -> Any:
@@ -124,7 +128,11 @@ def ensure_tflite(
     model = build_model(weights)
     wrapped = uint8_wrapper(
         model,
-        {"scores": model.output, "features": model.get_layer(FEATURES_LAYER).output},
+        {
+            "scores": model.output,
+            "features": model.get_layer(FEATURES_LAYER).output,
+            EXPLAINED_LAYER: model.get_layer(EXPLAINED_LAYER).output,
+        },
         SCALE,
         OFFSET,
     )

@@ -127,6 +127,26 @@ class LiteRTModel:
         """Scores for a stack of inputs, ``batch_size`` at a time."""
         return self.outputs_batch(arrays, batch_size)[SCORES]
 
+    def dense_layer(self) -> tuple[np.ndarray, np.ndarray]:
+        """The last fully connected layer's kernel (inputs, outputs) and bias, in float32 (an
+        int8 kernel dequantized with its per-channel scales; a bias the converter dropped
+        because it was zero comes back as zeros): what a closed-form gradient needs."""
+        self.prepare(self._batch or 1)  # constants are readable once the tensors are allocated
+        ops = [o for o in self._interpreter._get_ops_details() if o["op_name"] == "FULLY_CONNECTED"]
+        if not ops:
+            raise ValueError(f"{self.path}: no fully connected layer")
+        details = self._interpreter.get_tensor_details()
+        _, weights, bias = [*ops[-1]["inputs"], -1][:3]
+        kernel = self._interpreter.get_tensor(weights).astype(np.float32)
+        scales = details[weights]["quantization_parameters"]["scales"]
+        if scales.size:  # int8 rows, one scale per output (quantized dimension 0)
+            kernel *= (scales if scales.size > 1 else scales[:1]).astype(np.float32)[:, None]
+        if bias >= 0:
+            offset = self._interpreter.get_tensor(bias).astype(np.float32)
+        else:
+            offset = np.zeros(len(kernel), np.float32)
+        return np.ascontiguousarray(kernel.T), offset
+
     def outputs_batch(self, arrays: np.ndarray, batch_size: int = 16) -> dict[str, np.ndarray]:
         """Every output for a stack of inputs, ``batch_size`` at a time."""
         arrays = self._check(arrays)
