@@ -5,7 +5,9 @@
 * a 100-photo folder (640x480 JPEGs) at each precision through the app's batched pipeline with
   decoding overlapped (``core.training.retrain.features.extract``, what ``retrain`` and the
   Retrain workspace run; nothing cached), beside its decode bound: the same photos decoded and
-  framed on the same decode threads with no network.
+  framed on the same decode threads with no network;
+* Grad-CAM of one photo on LiteRT (closed form) against TensorFlow's autodiff and against
+  occlusion (8x8 grid): time, and each map's largest difference from TensorFlow's.
 
 Run: ``nice .venv/bin/python benchmarks/precision.py [--no-tensorflow]`` (random test weights
 unless official ones are installed: the same network, the same cost).
@@ -85,6 +87,7 @@ def main() -> None:
             f"  LiteRT {precision}: {ms[precision]:6.1f} ms a photo "
             f"({file.stat().st_size / 1e6:.0f} MB, {model.runtime})"
         )
+    compiled = None
     if "--no-tensorflow" not in sys.argv:
         from inception_desktop.core.models.compiled import CompiledModel
 
@@ -129,6 +132,37 @@ def main() -> None:
         f"  int8 folder / float32 folder: {rates['int8']:.1f} / {rates['fp32']:.1f} = "
         f"{rates['int8'] / rates['fp32']:.2f}x (target >= 3x)"
     )
+
+    if compiled is not None:
+        gradcam(path, files["fp32"], compiled, batch[0])
+
+
+def gradcam(path: Path, tflite: Path, compiled, image: np.ndarray) -> None:
+    from inception_desktop.core.explain.explainer import Explainer
+    from inception_desktop.core.explain.gradcam import GradCam
+    from inception_desktop.core.explain.litert_gradcam import LiteRTGradCam
+    from inception_desktop.core.models import inception
+    from inception_desktop.core.models.classifier import Classifier
+    from inception_desktop.core.models.labels import imagenet_labels
+    from inception_desktop.core.models.litert import LiteRTModel
+
+    lite = LiteRTModel(tflite)
+    lite_cam = LiteRTGradCam(lite)
+    tf_cam = GradCam(compiled.model, inception.INPUT_SHAPE, inception.preprocess, "mixed10")
+    occluder = Explainer(Classifier("Inception v3", lite, imagenet_labels(), ""), "occlusion")
+    reference = tf_cam(image).cam
+    print("Grad-CAM of one photo (mixed10, top class):")
+    for name, run in (
+        ("LiteRT, closed form", lambda: lite_cam(image).cam),
+        ("TensorFlow autodiff", lambda: tf_cam(image).cam),
+        ("occlusion 8x8 (LiteRT)", lambda: occluder.explain(image).grid),
+    ):
+        run()
+        started = time.perf_counter()
+        cam = run()
+        seconds = time.perf_counter() - started
+        print(f"  {name:24s} {seconds * 1000:8.1f} ms; max |map - TF map| "
+              f"{float(np.abs(cam - reference).max()):.2e}")
 
 
 if __name__ == "__main__":
