@@ -35,6 +35,7 @@ from inception_desktop.commands import (
     evaluate,
     explain,
     gui,
+    precision,
     retrain,
     train,
     weights,
@@ -48,7 +49,7 @@ EXIT_BROKEN_PIPE = 141
 EXIT_INTERNAL_ERROR = 70
 
 
-COMMANDS = (gui, classify, explain, train, evaluate, retrain, audit, weights, convert)
+COMMANDS = (gui, classify, explain, train, evaluate, retrain, audit, weights, convert, precision)
 #: Options of the top-level parser, which come before a command.
 _TOP_FLAGS = ("-v", "--verbose")
 _TOP_EXITS = ("-h", "--help", "--version")

@@ -1,4 +1,5 @@
-"""Convert the shipped MNIST model to LiteRT: resources/models/mnist.keras → mnist.tflite.
+"""Convert the shipped MNIST model to LiteRT: resources/models/mnist.keras → mnist.tflite and
+its int8 twin mnist.int8.tflite (dynamic-range quantization, see core.models.precision).
 
 Usage: python packaging/export_mnist_tflite.py
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from inception_desktop.core.models.mnist import INPUT_SHAPE, serving_model
 from inception_desktop.core.models.mnist_file import load_model
-from inception_desktop.core.models.tflite_export import export_tflite
+from inception_desktop.core.models.tflite_export import export_tflites
 from inception_desktop.core.quiet import import_tensorflow
 
 MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
@@ -22,8 +23,9 @@ MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
 def main() -> None:
     import_tensorflow()
     model = load_model(MODELS / "mnist.keras")
-    path = export_tflite(serving_model(model), INPUT_SHAPE, MODELS / "mnist.tflite")
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
+    targets = {"fp32": MODELS / "mnist.tflite", "int8": MODELS / "mnist.int8.tflite"}
+    for path in export_tflites(serving_model(model), INPUT_SHAPE, targets).values():
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":

@@ -87,15 +87,18 @@ def inception_tflite(inception_weights: Path, tmp_path_factory: pytest.TempPathF
 
 @pytest.fixture
 def converted_inception(inception_tflite: Path, isolated_cache: Path) -> Path:
-    """This test's cache holds the session's conversion where the real lookup finds it, so
-    loading the test weights on LiteRT does not convert them again."""
+    """This test's cache holds the session's conversion (float32 and its int8 twin) where the
+    real lookup finds it, so loading the test weights on LiteRT does not convert them again."""
     import shutil
 
     from inception_desktop.core.models import inception
 
-    target = inception.tflite_path(inception_tflite.stem.removeprefix(inception.TFLITE_PREFIX))
+    md5 = inception_tflite.stem.removeprefix(inception.TFLITE_PREFIX)
+    target = inception.tflite_path(md5)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(inception_tflite, target)
+    twin = inception.tflite_path(md5, "int8")
+    shutil.copyfile(inception_tflite.with_name(twin.name), twin)
     return target
 
 

@@ -128,7 +128,19 @@ def test_drop_with_the_real_inception_model(
     expected = frame(Image.open(photo).convert("RGB"), 299, Framing("pad")).array
     np.testing.assert_array_equal(win.photo.input_view.array(), expected)
     threads = cpu_threads()
-    assert win.status.device.text() == f"CPU · LiteRT · {threads} thread{'s' * (threads > 1)}"
+    plural = "s" * (threads > 1)
+    assert win.status.device.text() == f"CPU · LiteRT · float32 · {threads} thread{plural}"
+    # View › Precision › Int8: the model is loaded again as its int8 twin, and says so.
+    float_scores = [row[1] for row in win.photo.bars.rows()]
+    (int8,) = [a for a in win.menus.precision_group.actions() if a.data() == "int8"]
+    int8.trigger()
+    qtbot.waitUntil(lambda: " int8 " in win.status.device.text(), timeout=60000)
+    assert win.settings.precision == "int8"
+    drop(win, files_mime(_photo(tmp_path / "again.png", (500, 300))))
+    qtbot.waitUntil(
+        lambda: [row[1] for row in win.photo.bars.rows()] not in ([], float_scores),
+        timeout=60000,
+    )
 
 
 def test_the_status_bar_says_when_weights_are_missing(qtbot, make_window, tmp_path):

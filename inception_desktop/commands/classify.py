@@ -24,6 +24,7 @@ from inception_desktop.commands.common import (
     ProgressLine,
     UniqueNames,
     add_framing_arguments,
+    add_precision_argument,
     add_runtime_argument,
     err,
     safe_stem,
@@ -107,6 +108,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "classes",
     )
     add_runtime_argument(p)
+    add_precision_argument(p)
     p.add_argument("--save-input", type=Path, metavar="DIR", help="save each network input as PNG")
     p.set_defaults(run=run)
 
@@ -301,6 +303,7 @@ def _load_model(args: argparse.Namespace) -> Classifier | None:
             force=args.force,
             stage=lambda text: err(f"{text}…"),
             warn=err,
+            precision=args.precision,
         )
     except InceptionDesktopError as exc:
         err(f"error: {exc}")

@@ -199,6 +199,20 @@ def add_runtime_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_precision_argument(parser: argparse.ArgumentParser) -> None:
+    """``--precision fp32|int8`` (``core.models.precision`` is light)."""
+    from inception_desktop.core.models.precision import CHOICES
+
+    parser.add_argument(
+        "--precision",
+        choices=CHOICES,
+        default=None,
+        help="fp32 = the float32 model (default, or $INCEPTION_DESKTOP_PRECISION); int8 = its "
+        "int8 twin on LiteRT: several times faster on a CPU with 8-bit instructions, a quarter "
+        "of the size, some answers differ ('inception-desktop precision PHOTOS' measures it)",
+    )
+
+
 def print_result(out: Any) -> None:
     """A command's result as indented JSON on stdout (ASCII only: any terminal carries it)."""
     import json

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import argparse
 
-from inception_desktop.commands.common import EventStream, err, print_result
+from inception_desktop.commands.common import (
+    EventStream,
+    add_precision_argument,
+    err,
+    print_result,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,16 +29,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--events", action="store_true", help="progress as JSON lines on stdout, the result last"
     )
+    add_precision_argument(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from inception_desktop.core.classifiers import convert
     from inception_desktop.core.errors import InceptionDesktopError
+    from inception_desktop.core.models.precision import resolve as resolve_precision
 
     events = EventStream(args.events)
     try:
-        tflite = convert(args.model, events.stage)
+        tflite = convert(args.model, events.stage, resolve_precision(args.precision))
     except InceptionDesktopError as exc:
         err(f"error: {exc}")
         events.emit("error", message=str(exc))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
-from inception_desktop.commands.common import ProgressLine, err
+from inception_desktop.commands.common import ProgressLine, add_precision_argument, err
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     # A retrained model (made by 'retrain') is evaluated on --data DIR, one folder per class:
     p.add_argument("--weights", type=Path, help="retrained models: Inception v3 weights to use")
     p.add_argument("--force", action="store_true", help="retrained models: allow other weights")
+    add_precision_argument(p)
     p.set_defaults(run=run)
 
 
@@ -87,7 +89,9 @@ def _evaluate_retrained(args: argparse.Namespace) -> int:
     note = check_weights(model, md5, args.force)
     if note:
         err(note)
-    features = feature_model_for(weights_path, md5, None, stage=lambda t: err(f"{t}…"))
+    features = feature_model_for(
+        weights_path, md5, None, stage=lambda t: err(f"{t}…"), precision=args.precision
+    )
     result = pipeline.evaluate(model, data, features, StageProgress().update)
     for stage in result.stages:
         err(
@@ -119,6 +123,8 @@ def _evaluate_retrained(args: argparse.Namespace) -> int:
 
 def _run_mnist(args: argparse.Namespace) -> int:
     from inception_desktop.core.errors import InceptionDesktopError
+    from inception_desktop.core.models import mnist
+    from inception_desktop.core.models import precision as precisions
     from inception_desktop.core.models.mnist_file import load_model
     from inception_desktop.core.store.atomic import check_output_dir
     from inception_desktop.core.store.resources import MNIST_MODEL, resource_path
@@ -134,7 +140,10 @@ def _run_mnist(args: argparse.Namespace) -> int:
     bar = ProgressLine("downloading MNIST", unit="B")
     try:
         splits = data.load(args.data, progress=lambda done, total: bar.update(done, total))
-        if args.model == "mnist":
+        model: Any
+        if precisions.resolve(args.precision) == precisions.INT8:  # its int8 twin, on LiteRT
+            model = mnist.load_classifier(args.model, precision=precisions.INT8).predictor
+        elif args.model == "mnist":
             with resource_path(MNIST_MODEL) as shipped:
                 model = load_model(shipped)
         else:

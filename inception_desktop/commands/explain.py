@@ -3,7 +3,8 @@
 For each input it writes ``<stem>.input.png`` (the exact network input), ``<stem>.heatmap.png``
 (8-bit grey at the input's size, 255 = hottest) and ``<stem>.overlay.png`` (the heat, in colour,
 over the original image at its original size; parts the network did not see stay uncoloured).
-Grad-CAM runs on TensorFlow (gradients); occlusion on the chosen runtime (LiteRT by default).
+Grad-CAM of Inception v3 runs on the chosen runtime (on LiteRT its gradient has a closed form),
+of other models on TensorFlow (gradients); occlusion on the chosen runtime (LiteRT by default).
 A retrained model (``--model FILE`` made by ``retrain``) is explained through Inception v3 and its
 head together: Grad-CAM at ``mixed10`` of the head's class, or occlusion of its scores.
 A bad input never stops the others: it becomes an error entry, and the exit status is 1.
@@ -21,6 +22,7 @@ from typing import Any
 from inception_desktop.commands.common import (
     UniqueNames,
     add_framing_arguments,
+    add_precision_argument,
     add_runtime_argument,
     err,
     line,
@@ -75,6 +77,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON array on stdout")
     p.add_argument("--weights", type=Path, help="Inception v3 weights file to use instead")
     add_runtime_argument(p)
+    add_precision_argument(p)
     p.set_defaults(run=run)
 
 
@@ -135,10 +138,17 @@ def _load(args: argparse.Namespace) -> Any:
     from inception_desktop.core.errors import InceptionDesktopError, first_line
     from inception_desktop.core.explain.explainer import Explainer
 
-    runtime = "tensorflow" if args.method == "gradcam" else args.runtime
+    # Grad-CAM of Inception v3 runs on LiteRT (closed form); other models' need TensorFlow.
+    on_litert = args.method == "occlusion" or str(args.model) == "inception"
+    runtime = args.runtime if on_litert else "tensorflow"
     try:
         classifier = load_classifier(
-            args.model, args.weights, runtime, stage=lambda text: err(f"{text}…"), warn=err
+            args.model,
+            args.weights,
+            runtime,
+            stage=lambda text: err(f"{text}…"),
+            warn=err,
+            precision=args.precision,
         )
         if not is_retrained_model(args.model):
             return Explainer(classifier, args.method, args.layer, args.grid)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from inception_desktop.commands.common import add_runtime_argument
+from inception_desktop.commands.common import add_precision_argument, add_runtime_argument
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="photos, folders of photos or web addresses of images to open at start",
     )
     add_runtime_argument(p)
+    add_precision_argument(p)
     p.set_defaults(run=run)
 
 
@@ -31,4 +32,4 @@ def run(args: argparse.Namespace) -> int:
     from inception_desktop.gui.app import run_app
 
     files = [str(f) for f in getattr(args, "files", []) or []]  # as given: a URL stays one
-    return run_app(files, getattr(args, "runtime", None))
+    return run_app(files, getattr(args, "runtime", None), getattr(args, "precision", None))

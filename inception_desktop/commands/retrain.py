@@ -25,11 +25,13 @@ from inception_desktop.commands.common import (
     FRAMING_HELP,
     EventStream,
     StageProgress,
+    add_precision_argument,
     add_runtime_argument,
     err,
     print_result,
 )
 from inception_desktop.core.batch.records import display_path, json_path
+from inception_desktop.core.models.precision import resolve as resolve_precision
 from inception_desktop.core.training.retrain import AUGMENTATIONS, DEFAULT_FRAMING
 
 if TYPE_CHECKING:
@@ -118,6 +120,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="also write backbone + head as one .tflite, its labels in FILE's stem + .labels.json",
     )
     add_runtime_argument(p)
+    add_precision_argument(p)
     p.set_defaults(run=run)
 
 
@@ -175,7 +178,8 @@ def _export_existing(args: argparse.Namespace, events: EventStream) -> int:
     if args.export_tflite is None or args.data_dirs or args.out is not None:
         return _usage("--from MODEL.keras takes --export-tflite FILE, and no DATA_DIR or --out")
     tflite, labels = export_file(
-        args.source, args.weights, args.export_tflite, args.force, events.stage, err
+        args.source, args.weights, args.export_tflite, args.force, events.stage, err,
+        resolve_precision(args.precision),
     )
     out = {"model": str(args.source), "tflite": str(tflite), "labels": str(labels)}
     events.emit("done", result=out)
@@ -219,7 +223,9 @@ def _retrain(args: argparse.Namespace, events: EventStream) -> int:
     for line in warnings:
         err(f"warning: {line}")
     weights_path, md5 = resolve_weights(args.weights)
-    model = feature_model_for(weights_path, md5, args.runtime, stage=events.stage)
+    model = feature_model_for(
+        weights_path, md5, args.runtime, stage=events.stage, precision=args.precision
+    )
     bars = StageProgress(events)
     features = pipeline.compute_features(data, held, model, settings, bars.update)
     for stage in features.stages:
@@ -270,6 +276,7 @@ def _retrain(args: argparse.Namespace, events: EventStream) -> int:
             card,
             events.stage,
             written=args.out,
+            precision=resolve_precision(args.precision),
         )
         out["tflite"], out["labels"] = (str(p) for p in exported)
     if args.report is not None and "report_error" not in summary:

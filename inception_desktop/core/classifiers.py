@@ -69,46 +69,52 @@ def load_classifier(
     force: bool = False,
     stage: Callable[[str], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    precision: str | None = None,
 ) -> Classifier:
     """The ready classifier ``name`` stands for (see the module docstring).
 
     ``weights``: Inception v3's weights for photo models (None: the installed ones); ``force``
     lets a retrained model run on weights other than its own (``warn`` then gets a line);
-    ``stage`` receives a line per slow step (a first conversion)."""
+    ``stage`` receives a line per slow step (a first conversion); ``precision``: ``fp32`` or
+    ``int8`` (None: ``$INCEPTION_DESKTOP_PRECISION``, else fp32; see ``models.precision``)."""
     check_model_name(name)
     if str(name) == INCEPTION:
         from inception_desktop.core.models import inception
 
-        return inception.load_classifier(weights, runtime, stage=stage)
+        return inception.load_classifier(weights, runtime, stage=stage, precision=precision)
     if is_retrained_model(name):
         from inception_desktop.core.training.retrain.classifier import (
             load_classifier as load_retrained,
         )
 
         classifier: Classifier = load_retrained(
-            name, weights, runtime, force=force, stage=stage, warn=warn
+            name, weights, runtime, force=force, stage=stage, warn=warn, precision=precision
         )
         return classifier
     from inception_desktop.core.models.mnist import load_classifier as load_mnist
 
-    return load_mnist(None if str(name) == MNIST else name, runtime)
+    return load_mnist(None if str(name) == MNIST else name, runtime, precision)
 
 
 def photo_classifier(
     path: str | Path | None,
     runtime: str | None = None,
     stage: Callable[[str], None] | None = None,
+    precision: str | None = None,
 ) -> Classifier:
     """The window's photo model from one file: a retrained model (on the installed weights), or
     Inception v3 on a weights file (None: the installed weights)."""
     if path is not None and is_retrained_model(path):
-        return load_classifier(path, None, runtime, stage=stage)
-    return load_classifier(INCEPTION, path, runtime, stage=stage)
+        return load_classifier(path, None, runtime, stage=stage, precision=precision)
+    return load_classifier(INCEPTION, path, runtime, stage=stage, precision=precision)
 
 
-def convert(name: str | Path, stage: Callable[[str], None] | None = None) -> Path:
+def convert(
+    name: str | Path, stage: Callable[[str], None] | None = None, precision: str = "fp32"
+) -> Path:
     """The LiteRT conversion of ``name`` (``inception``: the installed weights; an Inception v3
-    weights ``.h5``; an MNIST ``.keras``), converted in this process when not cached yet."""
+    weights ``.h5``; an MNIST ``.keras``) in ``precision``, converted in this process when not
+    cached yet (both precisions are made together)."""
     from inception_desktop.core.models import inception, mnist
 
     if str(name) == INCEPTION:
@@ -116,11 +122,12 @@ def convert(name: str | Path, stage: Callable[[str], None] | None = None) -> Pat
         from inception_desktop.core.store.download import file_digest
 
         path = weights.require()
-        return inception.ensure_tflite(path, weights.status().md5 or file_digest(path), stage)
+        md5 = weights.status().md5 or file_digest(path)
+        return inception.ensure_tflite(path, md5, stage, precision)
     check_model_name(name)
     if str(name).endswith((".h5", ".hdf5")):
-        return inception.ensure_tflite(inception.check_weights_file(name), None, stage)
-    return mnist.convert_keras(name, stage)
+        return inception.ensure_tflite(inception.check_weights_file(name), None, stage, precision)
+    return mnist.convert_keras(name, stage, precision)
 
 
 def trained_framing(classifier: Classifier) -> str | None:

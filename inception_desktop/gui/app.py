@@ -11,6 +11,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from inception_desktop.core.models import precision as precisions
 from inception_desktop.gui.runtime.bindings import binding_problem
 from inception_desktop.gui.runtime.garbage_collector import GarbageCollector
 from inception_desktop.gui.runtime.mime import Inputs
@@ -60,8 +61,9 @@ def inputs_from_arguments(files: list[str]) -> Inputs:
     return inputs
 
 
-def run_app(files: list[str], runtime: str | None = None) -> int:
-    """Open the window; ``runtime`` (from ``--runtime``) overrides the saved setting once."""
+def run_app(files: list[str], runtime: str | None = None, precision: str | None = None) -> int:
+    """Open the window; ``runtime`` and ``precision`` (from ``--runtime``, ``--precision`` or
+    ``$INCEPTION_DESKTOP_PRECISION``) override the saved settings."""
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     identify(app)
     problem = binding_problem()
@@ -71,7 +73,7 @@ def run_app(files: list[str], runtime: str | None = None) -> int:
         QMessageBox.critical(None, "Inception Desktop cannot start", problem)
         return 1
     collector = GarbageCollector(app)  # before any thread starts
-    window = MainWindow(runtime=runtime)
+    window = MainWindow(runtime=runtime, precision=_precision(precision))
     window.show()
     if files:
         window.open_inputs(inputs_from_arguments(files))
@@ -79,3 +81,15 @@ def run_app(files: list[str], runtime: str | None = None) -> int:
     code = app.exec()
     collector.stop()
     return code
+
+
+def _precision(chosen: str | None) -> str | None:
+    """``--precision``, else ``$INCEPTION_DESKTOP_PRECISION`` (None: the saved choice); an
+    unknown name is said on stderr and left out."""
+    if chosen is None and not os.environ.get(precisions.ENV):
+        return None
+    try:
+        return precisions.resolve(chosen)
+    except precisions.PrecisionChoiceError as exc:
+        print(f"inception-desktop: {exc}", file=sys.stderr)
+        return None

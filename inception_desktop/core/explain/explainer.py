@@ -54,8 +54,9 @@ class Explanation:
 class Explainer:
     """Explains a classifier's answers with one method.
 
-    Grad-CAM needs a TensorFlow-runtime classifier (its Keras model); occlusion runs on any
-    runtime. ``fill`` is the occluding colour: pad grey for photos, black (0) for digits;
+    Grad-CAM runs on LiteRT for Inception v3 (:mod:`.litert_gradcam`, closed form), else needs
+    a TensorFlow-runtime classifier (its Keras model); occlusion runs on any runtime. ``fill``
+    is the occluding colour: pad grey for photos, black (0) for digits;
     ``batch_size`` trades occlusion's speed for memory (see :data:`.occlusion.BATCH`).
     """
 
@@ -76,10 +77,11 @@ class Explainer:
         self.batch_size = batch_size
         self.fill = fill if fill is not None else (FILL if len(classifier.input_shape) == 3 else 0)
         self._cam = None
-        if method == GRADCAM:
+        if method == GRADCAM:  # on LiteRT in closed form where the model allows, else TF
             from inception_desktop.core.explain.gradcam import for_classifier
+            from inception_desktop.core.explain.litert_gradcam import for_litert
 
-            self._cam = for_classifier(classifier, layer)
+            self._cam = for_litert(classifier, layer) or for_classifier(classifier, layer)
 
     @property
     def layer(self) -> str | None:

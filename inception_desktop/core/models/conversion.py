@@ -39,10 +39,14 @@ def in_child_processes() -> bool:
     return _in_children
 
 
-def convert_in_child(model: str | Path, stage: Stage | None = None) -> Path:
-    """``classifiers.convert`` in a child process: ``inception-desktop convert MODEL --events``;
-    the child's ``stage`` lines are passed on; its failure is a :class:`ConversionError`."""
-    command = [sys.executable, "-m", "inception_desktop", "convert", str(model), "--events"]
+def convert_in_child(
+    model: str | Path, stage: Stage | None = None, precision: str = "fp32"
+) -> Path:
+    """``classifiers.convert`` in a child process: ``inception-desktop convert MODEL --precision
+    P --events``; the child's ``stage`` lines are passed on; its failure is a
+    :class:`ConversionError`. Returns the ``.tflite`` in ``precision`` (both are made)."""
+    command = [sys.executable, "-m", "inception_desktop", "convert", str(model)]
+    command += ["--precision", precision, "--events"]
     # stderr to a file: TensorFlow can write more than a pipe holds while stdout is being read.
     with tempfile.TemporaryFile("w+", errors="replace") as log, subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=log, text=True, errors="replace"

@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from inception_desktop.core.errors import InceptionDesktopError
+from inception_desktop.core.models.precision import FP32, INT8, NAMES
 from inception_desktop.core.models.runtime import cpu_threads
 from inception_desktop.core.quiet import native_stderr_filtered
 from inception_desktop.core.store.regular_files import UnreadableFileError, check_regular_file
@@ -71,7 +73,13 @@ class LiteRTModel:
             self._output_index.values()
         ):
             raise ValueError(f"{self.path}: its default signature is not on the main graph")
-        self.runtime = f"CPU · LiteRT · {self.threads} thread{'s' if self.threads > 1 else ''}"
+        #: ``fp32`` or ``int8``, read from the file itself (int8 weights: a quantized twin), so
+        #: what a person is told is what computed.
+        self.precision = precision_of(self._interpreter)
+        self.runtime = (
+            f"CPU · LiteRT · {NAMES[self.precision]} · "
+            f"{self.threads} thread{'s' if self.threads > 1 else ''}"
+        )
         # Nothing allocated yet: the first call (or prepare) allocates and packs the weights
         # once, so a window's first photo is not kept waiting behind a dummy one.
         self._batch: int | None = None
@@ -119,6 +127,26 @@ class LiteRTModel:
         """Scores for a stack of inputs, ``batch_size`` at a time."""
         return self.outputs_batch(arrays, batch_size)[SCORES]
 
+    def dense_layer(self) -> tuple[np.ndarray, np.ndarray]:
+        """The last fully connected layer's kernel (inputs, outputs) and bias, in float32 (an
+        int8 kernel dequantized with its per-channel scales; a bias the converter dropped
+        because it was zero comes back as zeros): what a closed-form gradient needs."""
+        self.prepare(self._batch or 1)  # constants are readable once the tensors are allocated
+        ops = [o for o in self._interpreter._get_ops_details() if o["op_name"] == "FULLY_CONNECTED"]
+        if not ops:
+            raise ValueError(f"{self.path}: no fully connected layer")
+        details = self._interpreter.get_tensor_details()
+        _, weights, bias = [*ops[-1]["inputs"], -1][:3]
+        kernel = self._interpreter.get_tensor(weights).astype(np.float32)
+        scales = details[weights]["quantization_parameters"]["scales"]
+        if scales.size:  # int8 rows, one scale per output (quantized dimension 0)
+            kernel *= (scales if scales.size > 1 else scales[:1]).astype(np.float32)[:, None]
+        if bias >= 0:
+            offset = self._interpreter.get_tensor(bias).astype(np.float32)
+        else:
+            offset = np.zeros(len(kernel), np.float32)
+        return np.ascontiguousarray(kernel.T), offset
+
     def outputs_batch(self, arrays: np.ndarray, batch_size: int = 16) -> dict[str, np.ndarray]:
         """Every output for a stack of inputs, ``batch_size`` at a time."""
         arrays = self._check(arrays)
@@ -126,3 +154,13 @@ class LiteRTModel:
             return {name: np.zeros((0,), np.float32) for name in self.outputs}
         parts = [self.run(arrays[i : i + batch_size]) for i in range(0, len(arrays), batch_size)]
         return {name: np.concatenate([p[name] for p in parts]) for name in self.outputs}
+
+
+def precision_of(interpreter: Any) -> str:
+    """``int8`` when the model holds 8-bit integer tensors (its weights, quantized), else
+    ``fp32``."""
+    int8 = (np.int8, np.uint8)
+    for detail in interpreter.get_tensor_details():
+        if detail["dtype"] in int8 and detail["quantization_parameters"]["scales"].size:
+            return INT8
+    return FP32

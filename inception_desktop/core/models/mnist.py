@@ -1,9 +1,10 @@
 """The MNIST classifier the app and the CLI call: the shipped model, or a user's ``.keras`` file.
 
 On LiteRT the shipped model runs from ``resources/models/mnist.tflite`` (made from the shipped
-``.keras`` by ``packaging/export_mnist_tflite.py``; a test holds the two to the same scores), so
-recognising a digit never imports TensorFlow. A user's ``.keras`` file is checked and loaded with
-Keras (``safe_mode``), then converted once into the cache, keyed by the file's content.
+``.keras`` by ``packaging/export_mnist_tflite.py``; a test holds the two to the same scores), or
+its int8 twin ``mnist.int8.tflite``, so recognising a digit never imports TensorFlow. A user's
+``.keras`` file is checked and loaded with Keras (``safe_mode``), then converted once into the
+cache, keyed by the file's content, in both precisions.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ import numpy as np
 
 from inception_desktop.core.digit import contract
 from inception_desktop.core.models.mnist_file import read_metadata
-from inception_desktop.core.store.resources import MNIST_MODEL, MNIST_TFLITE, resource_path
+from inception_desktop.core.models.precision import CHOICES as PRECISIONS
+from inception_desktop.core.models.precision import FP32, INT8, suffix
+from inception_desktop.core.store.resources import (
+    MNIST_MODEL,
+    MNIST_TFLITE,
+    MNIST_TFLITE_INT8,
+    resource_path,
+)
 
 if TYPE_CHECKING:
     from inception_desktop.core.models.classifier import Classifier, Predictor
@@ -44,11 +52,13 @@ def serving_model(model: Any) -> Any:
     return uint8_wrapper(model, None, contract.SCALE, contract.OFFSET, INPUT_SHAPE)
 
 
-def converted_path(path: str | Path) -> Path:
-    """Where the LiteRT conversion of a user's model file lives: the cache, by content hash."""
+def converted_path(path: str | Path, precision: str = FP32) -> Path:
+    """Where the LiteRT conversion of a user's model file lives: the cache, by content hash
+    (``.int8.tflite`` for its int8 twin)."""
     from inception_desktop.core.store import paths
 
-    return paths.cache_dir() / "models" / f"mnist-{model_digest(path, 'sha256')[:20]}.tflite"
+    digest = model_digest(path, "sha256")[:20]
+    return paths.cache_dir() / "models" / f"mnist-{digest}{suffix(precision)}.tflite"
 
 
 def model_digest(path: str | Path, algorithm: str = "md5") -> str:
@@ -67,17 +77,20 @@ def model_digest(path: str | Path, algorithm: str = "md5") -> str:
         raise ModelFileError(f"{path}: {reason}") from None
 
 
-def load_classifier(path: str | Path | None = None, runtime: str | None = None) -> Classifier:
+def load_classifier(
+    path: str | Path | None = None, runtime: str | None = None, precision: str | None = None
+) -> Classifier:
     """A warmed-up classifier of uint8 (28, 28) inputs (ink bright on black).
 
     ``path`` None or ``"mnist"`` means the model shipped in ``resources/``; any other file is
-    loaded with ``safe_mode=True`` and checked for a 28x28 input and 10 outputs.
+    loaded with ``safe_mode=True`` and checked for a 28x28 input and 10 outputs. ``precision``
+    ``int8`` serves its int8 twin on LiteRT (see :mod:`.precision`).
     """
-    from inception_desktop.core.models import runtime as runtimes
+    from inception_desktop.core.models import precision as precisions
     from inception_desktop.core.models.classifier import Classifier
     from inception_desktop.core.models.labels import DIGIT_LABELS
 
-    chosen = runtimes.resolve(runtime)
+    chosen = precisions.runtime_for(runtime, precision)
     shipped = path is None or str(path) == SHIPPED
     if shipped:
         with resource_path(MNIST_MODEL) as keras_file:
@@ -87,27 +100,29 @@ def load_classifier(path: str | Path | None = None, runtime: str | None = None) 
         name = f"MNIST {Path(str(path)).stem}"
         read_metadata(Path(str(path)))  # a regular file, a sound archive, a readable card (or none)
         md5 = model_digest(Path(str(path)))
-    predictor = _predictor(path if not shipped else None, chosen)
+    predictor = _predictor(path if not shipped else None, chosen, precisions.resolve(precision))
     return Classifier(name, predictor, DIGIT_LABELS, predictor.runtime, md5)
 
 
-def convert_keras(path: str | Path, stage: Any = None) -> Path:
-    """The LiteRT conversion of a user's MNIST ``.keras`` file, made (checked with Keras,
-    ``safe_mode``) when not in the cache yet."""
+def convert_keras(path: str | Path, stage: Any = None, precision: str = FP32) -> Path:
+    """The LiteRT conversion of a user's MNIST ``.keras`` file in ``precision``, made (checked
+    with Keras, ``safe_mode``) when not in the cache yet, with its twin in the other precision."""
     from inception_desktop.core.models.mnist_file import load_model
-    from inception_desktop.core.models.tflite_export import export_tflite
+    from inception_desktop.core.models.tflite_export import export_tflites
     from inception_desktop.core.quiet import import_tensorflow
 
-    target = converted_path(path)
+    target = converted_path(path, precision)
     if not target.is_file():
         if stage is not None:
             stage(f"converting {Path(path).name} for LiteRT, once")
         import_tensorflow()  # a user's .keras file needs Keras to be checked and converted
-        export_tflite(serving_model(load_model(path)), INPUT_SHAPE, target)
+        missing = {p: converted_path(path, p) for p in PRECISIONS}
+        missing = {p: t for p, t in missing.items() if not t.is_file()}
+        export_tflites(serving_model(load_model(path)), INPUT_SHAPE, missing)
     return target
 
 
-def _predictor(path: str | Path | None, chosen: str) -> Predictor:
+def _predictor(path: str | Path | None, chosen: str, precision: str = FP32) -> Predictor:
     from inception_desktop.core.models import runtime as runtimes
     from inception_desktop.core.models.mnist_file import load_model
     from inception_desktop.core.quiet import import_tensorflow
@@ -116,13 +131,13 @@ def _predictor(path: str | Path | None, chosen: str) -> Predictor:
         from inception_desktop.core.models.litert import LiteRTModel
 
         if path is None:
-            with resource_path(MNIST_TFLITE) as tflite:
+            with resource_path(MNIST_TFLITE_INT8 if precision == INT8 else MNIST_TFLITE) as tflite:
                 return LiteRTModel(tflite)
         from inception_desktop.core.models import conversion
 
-        if conversion.in_child_processes() and not converted_path(path).is_file():
-            return LiteRTModel(conversion.convert_in_child(path))
-        return LiteRTModel(convert_keras(path))
+        if conversion.in_child_processes() and not converted_path(path, precision).is_file():
+            return LiteRTModel(conversion.convert_in_child(path, precision=precision))
+        return LiteRTModel(convert_keras(path, precision=precision))
     from inception_desktop.core.models.compiled import CompiledModel
 
     import_tensorflow()

@@ -19,6 +19,8 @@ IMAGENET_CLASS_INDEX = "imagenet_class_index.json"
 MNIST_MODEL = "models/mnist.keras"
 #: The same model converted for LiteRT by packaging/export_mnist_tflite.py.
 MNIST_TFLITE = "models/mnist.tflite"
+#: Its int8 twin (dynamic-range quantization, see core.models.precision), made by the same script.
+MNIST_TFLITE_INT8 = "models/mnist.int8.tflite"
 MNIST_MODEL_CARD = "models/mnist.md"
 
 

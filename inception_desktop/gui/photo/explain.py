@@ -1,7 +1,7 @@
 """The Photo workspace's explanations: its requests to the worker, and the controls beside them.
 
 :class:`PhotoExplainRequest` frames the photo exactly as :class:`~.requests.PhotoRequest` does,
-explains one class on that network input (Grad-CAM on TensorFlow, occlusion elsewhere: see
+explains one class on that network input (Grad-CAM where gradients exist, LiteRT included: see
 :func:`.explain_common.explainer_for`) and maps the map back through the framing onto the shown
 photo, all on the worker thread; the photo-sized map is made at most :data:`PHOTO_HEAT_SIDE`
 pixels on its long side (the view stretches it smoothly) so the mapping costs milliseconds.

@@ -49,6 +49,7 @@ from inception_desktop.gui.photo.layout import lay_out
 from inception_desktop.gui.photo.model_gate import ModelGate
 from inception_desktop.gui.photo.photo_list import shown_size
 from inception_desktop.gui.photo.photo_view import PhotoView
+from inception_desktop.gui.photo.precision_check import PrecisionLauncher
 from inception_desktop.gui.photo.scores import PhotoScores
 from inception_desktop.gui.photo.shelf import PhotoShelf
 from inception_desktop.gui.photo.sweep import SweepDialog
@@ -100,8 +101,11 @@ class PhotoWorkspace(QWidget):
         self.comparer = CompareLauncher(*parts, self.explainer.controls, self)
         self.comparer.requested.connect(self.compareRequested)
         self.sweeper = SweepLauncher(self.channel, self.gate, self.shelf, self.framer, self)
+        self.precision = PrecisionLauncher(worker, self.gate, self.shelf, self.framer, self)
         self.shelf.photoOpened.connect(self.photoOpened)
-        talking: tuple[Any, ...] = (self.shelf, self.explainer, self.comparer, self.sweeper)
+        talking: tuple[Any, ...] = (
+            self.shelf, self.explainer, self.comparer, self.sweeper, self.precision,
+        )  # fmt: skip
         for part in (self.gate, self.scores, *talking):
             part.message.connect(self.message)
         for part in talking:
@@ -344,6 +348,10 @@ class PhotoWorkspace(QWidget):
     @property
     def sweep_dialog(self) -> SweepDialog | None:
         return self.sweeper.dialog
+
+    def precision_check(self) -> None:
+        """float32 against int8 on the photos in the strip (Photo › Precision Check)."""
+        self.precision.check()
 
     def take(self, inputs: Inputs) -> bool:
         """Whatever is dropped or pasted here opens as photos (the window's protocol)."""

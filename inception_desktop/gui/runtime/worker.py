@@ -38,11 +38,14 @@ MODEL_NAMES: dict[str, str] = {PHOTO: "Inception v3", DIGIT: "MNIST model"}
 
 
 def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factory]:
-    """The real models, on the worker's current runtime (TensorFlow's default without a worker);
-    slow steps are reported as loading."""
+    """The real models, on the worker's current runtime and precision (the defaults without a
+    worker); slow steps are reported as loading."""
 
     def runtime() -> str | None:
         return worker.runtime if worker is not None else None
+
+    def precision() -> str | None:
+        return worker.precision if worker is not None else None
 
     def stage(text: str) -> None:
         if worker is not None:
@@ -64,7 +67,7 @@ def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factor
         from inception_desktop.core.training.retrain.classifier import WeightsMismatchError
 
         try:
-            return ready(photo_classifier(path, runtime(), stage=stage))
+            return ready(photo_classifier(path, runtime(), stage=stage, precision=precision()))
         except WeightsMismatchError as exc:  # the window's advice, not the command line's
             raise RetrainError(
                 f"{exc.reason}. Import the weights it was trained on (Photo › Import "
@@ -74,7 +77,8 @@ def default_factories(worker: InferenceWorker | None = None) -> dict[str, Factor
     def digit(path: Any) -> Any:
         from inception_desktop.core.classifiers import MNIST, load_classifier
 
-        return ready(load_classifier(MNIST if path is None else path, None, runtime()))
+        name = MNIST if path is None else path
+        return ready(load_classifier(name, None, runtime(), precision=precision()))
 
     return {PHOTO: photo, DIGIT: digit}
 
@@ -97,13 +101,19 @@ class InferenceWorker(QObject):
     _wake = Signal()
     _load = Signal(str, object)
     _switch_runtime = Signal(str)
+    _switch_precision = Signal(str)
 
     def __init__(
-        self, factories: dict[str, Factory] | None = None, runtime: str | None = None
+        self,
+        factories: dict[str, Factory] | None = None,
+        runtime: str | None = None,
+        precision: str | None = None,
     ) -> None:
         super().__init__()
         #: auto, litert or tensorflow (see core.runtime); read by the factories when they load.
         self.runtime = runtime
+        #: fp32 or int8 (see core.models.precision); read by the factories when they load.
+        self.precision = precision
         self._factories = factories or default_factories(self)
         self._models: dict[str, Any] = {}
         self._paths: dict[str, Any] = {}  # kind → the file its model was loaded from
@@ -112,6 +122,7 @@ class InferenceWorker(QObject):
         self._wake.connect(self._drain)
         self._load.connect(self._load_model)
         self._switch_runtime.connect(self._set_runtime)
+        self._switch_precision.connect(self._set_precision)
 
     # --- called from the GUI thread -------------------------------------------------------
     def submit(self, request: Request) -> None:
@@ -136,12 +147,26 @@ class InferenceWorker(QObject):
         """Use ``runtime`` from now on: the loaded models are loaded again on it."""
         self._switch_runtime.emit(runtime)
 
+    def set_precision(self, precision: str) -> None:
+        """Use ``precision`` (fp32 or int8) from now on: the loaded models are loaded again."""
+        self._switch_precision.emit(precision)
+
     # --- runs on the worker thread --------------------------------------------------------
     @Slot(str)
     def _set_runtime(self, runtime: str) -> None:
         if runtime == self.runtime:
             return
         self.runtime = runtime
+        self._reload()
+
+    @Slot(str)
+    def _set_precision(self, precision: str) -> None:
+        if precision == self.precision:
+            return
+        self.precision = precision
+        self._reload()
+
+    def _reload(self) -> None:
         for kind in list(self._models):
             self._models.pop(kind)
             self._load_model(kind, self._paths.get(kind))
@@ -202,11 +227,14 @@ class WorkerThread:
     """Owns the QThread and the worker; ``stop`` ends it cleanly (no 'destroyed while running')."""
 
     def __init__(
-        self, factories: dict[str, Factory] | None = None, runtime: str | None = None
+        self,
+        factories: dict[str, Factory] | None = None,
+        runtime: str | None = None,
+        precision: str | None = None,
     ) -> None:
         self.thread = _PythonEventLoopThread()
         self.thread.setObjectName("inference")
-        self.worker = InferenceWorker(factories, runtime)
+        self.worker = InferenceWorker(factories, runtime, precision)
         self.worker.moveToThread(self.thread)
         self.thread.start()
 

@@ -20,6 +20,8 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplicat
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QTabWidget
 
 from inception_desktop.core.models import conversion
+from inception_desktop.core.models.precision import FP32, INT8
+from inception_desktop.core.models.runtime import AUTO, TENSORFLOW
 from inception_desktop.core.photo.framing_modes import MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.gui.digit.workspace import DigitWorkspace
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         settings: Settings | None = None,
         factories: dict[str, Factory] | None = None,
         runtime: str | None = None,
+        precision: str | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Inception Desktop")
@@ -76,10 +79,14 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         if runtime is not None:
             self.settings.runtime = runtime
+        if precision is not None:
+            self.settings.precision = precision
         # Conversions for LiteRT (new weights, a user's MNIST file) need TensorFlow: they run as
         # 'inception-desktop convert' in child processes, and this process never imports it.
         conversion.convert_in_child_processes()
-        self.worker_thread = WorkerThread(factories, self.settings.runtime)
+        self.worker_thread = WorkerThread(
+            factories, self.settings.runtime, self.settings.precision
+        )
         self.worker = self.worker_thread.worker
         self.problems = Problems(self)
         self.status = StatusBar()
@@ -319,6 +326,18 @@ class MainWindow(QMainWindow):
         for action in self.menus.runtime_group.actions():
             action.setChecked(action.data() == runtime)
         self.worker.set_runtime(runtime)
+        if runtime == TENSORFLOW and self.settings.precision == INT8:
+            self.set_precision(FP32)  # int8 is a LiteRT model
+
+    def set_precision(self, precision: str) -> None:
+        """Run the models in ``precision`` (fp32 or int8) from now on (and at the next start);
+        int8 runs on LiteRT, so TensorFlow chosen by hand gives way to Automatic."""
+        self.settings.precision = precision
+        for action in self.menus.precision_group.actions():
+            action.setChecked(action.data() == precision)
+        if precision == INT8 and self.settings.runtime == TENSORFLOW:
+            self.set_runtime(AUTO)
+        self.worker.set_precision(precision)
 
     def _tab_changed(self, index: int) -> None:
         key = self.workspaces.key_at(index)

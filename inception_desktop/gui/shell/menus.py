@@ -27,6 +27,11 @@ RUNTIME_CHOICES = (
     ("litert", "&LiteRT on the CPU (fast start)"),
     ("tensorflow", "&TensorFlow"),
 )
+#: View › Precision: the float32 models, or their int8 twins (core.models.precision).
+PRECISION_CHOICES = (
+    ("fp32", "&Float32 (exact)"),
+    ("int8", "&Int8 (faster on the CPU; Photo › Precision Check shows what it costs)"),
+)
 
 
 def _help_texts() -> Any:
@@ -159,6 +164,15 @@ class Menus:
             action.setChecked(name == w.settings.runtime)
             action.triggered.connect(lambda _=False, n=name: w.set_runtime(n))
             self.runtime_group.addAction(action)
+        self.precision_menu = menu.addMenu("Pre&cision")
+        self.precision_group = QActionGroup(w)
+        for name, text in PRECISION_CHOICES:
+            action = self.precision_menu.addAction(text)
+            action.setCheckable(True)
+            action.setData(name)
+            action.setChecked(name == w.settings.precision)
+            action.triggered.connect(lambda _=False, n=name: w.set_precision(n))
+            self.precision_group.addAction(action)
 
     def _photo(self, menu: QMenu) -> None:
         w = self.window
@@ -194,7 +208,14 @@ class Menus:
             menu, "Framing S&weep", lambda: w.photo.sweep(), "Ctrl+Shift+K",
             "Classify the photo under many crops, pads and shifts: which change the answer",
         )  # fmt: skip
-        self.by_workspace[PHOTO] += [self.explain_action, self.sweep_action]
+        self.precision_check_action = self.action(
+            menu, "Precision Chec&k…", lambda: w.photo.precision_check(), None,
+            "The photo model's float32 and int8 answers on the photos in the strip: agreement, "
+            "score differences, speed and size, and the photos that change",
+        )  # fmt: skip
+        self.by_workspace[PHOTO] += [
+            self.explain_action, self.sweep_action, self.precision_check_action,
+        ]  # fmt: skip
         menu.addSeparator()
         self.action(
             menu, "&Remove Photo", lambda: w.photo.remove_photo(w.photo.current),

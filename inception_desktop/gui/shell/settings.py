@@ -41,6 +41,11 @@ class Settings:
         lambda self: self._get("models/runtime", "auto", str),
         lambda self, v: self.qs.setValue("models/runtime", v),
     )
+    #: fp32 or int8 (View › Precision; core.models.precision): float32 unless a person chose.
+    precision = property(
+        lambda self: self._get("models/precision", "fp32", str),
+        lambda self, v: self.qs.setValue("models/precision", v),
+    )
     pen_width = property(
         lambda self: self._get("digit/pen_width", 22, int),
         lambda self, v: self.qs.setValue("digit/pen_width", int(v)),

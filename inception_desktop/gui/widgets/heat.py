@@ -26,6 +26,7 @@ from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from inception_desktop.core.explain.colormap import ANCHORS, MAX_ALPHA, MIN_ALPHA, colorize
+from inception_desktop.core.explain.gradcam import INCEPTION_LAYER
 
 AUTO, GRADCAM, OCCLUSION = "auto", "gradcam", "occlusion"
 METHOD_NAMES = {AUTO: "Auto", GRADCAM: "Grad-CAM", OCCLUSION: "Occlusion"}
@@ -68,9 +69,12 @@ _lock = threading.Lock()
 
 
 def has_gradients(model: Any) -> bool:
-    """Whether Grad-CAM can run on ``model`` as loaded: a Keras model on TensorFlow, or a
-    retrained model whose features Keras computes (TensorFlow runtime)."""
+    """Whether Grad-CAM can run on ``model`` as loaded: Inception v3 on LiteRT (its conversion
+    gives ``mixed10``: the gradient has a closed form, no TensorFlow), a Keras model on
+    TensorFlow, or a retrained model whose features Keras computes (TensorFlow runtime)."""
     predictor = getattr(model, "predictor", None)
+    if INCEPTION_LAYER in getattr(predictor, "outputs", ()):
+        return True
     if getattr(getattr(predictor, "features", None), "keras", None) is not None:
         return True
     return type(predictor).__name__ == "CompiledModel" and hasattr(predictor, "model")

@@ -33,8 +33,16 @@ def flip_lookalikes(matrix: np.ndarray) -> dict[str, int]:
 
 
 def predict_scores(model: Any, images: np.ndarray) -> np.ndarray:
-    """Softmax scores (N, 10) for uint8 (N, 28, 28) images, in batches (evaluation, not the GUI)."""
+    """Softmax scores (N, 10) for uint8 (N, 28, 28) images, in batches (evaluation, not the GUI).
+
+    ``model`` is a Keras model, or a runtime's predictor (``predict_batch`` of uint8 pixels, e.g.
+    the int8 twin on LiteRT), so a converted model is evaluated on the same digits the same way.
+    """
     from inception_desktop.core.training.mnist.data import to_input
+
+    if hasattr(model, "predict_batch"):
+        scores: np.ndarray = np.asarray(model.predict_batch(images, BATCH), np.float32)
+        return scores
 
     outputs = [
         np.asarray(model(to_input(images[i : i + BATCH]), training=False))

@@ -84,11 +84,13 @@ def load_classifier(
     force: bool = False,
     stage: Any = None,
     warn: Any = None,
+    precision: str | None = None,
 ) -> Any:
     """The ready classifier of a retrained model file; its labels are the model's classes.
 
     ``warn`` receives the warning line when ``force`` let other weights through. The model's
-    framing is ``classifier.predictor.model.framing``.
+    framing is ``classifier.predictor.model.framing``. ``precision`` ``int8``: the features come
+    from Inception's int8 twin (the head stays float, in numpy).
     """
     from inception_desktop.core.models.classifier import Classifier
 
@@ -97,7 +99,8 @@ def load_classifier(
     note = check_weights(model, md5, force)  # before a conversion that may take a minute
     if note and warn:
         warn(note)
-    predictor = RetrainedPredictor(feature_model_for(weights_path, md5, runtime, stage), model)
+    features = feature_model_for(weights_path, md5, runtime, stage, precision)
+    predictor = RetrainedPredictor(features, model)
     from inception_desktop.core.store.regular_files import (
         UnreadableFileError,
         regular_file_digest,

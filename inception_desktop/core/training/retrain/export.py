@@ -62,8 +62,10 @@ def export(
     card: dict[str, Any],
     stage: Any = None,
     written: str | Path | None = None,
+    precision: str = "fp32",
 ) -> tuple[Path, Path]:
-    """Write the Keras ``head`` on Inception v3 (``weights``) as one ``.tflite`` and its labels.
+    """Write the Keras ``head`` on Inception v3 (``weights``) as one ``.tflite`` and its labels,
+    in ``precision`` (``int8``: dynamic-range quantization, see ``core.models.precision``).
 
     ``card``: the model's metadata (``classes``, ``framing``, ``weights_md5``...). Both files are
     written atomically; the labels file after the model, so a labels file names a whole model.
@@ -71,11 +73,16 @@ def export(
     fails (:class:`ExportError`, see :func:`after_saving`).
     """
     with after_saving(written, path):
-        return _export(head, weights, Path(path), card, stage)
+        return _export(head, weights, Path(path), card, stage, precision)
 
 
 def _export(
-    head: Any, weights: str | Path, path: Path, card: dict[str, Any], stage: Any
+    head: Any,
+    weights: str | Path,
+    path: Path,
+    card: dict[str, Any],
+    stage: Any,
+    precision: str,
 ) -> tuple[Path, Path]:
     from inception_desktop.core.models.tflite_export import export_tflite, uint8_wrapper
 
@@ -86,8 +93,9 @@ def _export(
     backbone = inception.build_model(weights)
     pooled = backbone.get_layer(inception.FEATURES_LAYER).output
     wrapped = uint8_wrapper(backbone, {"scores": head(pooled)}, inception.SCALE, inception.OFFSET)
-    export_tflite(wrapped, inception.INPUT_SHAPE, path, stage)
+    export_tflite(wrapped, inception.INPUT_SHAPE, path, stage, precision)
     sidecar = {
+        "precision": precision,
         "labels": list(card["classes"]),
         "input": {"shape": [None, *inception.INPUT_SHAPE], "dtype": "uint8", "pixels": "RGB"},
         "output": "scores",
@@ -107,6 +115,7 @@ def export_file(
     force: bool = False,
     stage: Any = None,
     warn: Any = None,
+    precision: str = "fp32",
 ) -> tuple[Path, Path]:
     """:func:`export` for a retrained model already saved (``retrain --from MODEL.keras``).
 
@@ -124,4 +133,5 @@ def export_file(
     note = check_weights(model, md5, force)
     if note and warn:
         warn(note)
-    return export(load_keras_head(model_path), weights_path, path, model.metadata, stage)
+    head = load_keras_head(model_path)
+    return export(head, weights_path, path, model.metadata, stage, precision=precision)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from inception_desktop.core.models.inception import INPUT_SIZE
+from inception_desktop.core.models.precision import FP32
 from inception_desktop.core.photo.framing import Framing, FramingError
 from inception_desktop.core.photo.images import ImageLoadError
 from inception_desktop.core.photo.prepare import load_photo, network_input, photo_input
@@ -38,6 +39,9 @@ class FeatureModel:
     Attributes:
         weights_md5: the md5 of the weights it computes with (the cache and model files key).
         runtime: where it computes, for people.
+        precision: ``fp32`` or ``int8`` (the backbone's int8 twin): int8 features differ a
+            little, so they are cached apart (:attr:`cache_key`).
+        path: the ``.tflite`` computing them on LiteRT (None on TensorFlow).
         calls: how many photos went through the network (cache hits do not).
         keras: the Keras model computing them on the TensorFlow runtime (None on LiteRT):
             Grad-CAM of a retrained model goes through it.
@@ -50,13 +54,23 @@ class FeatureModel:
         runtime: str,
         keras: Any = None,
         prepare: Callable[[int], None] | None = None,
+        precision: str = FP32,
+        path: Path | None = None,
     ) -> None:
         self._compute = compute
         self._prepare = prepare
         self.weights_md5 = weights_md5
         self.runtime = runtime
         self.keras = keras
+        self.precision = precision
+        self.path = path
         self.calls = 0
+
+    @property
+    def cache_key(self) -> str:
+        """What keys these features in the :class:`.FeatureCache`: the weights' md5, with
+        ``-int8`` for the int8 backbone's (float32's key is the one caches always had)."""
+        return self.weights_md5 + ("" if self.precision == FP32 else f"-{self.precision}")
 
     def prepare(self, batch: int) -> None:
         """Ready the runtime for batches of ``batch`` photos (see ``Classifier.prepare``)."""
@@ -79,24 +93,37 @@ def resolve_weights(weights: str | Path | None) -> tuple[Path, str]:
 
 
 def load_feature_model(
-    weights: str | Path | None = None, runtime: str | None = None, stage: Any = None
+    weights: str | Path | None = None,
+    runtime: str | None = None,
+    stage: Any = None,
+    precision: str | None = None,
 ) -> FeatureModel:
-    """Inception v3's feature extractor on ``runtime`` (LiteRT unless a GPU or asked)."""
-    return feature_model_for(*resolve_weights(weights), runtime, stage)
+    """Inception v3's feature extractor on ``runtime`` (LiteRT unless a GPU or asked), in
+    ``precision`` (None: ``$INCEPTION_DESKTOP_PRECISION``, else fp32)."""
+    return feature_model_for(*resolve_weights(weights), runtime, stage, precision)
 
 
-def feature_model_for(path: Path, md5: str, runtime: str | None, stage: Any = None) -> FeatureModel:
+def feature_model_for(
+    path: Path, md5: str, runtime: str | None, stage: Any = None, precision: str | None = None
+) -> FeatureModel:
     """:func:`load_feature_model` for weights already resolved (path and md5)."""
     from inception_desktop.core.models import inception
+    from inception_desktop.core.models import precision as precisions
     from inception_desktop.core.models import runtime as runtimes
 
-    if runtimes.resolve(runtime) == runtimes.LITERT:
+    if precisions.runtime_for(runtime, precision) == runtimes.LITERT:
         from inception_desktop.core.models.litert import FEATURES, LiteRTModel
 
         # The classifier's own loading: converted once per weights, a damaged conversion redone.
-        model = inception.litert_model(path, md5, stage, LiteRTModel)
+        chosen = precisions.resolve(precision)
+        model = inception.litert_model(path, md5, stage, LiteRTModel, chosen)
         return FeatureModel(
-            lambda b: model.run(b)[FEATURES], md5, model.runtime, prepare=model.prepare
+            lambda b: model.run(b)[FEATURES],
+            md5,
+            model.runtime,
+            prepare=model.prepare,
+            precision=chosen,
+            path=model.path,
         )
     from inception_desktop.core.models.compiled import CompiledModel
 
@@ -144,7 +171,7 @@ def extract(
     ``stop`` is asked between batches: when it says True, :class:`CancelledError` is raised; every
     batch computed until then is already in the cache, so running again resumes there."""
     started = time.perf_counter()
-    cache = cache if cache is not None else FeatureCache(model.weights_md5, framing)
+    cache = cache if cache is not None else FeatureCache(model.cache_key, framing)
     found: dict[int, np.ndarray] = {}
     for i, sample in enumerate(samples):
         cached = cache.get(sample.key)

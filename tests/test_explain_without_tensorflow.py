@@ -1,0 +1,54 @@
+"""On a CPU the window explains a photo with Grad-CAM on LiteRT and never imports TensorFlow."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_the_window_explains_with_gradcam_and_no_tensorflow(
+    tmp_path, inception_weights, converted_inception, monkeypatch
+):
+    from PIL import Image
+
+    from inception_desktop.core.store import weights
+    from inception_desktop.core.store.download import file_digest
+
+    monkeypatch.setenv(weights.MD5_ENV, file_digest(inception_weights))
+    weights.import_file(inception_weights)  # into this test's cache, which the child inherits
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (400, 300), (200, 120, 40)).save(photo)
+    script = f"""
+import sys, time
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from inception_desktop.gui.runtime.worker import default_factories
+from inception_desktop.gui.shell.main_window import MainWindow
+from inception_desktop.gui.shell.settings import Settings
+app = QApplication([])
+settings = Settings(QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat))
+win = MainWindow(settings, default_factories(None), runtime="litert")
+win.show()
+win.start_models()
+win.workspaces.show("photo")
+win.photo.open_framed({str(photo)!r}, win.photo.framing)
+win.photo.set_explaining(True)
+deadline = time.monotonic() + 300
+while win.photo.heat is None and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+heat = win.photo.heat
+print(heat.method if heat else None, heat.layer if heat else None, "tensorflow" in sys.modules)
+win.close()
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=400, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split()[-3:] == ["gradcam", "mixed10", "False"], result.stdout

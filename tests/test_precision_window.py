@@ -1,0 +1,78 @@
+"""Photo › Precision Check: the core's precision check over the strip's photos, in a dialog
+whose changed photos open on a click; with the real models, the same numbers as the command."""
+
+from __future__ import annotations
+
+import pytest
+
+from inception_desktop.core.precision_check import Changed, PrecisionReport
+from tests.test_photo_workspace import _photo, drop, files_mime, showing
+
+
+def _check_action(win):
+    action = win.menus.precision_check_action
+    assert action in win.menus.by_workspace["photo"] and action.text() == "Precision Chec&k…"
+    return action
+
+
+def test_precision_check_lists_the_changed_photos_and_a_click_shows_one(
+    qtbot, window, tmp_path, monkeypatch
+):
+    from inception_desktop.core import precision_check
+
+    a, b = _photo(tmp_path / "a.png"), _photo(tmp_path / "b.png", (200, 500))
+    drop(window, files_mime(a, b))
+    qtbot.waitUntil(lambda: window.photo.photo_count() == 2 and showing(window, a), timeout=10000)
+    asked = {}
+
+    def check(paths, model, **options):
+        asked.update(paths=list(paths), model=model, framing=options["framing"].mode)
+        return PrecisionReport(
+            2, 0.5, 0.9, 0.25, 3.5, {"fp32": 95_000_000, "int8": 24_000_000},
+            [Changed(str(b), "macaw", "lorikeet")], {"fp32": 50.0, "int8": 14.3},
+        )  # fmt: skip
+
+    monkeypatch.setattr(precision_check, "check", check)
+    _check_action(window).trigger()
+    qtbot.waitUntil(lambda: window.photo.precision.dialog is not None, timeout=10000)
+    dialog = window.photo.precision.dialog
+    assert asked == {"paths": [str(a), str(b)], "model": "inception", "framing": "pad"}
+    text = dialog.summary.text()
+    assert "Top-1 agreement: 50.0%" in text and "Speed-up: 3.50x" in text
+    assert "95.0 MB against 24.0 MB" in text
+    assert dialog.changed.count() == 1
+    assert dialog.changed.item(0).text() == "b.png: macaw → lorikeet"
+    item = dialog.changed.item(0)
+    dialog.changed.itemClicked.emit(item)
+    qtbot.waitUntil(lambda: showing(window, b), timeout=10000)
+
+
+def test_precision_check_without_photos_says_so(qtbot, window):
+    notices = []
+    window.photo.notice.connect(notices.append)
+    _check_action(window).trigger()
+    assert notices == ["Precision Check needs photos: open, paste or drop some first"]
+    assert window.photo.precision.dialog is None
+
+
+@pytest.mark.slow
+def test_precision_check_with_the_real_models(
+    qtbot, make_window, inception_weights, converted_inception, tmp_path, monkeypatch
+):
+    """The test weights installed: both LiteRT twins run over the strip's photos in the
+    background and the dialog gives the core's numbers for them."""
+    from inception_desktop.core.store import weights
+    from inception_desktop.core.store.download import file_digest
+
+    monkeypatch.setenv(weights.MD5_ENV, file_digest(inception_weights))
+    weights.import_file(inception_weights)
+    win = make_window(factories={}, runtime="litert", installed=False, ready=False)
+    qtbot.waitUntil(lambda: win.status.model.text() == "Model: Inception v3", timeout=120000)
+    photos = [_photo(tmp_path / f"{i}.png", (300 + 50 * i, 300)) for i in range(3)]
+    drop(win, files_mime(*photos))
+    qtbot.waitUntil(lambda: win.photo.photo_count() == 3, timeout=10000)
+    _check_action(win).trigger()
+    qtbot.waitUntil(lambda: win.photo.precision.dialog is not None, timeout=120000)
+    text = win.photo.precision.dialog.summary.text()
+    assert text.startswith("3 photos, float32 against int8")
+    assert "File size: 95." in text
