@@ -412,7 +412,9 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], str | None]
 
     calls: list[tuple[list[str], str | None]] = []
     monkeypatch.setattr(
-        app, "run_app", lambda files, runtime=None: calls.append((files, runtime)) or 0
+        app,
+        "run_app",
+        lambda files, runtime=None, precision=None: calls.append((files, runtime)) or 0,
     )
     return calls
 
