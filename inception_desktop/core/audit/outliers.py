@@ -20,7 +20,8 @@ BLANK_SPREAD = 2.0
 THRESHOLD = 3.5
 #: Neighbours whose mean distance is measured.
 NEIGHBOURS = 5
-BLOCK = 1024
+#: Rows of the distance matrix made at once (256 x 20,000 float64: 41 MB).
+BLOCK = 256
 
 
 def neighbour_distances(points: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:

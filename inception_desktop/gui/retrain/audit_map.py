@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPolygonF, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -38,17 +38,25 @@ class _Dots(QGraphicsItem):
         self.labels = np.zeros(0, np.int64)
         self.rings: dict[int, QColor] = {}
         self.selected: set[int] = set()
+        self.polygons: list[tuple[int, QPolygonF]] = []  # made once, painted many times
+
+    def set_points(self, xy: np.ndarray, labels: np.ndarray) -> None:
+        self.xy, self.labels = xy, labels
+        self.polygons = [
+            (int(label), QPolygonF([QPointF(x, y) for x, y in xy[labels == label]]))
+            for label in np.unique(labels)
+        ]
 
     def boundingRect(self) -> QRectF:
         return QRectF(-DOT * 2, -DOT * 2, SIDE + DOT * 4, SIDE + DOT * 4)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for label in np.unique(self.labels):
-            painter.setBrush(QBrush(QColor(PALETTE[int(label) % len(PALETTE)])))
-            for x, y in self.xy[self.labels == label]:
-                painter.drawEllipse(QPointF(x, y), DOT / 2, DOT / 2)
+        for label, polygon in self.polygons:  # one wide round-capped point per dot, per class
+            pen = QPen(QColor(PALETTE[label % len(PALETTE)]), DOT)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPoints(polygon)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for index, colour in self.rings.items():
             painter.setPen(QPen(colour, 2.0))
@@ -89,8 +97,7 @@ class AuditMap(QGraphicsView):
         outliers: set[str],
     ) -> None:
         self.paths, self.classes = list(paths), classes
-        self._dots.xy = np.asarray(points, np.float64) * SIDE
-        self._dots.labels = np.asarray(labels, np.int64)
+        self._dots.set_points(np.asarray(points, np.float64) * SIDE, np.asarray(labels, np.int64))
         index = {p: i for i, p in enumerate(paths)}
         self._dots.rings = {index[p]: QColor("#d00000") for p in suspects if p in index}
         self._dots.rings.update({index[p]: QColor("#000000") for p in outliers if p in index})
