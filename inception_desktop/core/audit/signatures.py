@@ -9,8 +9,6 @@ while two different photos differ. It also tells a blank frame (no variation at 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,6 +18,7 @@ from PIL import Image
 
 from inception_desktop.core.photo.images import ImageLoadError
 from inception_desktop.core.store import paths
+from inception_desktop.core.store.atomic import write_cache_entry
 
 SIDE = 16
 _BYTES = SIDE * SIDE * 3
@@ -45,18 +44,7 @@ class SignatureCache:
         return np.frombuffer(data, np.uint8).reshape(SIDE, SIDE, 3)
 
     def put(self, sha256: str, thumb: np.ndarray) -> None:
-        target = self._path(sha256)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(np.ascontiguousarray(thumb, np.uint8).tobytes())
-            os.replace(tmp, target)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        write_cache_entry(self._path(sha256), np.ascontiguousarray(thumb, np.uint8).tobytes())
 
 
 def thumbnail16(path: str | Path) -> np.ndarray | None:

@@ -362,3 +362,21 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_cache_entry(target: str | Path, data: bytes) -> None:
+    """Write a cache entry whole or not at all (a temporary name, then a rename), and never
+    raise: an entry that cannot be written only costs its recomputation. No fsync: a crash loses
+    at most an entry, which a checksum or a size check then refuses."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)

@@ -10,14 +10,13 @@ temporary name and renamed (never half-visible); no fsync: losing one to a crash
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from inception_desktop.core.photo.framing import Framing
 from inception_desktop.core.store import paths
+from inception_desktop.core.store.atomic import write_cache_entry
 from inception_desktop.core.training.retrain import FEATURE_SIZE
 
 _CHECKSUM = 16
@@ -59,18 +58,7 @@ class FeatureCache:
     def put(self, sha256: str, features: np.ndarray) -> None:
         """Store ``features`` (2048 values); a cache that cannot be written is only slower."""
         body = np.ascontiguousarray(features, "<f4").reshape(FEATURE_SIZE).tobytes()
-        target = self._path(sha256)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(body + _checksum(body))
-            os.replace(tmp, target)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+        write_cache_entry(self._path(sha256), body + _checksum(body))
 
 
 def _checksum(body: bytes) -> bytes:
