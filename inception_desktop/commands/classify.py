@@ -220,7 +220,7 @@ def _classify_all(
             for item, prediction in zip(ready, predictions, strict=True):
                 item.result = prediction.as_dict()
                 if unknown is not None:
-                    item.unknown = _decide(unknown, prediction, len(classifier.labels))
+                    item.unknown = unknown.decide_prediction(prediction, len(classifier.labels))
                     item.result["top"] = item.result["top"][: args.top]
             if saver is not None:
                 saver.save(chunk)
@@ -253,24 +253,9 @@ def _unknown_rule(classifier: Any, spec: str | None) -> Any:
     """The *unknown* rule of ``--unknown`` for a retrained classifier; None without it."""
     if spec is None:
         return None
-    from inception_desktop.core.training.retrain import RetrainError
     from inception_desktop.core.training.retrain.calibration import UnknownRule
 
-    model = getattr(getattr(classifier, "predictor", None), "model", None)
-    metadata = getattr(model, "metadata", None)
-    if not isinstance(metadata, dict):
-        raise RetrainError("--unknown is for models made by 'retrain' (they are calibrated)")
-    return UnknownRule.from_card(metadata, spec)
-
-
-def _decide(rule: Any, prediction: Any, classes: int) -> tuple[bool, float]:
-    import numpy as np
-
-    scores = np.zeros(classes)
-    for scored in prediction.top:
-        scores[scored.index] = scored.score
-    unknown, confidence = rule.decide(scores)
-    return bool(unknown), confidence
+    return UnknownRule.for_classifier(classifier, spec)
 
 
 class _SafeOut:

@@ -139,8 +139,27 @@ class UnknownRule:
             raise RetrainError(f"--unknown takes 'auto' or a probability between 0 and 1: {spec!r}")
         return cls(temperature, threshold)
 
+    @classmethod
+    def for_classifier(cls, classifier: Any, spec: str) -> UnknownRule:
+        """The rule of a retrained ``classifier`` (its card's temperature; ``spec`` as in
+        :meth:`from_card`); :class:`RetrainError` for any other model (it is not calibrated)."""
+        from inception_desktop.core.training.retrain import RetrainError
+
+        model = getattr(getattr(classifier, "predictor", None), "model", None)
+        metadata = getattr(model, "metadata", None)
+        if not isinstance(metadata, dict):
+            raise RetrainError("--unknown is for models made by 'retrain' (they are calibrated)")
+        return cls.from_card(metadata, spec)
+
+    def decide_prediction(self, prediction: Any, classes: int) -> tuple[bool, float]:
+        """:meth:`decide` for a prediction that scored all ``classes`` (its ``top``)."""
+        scores = np.zeros(classes)
+        for scored in prediction.top:
+            scores[scored.index] = scored.score
+        return self.decide(scores)
+
     def decide(self, scores: np.ndarray) -> tuple[bool, float]:
         """(unknown?, the calibrated confidence of the best class) for one photo's full
         probability vector (every class)."""
         confidence = float(calibrate(np.asarray(scores)[None, :], self.temperature).max())
-        return confidence < self.threshold, confidence
+        return bool(confidence < self.threshold), confidence
