@@ -74,6 +74,7 @@ class PhotoWorkspace(QWidget):
         self.channel = Channel(worker, self)
         self.model = ModelWatch(worker, ModelKind.PHOTO, self)
         self.input_dialog: InputDialog | None = None
+        self._served = False  # a model has served this workspace before
         self.view = PhotoView()
         self.input_view = InputView(caption="network input", max_scale=1.0)
         self.bars = ScoreBars(10)
@@ -158,7 +159,13 @@ class PhotoWorkspace(QWidget):
         self.gate.start()
 
     def _model_ready(self) -> None:
-        self.scores.classify_waiting()
+        """A model serves: the photo shown is classified by it (another model than before, or
+        the first, for a photo that waited), and the thumbnails are captioned."""
+        if self._served:
+            self.scores.classify()
+        else:
+            self.scores.classify_waiting()
+        self._served = True
         self.captions.next()
 
     # --- opening and showing photos ---------------------------------------------------------
