@@ -1,11 +1,17 @@
-"""The strip's captions say what the model serving now says of each photo (issue 24, items 1, 4)."""
+"""The strip's captions and the answer shown belong to the photo and model of now (issue 24,
+items 1, 2 and 4)."""
 
 from __future__ import annotations
+
+import threading
+
+import numpy as np
+from PySide6.QtCore import Qt
 
 from inception_desktop.gui.photo.shelf import CACHED
 from inception_desktop.gui.photo.strip import PENDING
 from tests.fakes import FakeClassifier
-from tests.test_photo_workspace import _photo, drop, files_mime
+from tests.test_photo_workspace import _photo, drop, expected_input, files_mime, showing
 
 
 def captions(ws) -> list[str]:
@@ -48,3 +54,43 @@ def test_another_photo_model_relabels_every_thumbnail(qtbot, make_window, fakes,
     )  # not one "class N" of ImageNet's model is left under a thumbnail
     qtbot.waitUntil(lambda: ws.headline.text().split(" — ")[0] in pets.labels, timeout=10000)
     assert {label for label, _ in ws.bars.rows()} <= set(pets.labels)
+
+
+def test_removing_the_photo_being_explained_shows_none_of_its_answer(
+    qtbot, make_window, fakes, tmp_path, monkeypatch
+):
+    """The worker busy with the removed photo's explanation: the next photo is shown at once
+    with its own network input (a preview) and no scores, never beside the removed photo's;
+    then its own answer comes before the map the removed photo still had pending (on LiteRT a
+    coarse 4x4 map is made first, the 8x8 one waits)."""
+    fakes["photo"].device = "LiteRT (fake)"
+    window = make_window()
+    first, second = _photo(tmp_path / "a.png", (400, 300)), _photo(tmp_path / "b.png", (150, 400))
+    drop(window, files_mime(first, second))
+    ws = window.photo
+    qtbot.waitUntil(lambda: ws.strip.count() == 2 and showing(window, first), timeout=10000)
+    model, entered, gate, seen = fakes["photo"], threading.Event(), threading.Event(), []
+    scores = model.scores
+
+    def held(array):  # every forward pass waits for the gate; the test sees which came
+        entered.set()
+        gate.wait(10)
+        seen.append(np.asarray(array))
+        return scores(array)
+
+    monkeypatch.setattr(model, "scores", held)
+    qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(entered.is_set, timeout=10000)  # the worker is inside the first map
+    ws.strip.setFocus()
+    qtbot.keyClick(ws.strip, Qt.Key.Key_Delete)
+    assert ws.photos == [str(second)] and ws.bars.rows() == []
+    assert ws.headline.text() == "" and ws.input_view.array() is None
+    qtbot.waitUntil(lambda: showing(window, second), timeout=10000)  # previewed, worker busy
+    assert ws.bars.rows() == []
+    gate.set()
+    qtbot.waitUntil(lambda: len(ws.bars.rows()) == 10, timeout=10000)
+    own = expected_input(second).astype(np.float64)
+    first_own = next(i for i, a in enumerate(seen) if np.array_equal(a, own))
+    assert first_own <= 4 * 4 + 2  # after the coarse map in flight, not 8x8 more passes
+    qtbot.waitUntil(lambda: ws.heat is not None, timeout=10000)
+    assert np.array_equal(ws.heat.framed.array, expected_input(second))

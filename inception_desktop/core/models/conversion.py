@@ -44,9 +44,12 @@ def convert_in_child(model: str | Path, stage: Stage | None = None) -> Path:
     the child's ``stage`` lines are passed on; its failure is a :class:`ConversionError`."""
     command = [sys.executable, "-m", "inception_desktop", "convert", str(model), "--events"]
     # stderr to a file: TensorFlow can write more than a pipe holds while stdout is being read.
-    with tempfile.TemporaryFile("w+", errors="replace") as log, subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=log, text=True, errors="replace"
-    ) as child:
+    with (
+        tempfile.TemporaryFile("w+", errors="replace") as log,
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=log, text=True, errors="replace"
+        ) as child,
+    ):
         assert child.stdout is not None
         result, error = None, None
         for line in child.stdout:

@@ -33,6 +33,8 @@ from inception_desktop.gui.widgets.score_bars import ScoreBars
 EXPLAIN_DELAY_MS = 250
 #: Occlusion's first, coarse map (cells per side) before the 8x8 one, where maps are occluded.
 COARSE_GRID = 4
+#: The sources of the explainer's requests (latest wins within each).
+FULL_SOURCE, COARSE_SOURCE = "explain", "explain-coarse"
 
 
 class PhotoExplainer(QObject):
@@ -84,8 +86,16 @@ class PhotoExplainer(QObject):
             self._timer.start()
 
     def another_photo(self) -> None:
-        """Another photo is shown: explain its own top class."""
+        """Another photo is shown: explain its own top class, once it is classified. The maps
+        asked for the previous photo are withdrawn (a pending 8x8 occlusion would hold the
+        worker for seconds from the new photo's answer) and ignored if one is being made."""
         self._class = None
+        self._result = None
+        self._id = self._coarse_id = 0
+        self._timer.stop()
+        for source in (FULL_SOURCE, COARSE_SOURCE):
+            self._channel.withdraw(source)
+        self.controls.status.setText("")
 
     def forget(self) -> None:
         """No photo is shown."""
@@ -152,11 +162,13 @@ class PhotoExplainer(QObject):
                 method,
                 photo.path,
                 grid=COARSE_GRID,
-                source="explain-coarse",
+                source=COARSE_SOURCE,
             )
             self._coarse_id = coarse.id
             self._channel.send(coarse, self._explained)
-        request = PhotoExplainRequest(photo.loaded, framing, self._class, method, photo.path)
+        request = PhotoExplainRequest(
+            photo.loaded, framing, self._class, method, photo.path, source=FULL_SOURCE
+        )
         self._id = request.id
         if not self._explained_once:
             self._explained_once = True

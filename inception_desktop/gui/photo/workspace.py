@@ -187,6 +187,7 @@ class PhotoWorkspace(QWidget):
 
     def _show(self, photo: Photo) -> None:
         self.explainer.another_photo()  # another photo: explain its own top class
+        self.scores.another_photo()  # and show none of the previous photo's answer
         self.view.set_image(photo.qimage)
         self.framer.frame(photo)
         w, h = shown_size(photo)

@@ -60,6 +60,11 @@ class Channel(QObject):
         self._worker.submit(request)
         return request.id
 
+    def withdraw(self, source: str) -> None:
+        """Withdraw the pending request of ``source`` (its ``on_dropped`` runs, if it was one
+        sent here and not yet served)."""
+        self._worker.withdraw(source)
+
     def waiting(self) -> int:
         """How many requests sent here still wait for an answer."""
         return len(self._waiting)

@@ -123,6 +123,14 @@ class InferenceWorker(QObject):
             self.superseded.emit(replaced.id)
         self._wake.emit()
 
+    def withdraw(self, source: str) -> None:
+        """Drop the pending request of ``source``, if any (announced as superseded): an answer
+        no one will show must not hold the worker from the next one."""
+        with self._lock:
+            withdrawn = self._pending.pop(source, None)
+        if withdrawn is not None:
+            self.superseded.emit(withdrawn.id)
+
     def load(self, kind: str, path: Any = None) -> None:
         """(Re)load the model of ``kind`` from ``path`` (None: the default), on the worker."""
         self._load.emit(kind, path)
