@@ -110,6 +110,9 @@ class ModelWatch(QObject):
         super().__init__(parent)
         self.kind = kind
         self.state = ModelState()
+        serving = worker.serving(kind)  # a view made after its model loaded starts ready
+        if serving is not None:
+            self.state = ModelState(name=serving[0], device=serving[1], ready=True)
         worker.loading.connect(self._loading)
         worker.modelReady.connect(self._ready)
         worker.modelUnavailable.connect(self._unavailable)

@@ -135,6 +135,13 @@ class InferenceWorker(QObject):
         """(Re)load the model of ``kind`` from ``path`` (None: the default), on the worker."""
         self._load.emit(kind, path)
 
+    def serving(self, kind: str) -> tuple[str, str] | None:
+        """The name and device of the model of ``kind`` serving now (None: none yet), for a
+        view made after it loaded. Read from the GUI thread: the worker sets it before
+        emitting ``modelReady``."""
+        model = self._models.get(kind)
+        return None if model is None else (model.name, model.device)
+
     def loaded_path(self, kind: str) -> Any:
         """The file the model of ``kind`` now serving was loaded from (None: the default).
         Read from the GUI thread after ``modelReady``: the worker set it before emitting."""
