@@ -97,9 +97,11 @@ class HistoryModel(QAbstractTableModel):
 
 
 class HistoryDialog(QDialog):
-    """Not modal: the person can keep working beside it. ``reopenRequested(path, Framing)``."""
+    """Not modal: the person can keep working beside it. ``reopenRequested(path, Framing,
+    Record)``: the record says what was classified then (model, top classes), so the window can
+    say when the model in use now is another."""
 
-    reopenRequested = Signal(str, object)
+    reopenRequested = Signal(str, object, object)
     message = Signal(str)
 
     def __init__(self, store: HistoryStore, settings: Any, parent: QWidget | None = None) -> None:
@@ -122,6 +124,8 @@ class HistoryDialog(QDialog):
         self.keep_box.setChecked(bool(settings.keep_history))
         self.keep_box.toggled.connect(lambda on: setattr(self.settings, "keep_history", on))
         self.count_label = QLabel()
+        self.note = QLabel()  # what a re-open did, when it is not what the entry says
+        self.note.setWordWrap(True)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -160,6 +164,7 @@ class HistoryDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.note)
         layout.addLayout(bottom)
         self.refresh()
 
@@ -191,6 +196,7 @@ class HistoryDialog(QDialog):
 
     def reopen(self) -> None:
         entry = self.selected()
+        self.note.setText("")
         if entry is None:
             return
         path = entry.record.path
@@ -202,7 +208,7 @@ class HistoryDialog(QDialog):
             return
         mode = entry.record.framing if entry.record.framing in MODES else MODES[-1]
         box = Box(*entry.record.box) if entry.record.box else None
-        self.reopenRequested.emit(path, Framing(mode, box))
+        self.reopenRequested.emit(path, Framing(mode, box), entry.record)
 
     def choose_export(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(

@@ -297,11 +297,26 @@ class MainWindow(QMainWindow):
             from inception_desktop.gui.history.view import HistoryDialog
 
             dialog = self.history_dialog = HistoryDialog(self.history.store, self.settings, self)
-            dialog.reopenRequested.connect(self.open_with_framing)
+            dialog.reopenRequested.connect(self._reopen)
             dialog.message.connect(self.problems.add)
             self.history.written.connect(dialog.refresh_if_shown)
         dialog.refresh()
         dialog.show()
+
+    def _reopen(self, path: str, framing, record) -> None:
+        """A history entry re-opened: its photo, framed as it was; and, when the photo model in
+        use is not the one that classified it then, a word saying so (its scores will differ,
+        and a retrained model's classes are not ImageNet's)."""
+        self.open_with_framing(path, framing)
+        now = self.photo.model.state.name
+        if record.model and record.model != now and self.history_dialog is not None:
+            then = f"{record.label} {record.top[0][1]:.1%}" if record.top else "an error"
+            note = (
+                f"Classified by {now} now. The entry was {then} by {record.model}: "
+                "choose that model in Photo › Model to see its answer again."
+            )
+            self.history_dialog.note.setText(note)
+            self.status.showMessage(note, NOTICE_MS)
 
     def _use_retrained(self, path: str) -> None:
         """Classify photos with a model the Retrain workspace saved: load it, show the photos."""
