@@ -22,3 +22,44 @@ def test_many_photos_says_which_model_serves_it(qtbot, make_window, tmp_path):
     assert again.tabs.currentWidget() is again.batch
     qtbot.waitUntil(lambda: again.status.model.text() == "Model: Fake Inception", timeout=10000)
     assert again.status.device.text() == "FakeDevice"
+
+
+def _retrained_file(path, mode: str):
+    """A file whose model card says it was trained on ``mode`` framing (the fake factory
+    serves it; the window reads the card)."""
+    import json
+    import zipfile
+
+    from inception_desktop.core.models.mnist_file import METADATA_MEMBER
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(METADATA_MEMBER, json.dumps({"framing": {"mode": mode}}))
+    return path
+
+
+def test_a_model_restored_at_start_keeps_the_framing_the_person_left(
+    qtbot, make_window, fakes, monkeypatch, tmp_path
+):
+    """Chosen now, a retrained model sets its framing and says so; restored at the next start,
+    it leaves the framing the person chose afterwards (Crop), in the window and the settings."""
+    from inception_desktop.gui.shell import model_memory
+
+    monkeypatch.setattr(model_memory, "weights_installed", lambda: True)
+    ini = str(tmp_path / "s.ini")
+    model = _retrained_file(tmp_path / "pets.keras", "pad")
+    factories = {"photo": lambda path: fakes["photo"], "digit": lambda path: fakes["digit"]}
+    win = make_window(factories, settings=Settings(QSettings(ini, QSettings.Format.IniFormat)))
+    win.photo.set_mode("crop")
+    win.menus.photo_model_menu.use(str(model))
+    qtbot.waitUntil(lambda: win.photo.mode == "pad", timeout=10000)
+    assert "Framing set to Pad" in win.status.currentMessage()
+    win.photo.set_mode("crop")  # the person's choice, after the model's
+    win.close()
+    again = make_window(
+        factories, settings=Settings(QSettings(ini, QSettings.Format.IniFormat)), installed=False
+    )
+    qtbot.waitUntil(
+        lambda: again.menus.photo_model_menu.checked_path() == str(model), timeout=10000
+    )
+    assert again.photo.mode == "crop" and again.settings.framing == "crop"
+    assert again.menus.framing_group.checkedAction().data() == "crop"

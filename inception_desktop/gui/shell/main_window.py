@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
         self.recent = RecentFiles(self.menus.recent_menu, self.settings, self.open_paths)
         model_menu = self.menus.photo_model_menu
         model_menu.chosen.connect(self._photo_model_chosen)
-        model_menu.framingSuggested.connect(lambda mode: self.photo.set_mode(mode))
+        model_menu.framingSuggested.connect(self._framing_suggested)
         model_menu.loaded.connect(self.memory.photo_model_loaded)
         self._restore()
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -317,6 +317,16 @@ class MainWindow(QMainWindow):
             )
             self.history_dialog.note.setText(note)
             self.status.showMessage(note, NOTICE_MS)
+
+    def _framing_suggested(self, mode: str) -> None:
+        """A retrained model chosen now frames photos as it was trained: said when it changes
+        the framing in use."""
+        if mode != self.photo.mode:
+            self.photo.set_mode(mode)
+            self.status.showMessage(
+                f"Framing set to {mode.capitalize()}: the model was trained on photos framed so",
+                NOTICE_MS,
+            )
 
     def _use_retrained(self, path: str) -> None:
         """Classify photos with a model the Retrain workspace saved: load it, show the photos."""
