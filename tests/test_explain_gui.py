@@ -241,8 +241,9 @@ def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, window):
     TensorFlow load a LiteRT user sees) and shows its seven convolutions for the drawing."""
     window.tabs.setCurrentWidget(window.digit)
     ws = window.digit
+    qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)  # before TensorFlow: occlusion
     _draw(ws, [(100, 60), (220, 60), (140, 260)])
-    qtbot.waitUntil(lambda: ws.result is not None and ws.result.steps is not None, timeout=10000)
+    qtbot.waitUntil(lambda: "occlusion 7x7" in ws.heat_label.text(), timeout=10000)
     qtbot.mouseClick(ws.layers_button, Qt.MouseButton.LeftButton)
     dialog = ws.layer_dialog
     assert dialog is not None and dialog.isVisible()
@@ -260,9 +261,10 @@ def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, window):
     qtbot.waitUntil(
         lambda: bool(dialog.view.grids()) and dialog.view.grids()[0][1] != before, timeout=60000
     )
-    # with the Keras twin loaded, the live heat map uses Grad-CAM on it (cheaper than occlusion)
-    qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)
+    # with the Keras twin loaded, the live heat map uses Grad-CAM on it (cheaper than occlusion),
+    # and says that the method changed (the picture changes with it: issue 24, item 8)
     qtbot.waitUntil(lambda: "Grad-CAM at" in ws.heat_label.text(), timeout=60000)
+    assert "Grad-CAM now: TensorFlow is loaded for the feature maps" in ws.heat_label.text()
     assert ws.canvas.heat() is not None
 
 

@@ -43,6 +43,7 @@ from inception_desktop.gui.widgets.heat import (
     explainer_for,
     method_text,
 )
+from inception_desktop.gui.widgets.status_line import StatusLine
 
 #: The long side of the heat map made for the photo view (it is a smooth map: more is waste).
 PHOTO_HEAT_SIDE = 512
@@ -218,9 +219,11 @@ class ExplainControls(QWidget):
         self.opacity.setToolTip("Opacity of the heat map")
         self.opacity.valueChanged.connect(lambda v: self.opacityChanged.emit(v / 100))
         self.legend = HeatLegend()
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
+        self.status = StatusLine(2)  # a long note never shrinks the network input
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        legend_policy = self.legend.sizePolicy()
+        legend_policy.setRetainSizeWhenHidden(True)  # explaining on or off moves nothing
+        self.legend.setSizePolicy(legend_policy)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.toggle)

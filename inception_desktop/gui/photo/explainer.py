@@ -150,7 +150,9 @@ class PhotoExplainer(QObject):
         method = self.controls.current_method()
         framing = self._framer.framing
         litert = "LiteRT" in self._model.state.device
-        occluded = method == "occlusion" or (litert and method == "auto")
+        # Grad-CAM needs gradients: on LiteRT it is occlusion, said now, not after the map
+        no_gradients = litert and method == "gradcam"
+        occluded = method == "occlusion" or (litert and method in ("auto", "gradcam"))
         self._coarse_id = 0
         self._full_shown = False
         if occluded:
@@ -179,7 +181,11 @@ class PhotoExplainer(QObject):
                     "Explaining with Grad-CAM: TensorFlow prepares the gradients on first use "
                     "(a few seconds)…"
                 )
-        self.controls.status.setText("Explaining…")
+        self.controls.status.setText(
+            "Grad-CAM needs the TensorFlow runtime (View › Runtime): explaining by occlusion…"
+            if no_gradients
+            else "Explaining…"
+        )
         rid = request.id
         self._channel.send(request, self._explained, lambda text: self._failed(rid, text))
 
