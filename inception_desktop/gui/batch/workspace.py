@@ -46,6 +46,7 @@ from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.core.progress import time_left_text as time_left
 from inception_desktop.gui.batch.runner import THUMB_SIDE, BatchRun, Row
+from inception_desktop.gui.batch.shown import ShownCount
 from inception_desktop.gui.batch.table import (
     CLASS,
     COLUMNS,
@@ -157,6 +158,8 @@ class BatchWorkspace(QWidget):
         header.resizeSection(CLASS, 180)
         header.resizeSection(TOP5, 320)
         self.table.activated.connect(self._activated)
+        self.shown = ShownCount(self.proxy, self.table)  # "12 of 50 shown", "no row matches"
+        filters.insertWidget(filters.count() - 2, self.shown.label)
         copy = QShortcut(QKeySequence.StandardKey.Copy, self.table, self.copy_selected)
         copy.setContext(Qt.ShortcutContext.WidgetShortcut)
 
@@ -322,8 +325,11 @@ class BatchWorkspace(QWidget):
 
     # --- export and copying ------------------------------------------------------------------
     def choose_export(self) -> None:
+        title = "Export the table"
+        if self.shown.filtered():
+            title = f"Export the {self.proxy.rowCount()} of {self.results.rowCount()} rows shown"
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export the table", "results.csv", "CSV (*.csv);;JSON (*.json)"
+            self, title, "results.csv", "CSV (*.csv);;JSON (*.json)"
         )
         if path:
             fmt = "json" if path.lower().endswith(".json") or "JSON" in chosen else "csv"
@@ -334,8 +340,9 @@ class BatchWorkspace(QWidget):
         from inception_desktop.core.batch.writers import export
 
         records = self.shown_records()
+        which = f" of {self.results.rowCount()} (the filter's)" if self.shown.filtered() else ""
         job = Job(lambda _job: export(records, path, fmt), "export")
-        job.returned.connect(lambda n: self.notice.emit(f"Exported {n} rows to {path}"))
+        job.returned.connect(lambda n: self.notice.emit(f"Exported {n}{which} rows to {path}"))
         job.errored.connect(lambda exc: self.message.emit(f"Export failed: {exc}"))
         return self._start(job)
 
