@@ -758,6 +758,9 @@ def test_the_pad_colour_applies_live_and_cancel_restores_it(qtbot, window, tmp_p
     qtbot.mouseClick(bar.color_button, Qt.MouseButton.LeftButton)
     dialog = bar.color_dialog
     assert dialog is not None and dialog.isVisible()
+    # beside the network input it previews, not over it (issue 24, item 13)
+    seen = QRectF(ws.input_view.mapToGlobal(QPoint(0, 0)), ws.input_view.size().toSizeF())
+    assert not QRectF(dialog.frameGeometry()).intersects(seen)
     dialog.setCurrentColor(QColor(255, 0, 0))  # as the pointer moves over the colours
     qtbot.waitUntil(lambda: tuple(ws.input_view.array()[5, 150]) == (255, 0, 0), timeout=5000)
     assert swatch() == "#ff0000"

@@ -114,6 +114,7 @@ class PhotoWorkspace(QWidget):
         self.weights_panel = self.gate.panel
         self.strip = self.shelf.strip
         self.framing_bar = self.framer.bar
+        self.framing_bar.keep_visible = self.input_view  # the colour dialog previews it live
         self.box_label = self.framer.box_label
         self.copy_box_button = self.framer.copy_box_button
         self.explain_controls = self.explainer.controls
