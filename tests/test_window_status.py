@@ -63,3 +63,31 @@ def test_a_model_restored_at_start_keeps_the_framing_the_person_left(
     )
     assert again.photo.mode == "crop" and again.settings.framing == "crop"
     assert again.menus.framing_group.checkedAction().data() == "crop"
+
+
+def test_the_empty_photo_workspace_offers_only_what_works(qtbot, make_window, tmp_path):
+    """No photo: nothing that needs one is enabled, one placeholder says what to do, and
+    without weights the status bar does not say 'starting…' for ever."""
+    from tests.test_photo_workspace import _photo, drop, files_mime, shown
+
+    win = make_window(installed=False, ready=False)
+    ws = win.photo
+    qtbot.waitUntil(lambda: ws.weights_panel.isVisible(), timeout=5000)
+    needs_a_photo = (
+        ws.copy_input_button,
+        ws.copy_scores_button,
+        ws.sweep_button,
+        ws.framing_bar.compare_button,
+        ws.explain_controls.toggle,
+        ws.explain_controls.opacity,
+    )
+    assert not any(w.isEnabled() for w in needs_a_photo)
+    assert ws.bars.placeholder() == "" and "Drop photos here" in ws.view.placeholder()
+    assert win.status.device.text() == "" and "starting" not in win.status.device.text()
+    win.worker.load("photo")
+    drop(win, files_mime(_photo(tmp_path / "a.png")))
+    qtbot.waitUntil(lambda: shown(win), timeout=10000)
+    assert all(w.isEnabled() for w in needs_a_photo[:5])
+    ws.strip.setFocus()
+    ws.remove_photo(0)
+    assert not any(w.isEnabled() for w in needs_a_photo)

@@ -29,7 +29,8 @@ from inception_desktop.gui.runtime.requests import PhotoRequest, PhotoResult
 from inception_desktop.gui.widgets.input_view import InputView
 from inception_desktop.gui.widgets.score_bars import ScoreBars
 
-NO_PHOTO = "Drop a photo to classify it"
+#: With no photo the bars say nothing: the photo view's one placeholder says what to do.
+NO_PHOTO = ""
 NO_WEIGHTS = "Inception v3 needs its weights: download or import them above"
 
 

@@ -153,6 +153,15 @@ class PhotoWorkspace(QWidget):
         )
         self.framer.update_box_label()
         self.scores.update_placeholders()
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        """What acts on a photo waits for one: with none, its buttons are disabled (the
+        photo view says what to do; the menu's actions say why not)."""
+        has_photo = self.shelf.has_photo()
+        buttons = (self.copy_input_button, self.copy_scores_button, self.sweep_button)
+        for widget in (*buttons, self.framing_bar.compare_button, self.explain_controls):
+            widget.setEnabled(has_photo)
 
     # --- the model ---------------------------------------------------------------------------
     def start_model(self) -> None:
@@ -196,6 +205,7 @@ class PhotoWorkspace(QWidget):
         self.title.setText(f"{name} — {w}x{h} {photo.loaded.format}")
         self.title.setToolTip(photo.loaded.source)
         self.scores.update_placeholders()
+        self._update_enabled()
         self.scores.classify()
 
     def _reloading(self, name: str) -> None:
@@ -209,6 +219,7 @@ class PhotoWorkspace(QWidget):
         self.view.set_image(None)
         self.title.setText("")
         self.scores.clear()
+        self._update_enabled()
 
     def fetching(self) -> list[str]:
         """The web addresses being fetched now."""
