@@ -1,5 +1,5 @@
-"""The strip's captions and the answer shown belong to the photo and model of now (issue 24,
-items 1, 2 and 4)."""
+"""The strip's captions, the answer shown and what is copied belong to the photo, model and
+box of now (issue 24, items 1, 2, 4 and 15)."""
 
 from __future__ import annotations
 
@@ -94,3 +94,26 @@ def test_removing_the_photo_being_explained_shows_none_of_its_answer(
     assert first_own <= 4 * 4 + 2  # after the coarse map in flight, not 8x8 more passes
     qtbot.waitUntil(lambda: ws.heat is not None, timeout=10000)
     assert np.array_equal(ws.heat.framed.array, expected_input(second))
+
+
+def test_copied_scores_name_the_crop_box_they_were_computed_with(qtbot, window, tmp_path):
+    """Issue 24, item 15: with a box, the pasted header gives what the command line needs to
+    give the same scores again."""
+    from PySide6.QtGui import QGuiApplication
+
+    from tests.gui_helpers import drag
+
+    drop(window, files_mime(_photo(tmp_path / "p.png", (400, 300))))
+    ws = window.photo
+    qtbot.waitUntil(lambda: len(ws.bars.rows()) == 10, timeout=5000)
+    r = ws.view.image_rect()
+    before = ws.result
+    drag(ws.view, [(r.x() + 5, r.y() + 5), (r.center().x(), r.center().y())])
+    qtbot.waitUntil(
+        lambda: ws.result is not before and ws.result.framing.box is not None, timeout=5000
+    )
+    qtbot.waitUntil(lambda: ws.channel.waiting() == 0, timeout=5000)
+    qtbot.mouseClick(ws.copy_scores_button, Qt.MouseButton.LeftButton)
+    header = QGuiApplication.clipboard().text().splitlines()[0]
+    assert header.endswith(f"p.png\tpad\t{ws.box_text()}") and ws.box_text().startswith("--box ")
+    QGuiApplication.clipboard().clear()

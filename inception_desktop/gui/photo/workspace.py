@@ -303,7 +303,8 @@ class PhotoWorkspace(QWidget):
     def copy_scores(self) -> None:
         photo = self.shelf.current_photo()
         source = photo.loaded.source if photo is not None else ""
-        self.notice.emit(clipboard.copy_scores(self.bars.as_text(), source, self.mode))
+        scores = self.bars.as_text()
+        self.notice.emit(clipboard.copy_scores(scores, source, self.mode, self.box_text()))
 
     def copy_input(self) -> None:
         self.notice.emit(clipboard.copy_input(self.input_view.image()))
