@@ -117,3 +117,27 @@ def test_copied_scores_name_the_crop_box_they_were_computed_with(qtbot, window, 
     header = QGuiApplication.clipboard().text().splitlines()[0]
     assert header.endswith(f"p.png\tpad\t{ws.box_text()}") and ws.box_text().startswith("--box ")
     QGuiApplication.clipboard().clear()
+
+
+def test_a_tall_photo_leaves_every_thumbnail_whole_and_captions_in_one_row(qtbot, window, tmp_path):
+    """Issue 24, item 16: a tall photo first made the others narrow centre crops, and captions
+    sat at different heights, over the thumbnails."""
+    sizes = [(60, 400), (400, 120), (300, 300), (500, 90)]
+    drop(window, files_mime(*[_photo(tmp_path / f"{i}.png", s) for i, s in enumerate(sizes)]))
+    ws = window.photo
+    qtbot.waitUntil(lambda: ws.strip.count() == 4, timeout=10000)
+    strip = ws.strip
+    rects = [strip.visualItemRect(strip.item(i)) for i in range(4)]
+    assert len({(r.width(), r.height(), r.top()) for r in rects}) == 1
+    for i, (w, h) in enumerate(sizes):
+        image = strip.item(i).icon().pixmap(64, 64).toImage()
+        assert (image.width(), image.height()) == (64, 64)
+        # the whole photo is there, scaled to fit: its red left band and blue right band
+        ys = 32
+        xs = [x for x in range(64) if image.pixelColor(x, ys).alpha() > 0]
+        assert xs, f"photo {i} is not in its icon"
+        left, right = image.pixelColor(xs[0], ys), image.pixelColor(xs[-1], ys)
+        assert left.red() > 150 and left.blue() < 100, f"photo {i} lost its left band"
+        assert right.blue() > 150 and right.red() < 100, f"photo {i} lost its right band"
+        expected = round(64 * min(1, w / h)) if h > w else 64
+        assert abs(len(xs) - expected) <= 2
