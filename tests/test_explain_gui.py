@@ -164,10 +164,14 @@ def test_compare_shows_each_framings_heat_map(qtbot, window, tmp_path):
 def test_a_framing_sweep_charts_the_top_class_and_lists_the_flips(qtbot, window, tmp_path):
     ws = window.photo
     _open(qtbot, window, _photo(tmp_path / "a.png", (600, 300)))
+    notices: list[str] = []
+    ws.notice.connect(notices.append)
     qtbot.mouseClick(ws.sweep_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ws.sweep_dialog is not None, timeout=10000)
     dialog = ws.sweep_dialog
     result = dialog.answer.result
+    # the count announced is the count classified (issue 24, item 17: "about 20", 29 done)
+    assert notices[0] == f"Sweeping framings: {len(result.entries)} crops, pads and shifts…"
     assert result.reference_index == ws.result.prediction.best.index
     assert dialog.list.count() == len(result.entries) > 10
     flips = [dialog.list.item(i).text() for i in range(dialog.list.count())]

@@ -141,9 +141,12 @@ class SweepLauncher(QObject):
         if self._gate.lacks_weights():
             self.notice.emit("A framing sweep needs Inception v3: get its weights first")
             return
+        from inception_desktop.core.explain.sweep import sweep_framings
+
         request = SweepRequest(photo.loaded, self._framer.framing)
         self._id = request.id
-        self.notice.emit("Sweeping framings: about 20 crops, pads and shifts…")
+        count = len(sweep_framings(*photo.loaded.original_size))  # the number it will classify
+        self.notice.emit(f"Sweeping framings: {count} crops, pads and shifts…")
         self._channel.send(request, self._swept, self.message.emit)
 
     def _swept(self, answer: SweepAnswer) -> None:
