@@ -64,6 +64,8 @@ def test_toggling_explain_shows_a_heat_map_on_the_input_and_the_photo(qtbot, win
     assert _cell(np.mean(_hot_rows(heat.heat))) == _cell(heat.class_index)
     assert "occlusion 8x8" in ws.explain_controls.status.text()
     assert ws.bars.marked() == 0
+    # the class's score as its bar writes it (issue 24, item 18: "(0.1%)" beside "0.10025%")
+    assert f"({ws.bars.percent_texts()[0]})" in ws.explain_controls.status.text()
     # off again: the maps go
     qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
     assert ws.input_view.heat() is None and ws.view.heat() is None

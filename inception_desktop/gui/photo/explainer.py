@@ -202,8 +202,9 @@ class PhotoExplainer(QObject):
         self._view.set_heat(heat.on_photo, opacity)
         top = self._result.prediction.top if self._result is not None else []
         rows = [s.index for s in top]
-        self._bars.set_marked(rows.index(heat.class_index) if heat.class_index in rows else None)
-        text = heat.describe()
+        row = rows.index(heat.class_index) if heat.class_index in rows else None
+        self._bars.set_marked(row)
+        text = heat.describe(self._bars.percent_texts()[row] if row is not None else None)
         if heat.note:
             text += f" — {heat.note}"
         if coarse:
@@ -212,7 +213,7 @@ class PhotoExplainer(QObject):
             return
         self._full_shown = True
         self.controls.status.setText(text)
-        self.notice.emit(f"Explained: {heat.describe()}")
+        self.notice.emit(f"Explained: {text.split(' — ')[0]}")
 
     def _failed(self, request_id: int, message: str) -> None:
         if request_id == self._id:
