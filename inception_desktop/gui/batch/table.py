@@ -106,7 +106,9 @@ class ResultsModel(QAbstractTableModel):
             return record
         if role == Qt.ItemDataRole.DecorationRole and column == THUMB:
             return self._thumbnail(index.row(), row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # a cell's whole text, however narrow
+            if column in (CLASS, TOP5) and record.ok:
+                return _text(record, column)
             return record.error or display_path(record.path)
         if role == SORT_ROLE:
             return _sort_value(row, column)

@@ -63,6 +63,8 @@ from inception_desktop.gui.runtime.mime import Inputs
 from inception_desktop.gui.runtime.requests import ModelKind
 from inception_desktop.gui.runtime.worker import InferenceWorker
 
+#: The file and class columns grow to their longest text up to this many pixels.
+MAX_COLUMN = 360
 #: Seconds between two progress updates (the last one always shows).
 PROGRESS_S = 0.2
 EMPTY = "Open a folder or add photos to classify them all"
@@ -151,6 +153,7 @@ class BatchWorkspace(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(THUMB_SIDE + 4)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a cut name keeps its end
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, THUMB_SIDE + 8)
@@ -254,6 +257,10 @@ class BatchWorkspace(QWidget):
             failures = f", {run.failed} failed" if run.failed else ""
             verb = "Cancelled after" if cancelled else "Done:"
             self.status.setText(f"{verb} {run.done} photos in {took:.1f} s{failures}")
+            for column in (FILE, CLASS):  # names read whole, up to a limit
+                self.table.resizeColumnToContents(column)
+                width = self.table.horizontalHeader().sectionSize(column)
+                self.table.horizontalHeader().resizeSection(column, min(width, MAX_COLUMN))
             self.progress.setRange(0, 1)
             self.progress.setValue(1 if not cancelled else 0)
             self.notice.emit(self.status.text())

@@ -92,6 +92,9 @@ class CompareLauncher(QObject):
         self.dialog.destroyed.connect(self._closed)
         if self._heats is not None:
             self.dialog.set_heats(self._heats.heats, self._controls.current_opacity())
+        # as wide as its class names ask (Qt's default stops at 2/3 of the screen), if it can
+        room = self._parent.screen().availableGeometry().size() * 0.95
+        self.dialog.resize(self.dialog.sizeHint().boundedTo(room))
         self.dialog.show()
 
     def _explained(self, result: CompareExplainResult) -> None:
