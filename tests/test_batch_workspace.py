@@ -267,3 +267,15 @@ def test_a_filter_says_how_many_rows_it_shows_and_what_export_takes(
     assert "No row matches the filter" in workspace.shown.empty.text()
     workspace.class_filter.clear()
     assert workspace.shown.label.text() == "" and not workspace.shown.empty.isVisible()
+
+
+def test_the_ms_column_says_it_is_each_photos_share_of_a_batch(qtbot, workspace, tmp_path):
+    """Issue 24, item 20: one value repeated for 16 rows read as a per-photo time."""
+    from inception_desktop.gui.batch.table import MS
+
+    _run(qtbot, workspace, [str(_photos(tmp_path / "photos", 20))])
+    model, horizontal = workspace.proxy, Qt.Orientation.Horizontal
+    assert model.headerData(MS, horizontal, Qt.ItemDataRole.DisplayRole) == "ms (share)"
+    tip = model.headerData(MS, horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "share of the batched call" in tip and "up to 16" in tip
+    assert model.data(model.index(0, MS), Qt.ItemDataRole.ToolTipRole) == tip
