@@ -180,6 +180,7 @@ def test_paste_an_image_from_the_clipboard(qtbot, window, clipboard):
     photo = window.photo.current_photo()
     assert photo.loaded.source == "clipboard" and photo.loaded.size == (120, 80)
     assert photo.loaded.image.getpixel((5, 5)) == (255, 0, 0)
+    assert window.photo.title.text() == "Pasted image — 120x80"  # not "clipboard — … clipboard"
 
 
 def test_paste_a_file_copied_in_a_file_manager(qtbot, window, tmp_path, clipboard):

@@ -201,8 +201,7 @@ class PhotoWorkspace(QWidget):
         self.view.set_image(photo.qimage)
         self.framer.frame(photo)
         w, h = shown_size(photo)
-        name = Path(photo.path).name if photo.path is not None else photo.loaded.source
-        self.title.setText(f"{name} — {w}x{h} {photo.loaded.format}")
+        self.title.setText(photo_title(photo, w, h))
         self.title.setToolTip(photo.loaded.source)
         self.scores.update_placeholders()
         self._update_enabled()
@@ -377,3 +376,14 @@ class PhotoWorkspace(QWidget):
             self.weights_panel.cancel()
         self.shelf.loader.cancel()
         return self.shelf.loader.wait(ms)
+
+
+def photo_title(photo: Photo, width: int, height: int) -> str:
+    """ "house.png — 640x400 PNG"; a pasted image is "Pasted image — 299x299" (its source and
+    format are both "clipboard": saying it twice says nothing)."""
+    loaded = photo.loaded
+    if photo.path is not None:
+        return f"{Path(photo.path).name} — {width}x{height} {loaded.format}"
+    if loaded.format == "clipboard":
+        return f"Pasted image — {width}x{height}"
+    return f"{loaded.source} — {width}x{height} {loaded.format}"
