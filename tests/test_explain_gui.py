@@ -179,9 +179,12 @@ def test_a_framing_sweep_charts_the_top_class_and_lists_the_flips(qtbot, window,
     flips = [dialog.list.item(i).text() for i in range(dialog.list.count())]
     assert sum(t.startswith("⚑") for t in flips) == len(result.flipped)
     assert f"{len(result.flipped)} of {len(result.entries)}" in dialog.summary.text()
-    # the fake's scores are a few percent: the axis stops at 5%, not 100%, so the bars show
+    # the fake's scores are a few percent: the axis stops just above the highest (a 1, 2,
+    # 2.5 or 5 step), not at a fixed 5% or 100%, so the bars fill the chart (issue 24, item 17)
     highest = max(e.reference_score for e in result.entries)
-    assert highest <= dialog.chart.top() == 0.05
+    assert highest <= dialog.chart.top() <= 2.5 * highest
+    shown_top = dialog.chart.plot.getViewBox().viewRange()[1][1]
+    assert abs(shown_top - dialog.chart.top() * 100) < 1e-6
     # a double-click applies a crop of the sweep to the photo
     crops = [i for i, e in enumerate(result.entries) if e.framing.box is not None]
     item = dialog.list.item(crops[0])
@@ -191,10 +194,11 @@ def test_a_framing_sweep_charts_the_top_class_and_lists_the_flips(qtbot, window,
     assert ws.framing.box == result.entries[crops[0]].framing.box
     assert ws.box_text() != ""
     # the chart names a bar under the pointer
-    hover = dialog.chart.bar_rect(0).center()
-    move = _event(QEvent.Type.MouseMove, dialog.chart, hover, Qt.MouseButton.NoButton)
-    QApplication.sendEvent(dialog.chart, move)
-    assert result.entries[0].name in dialog.chart.toolTip()
+    viewport = dialog.chart.plot.viewport()
+    hover = dialog.chart.bar_rect(1).center()
+    move = _event(QEvent.Type.MouseMove, viewport, hover, Qt.MouseButton.NoButton)
+    QApplication.sendEvent(viewport, move)
+    assert result.entries[1].name in dialog.chart.plot.toolTip()
 
 
 def test_the_menu_action_toggles_explaining(qtbot, window, tmp_path):
