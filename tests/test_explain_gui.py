@@ -246,9 +246,13 @@ def test_the_digit_heat_map_follows_the_drawing(qtbot, window, monkeypatch):
     assert not ws.heat_on() and ws.canvas.heat() is None and ws.steps.input.heat() is None
 
 
-def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, window):
+def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, window, monkeypatch):
     """The fake MNIST model has no Keras model: the layer view loads the shipped one (the
     TensorFlow load a LiteRT user sees) and shows its seven convolutions for the drawing."""
+    from inception_desktop.gui.digit import explain as explain_digit
+
+    # as before the layer view ever loaded a Keras model (another test may have, in this process)
+    monkeypatch.setattr(explain_digit, "_keras_gradcam", lambda path: None)
     window.tabs.setCurrentWidget(window.digit)
     ws = window.digit
     qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)  # before TensorFlow: occlusion
@@ -258,6 +262,7 @@ def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, window):
     dialog = ws.layer_dialog
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: len(dialog.view.grids()) > 0, timeout=120000)
+    monkeypatch.undo()  # the layer view has loaded the Keras model now
     grids = dialog.view.grids()
     captions = [caption for caption, _ in grids]
     assert len(grids) == 7 and "32 maps of 26x26" in captions[0]

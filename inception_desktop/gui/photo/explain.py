@@ -223,11 +223,13 @@ class ExplainControls(QWidget):
         self.opacity.setToolTip("Opacity of the heat map")
         self.opacity.valueChanged.connect(lambda v: self.opacityChanged.emit(v / 100))
         self.legend = HeatLegend()
-        self.status = StatusLine(2)  # a long note never shrinks the network input
+        # Two lines while explaining, whatever the note: a long one never shrinks the network
+        # input. Off, it claims no room (the window's minimum height stays as it was).
+        self.status = StatusLine(2)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        legend_policy = self.legend.sizePolicy()
-        legend_policy.setRetainSizeWhenHidden(True)  # explaining on or off moves nothing
-        self.legend.setSizePolicy(legend_policy)
+        policy = self.status.sizePolicy()
+        policy.setRetainSizeWhenHidden(False)
+        self.status.setSizePolicy(policy)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.toggle)
