@@ -234,3 +234,48 @@ def test_a_folder_that_vanishes_mid_batch_is_one_message_and_every_row_stays(qtb
     finally:
         space.shutdown()
         thread.stop()
+
+
+def test_a_filter_says_how_many_rows_it_shows_and_what_export_takes(
+    qtbot, workspace, tmp_path, monkeypatch
+):
+    """Issue 24, item 12: '3 of 12 shown', an export of only those said so, and a filter that
+    keeps nothing says so over the empty table."""
+    from PySide6.QtWidgets import QFileDialog
+
+    _run(qtbot, workspace, [str(_photos(tmp_path / "photos", 12))])
+    assert workspace.shown.label.text() == "" and not workspace.shown.empty.isVisible()
+    label = workspace.results.records()[0].label
+    workspace.class_filter.setFocus()
+    QTest.keyClicks(workspace.class_filter, label)
+    shown = workspace.proxy.rowCount()
+    assert 0 < shown < 12
+    assert workspace.shown.label.text() == f"{shown} of 12 shown (Export and Copy take these)"
+    asked = []
+
+    def save_as(parent, title, *args, **kwargs):
+        asked.append(title)
+        return str(tmp_path / "out.csv"), "CSV (*.csv)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    with qtbot.waitSignal(workspace.notice, timeout=10000) as said:
+        qtbot.mouseClick(workspace.export_button, Qt.MouseButton.LeftButton)
+    assert asked == [f"Export the {shown} of 12 rows shown"]
+    assert said.args[0].startswith(f"Exported {shown} of 12 (the filter's) rows")
+    QTest.keyClicks(workspace.class_filter, "no such class")
+    assert workspace.proxy.rowCount() == 0 and workspace.shown.empty.isVisible()
+    assert "No row matches the filter" in workspace.shown.empty.text()
+    workspace.class_filter.clear()
+    assert workspace.shown.label.text() == "" and not workspace.shown.empty.isVisible()
+
+
+def test_the_ms_column_says_it_is_each_photos_share_of_a_batch(qtbot, workspace, tmp_path):
+    """Issue 24, item 20: one value repeated for 16 rows read as a per-photo time."""
+    from inception_desktop.gui.batch.table import MS
+
+    _run(qtbot, workspace, [str(_photos(tmp_path / "photos", 20))])
+    model, horizontal = workspace.proxy, Qt.Orientation.Horizontal
+    assert model.headerData(MS, horizontal, Qt.ItemDataRole.DisplayRole) == "ms (share)"
+    tip = model.headerData(MS, horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "share of the batched call" in tip and "up to 16" in tip
+    assert model.data(model.index(0, MS), Qt.ItemDataRole.ToolTipRole) == tip

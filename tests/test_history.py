@@ -317,3 +317,25 @@ def test_a_reopened_entry_is_framed_with_its_mode_and_crop_box(
         assert window.photo.result.framing.box == Box(1.0, 2.0, 30.0, 40.0)  # classified so
         scale = window.photo.current_photo().loaded.scale
         assert window.photo.view.box() == Box(1.0, 2.0, 30.0, 40.0).scaled(scale)
+
+
+def test_reopening_an_entry_of_another_model_says_so(qtbot, history_dir, window, tmp_path):
+    """An ImageNet entry ('hen') re-opened while another model serves photos: the photo is
+    classified by the model in use, and the History window and the status bar say so
+    (it showed another class without a word)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    photo = _photo(tmp_path / "hen.png")
+    window.history.store.add([_entry(str(photo), "hen")])
+    QTest.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.history_dialog
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=5000)
+    dialog.table.setFocus()
+    dialog.table.selectRow(0)
+    QTest.keyClick(dialog.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=10000)
+    said = dialog.note.text()
+    assert "Classified by Fake Inception now" in said
+    assert "hen 90.0% by Inception v3" in said and "Photo › Model" in said
+    assert window.status.currentMessage() == said

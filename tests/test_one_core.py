@@ -76,9 +76,11 @@ def test_digit_images_read_the_same_in_the_window_and_the_command_line(
         label, cli_input = cli_digit(capsys, path, tmp_path / "inputs")
         ws.open_image(str(path))
         qtbot.waitUntil(
-            lambda p=path: isinstance(ws.result, DigitImageResult)
-            and ws.answer.text() != ""
-            and ws.channel.waiting() == 0,
+            lambda p=path: (
+                isinstance(ws.result, DigitImageResult)
+                and ws.answer.text() != ""
+                and ws.channel.waiting() == 0
+            ),
             timeout=10000,
         )
         window_input = ws.result.steps.input
@@ -108,7 +110,7 @@ from inception_desktop.gui.runtime.worker import default_factories
 from inception_desktop.gui.shell.main_window import MainWindow
 from inception_desktop.gui.shell.settings import Settings
 app = QApplication([])
-settings = Settings(QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat))
+settings = Settings(QSettings({str(tmp_path / "s.ini")!r}, QSettings.Format.IniFormat))
 win = MainWindow(settings, default_factories(None), runtime="litert")
 win.show()
 win.start_models()

@@ -180,6 +180,7 @@ def test_paste_an_image_from_the_clipboard(qtbot, window, clipboard):
     photo = window.photo.current_photo()
     assert photo.loaded.source == "clipboard" and photo.loaded.size == (120, 80)
     assert photo.loaded.image.getpixel((5, 5)) == (255, 0, 0)
+    assert window.photo.title.text() == "Pasted image — 120x80"  # not "clipboard — … clipboard"
 
 
 def test_paste_a_file_copied_in_a_file_manager(qtbot, window, tmp_path, clipboard):
@@ -656,10 +657,9 @@ def test_without_weights_the_input_is_framed_and_compare_says_why(qtbot, make_wi
 
     qtbot.waitUntil(lambda: ws.weights_panel.isVisible(), timeout=5000)
     assert ws.bars.placeholder() == NO_PHOTO
+    assert not ws.framing_bar.compare_button.isEnabled()  # no photo to compare
     notices = []
     ws.notice.connect(notices.append)
-    qtbot.mouseClick(ws.framing_bar.compare_button, Qt.MouseButton.LeftButton)
-    assert notices and "photo" in notices[-1]
     path = _photo(tmp_path / "wide.png", (600, 200))
     drop(window, files_mime(path))
     qtbot.waitUntil(lambda: showing(window, path), timeout=5000)  # framed with no model
@@ -758,6 +758,9 @@ def test_the_pad_colour_applies_live_and_cancel_restores_it(qtbot, window, tmp_p
     qtbot.mouseClick(bar.color_button, Qt.MouseButton.LeftButton)
     dialog = bar.color_dialog
     assert dialog is not None and dialog.isVisible()
+    # beside the network input it previews, not over it (issue 24, item 13)
+    seen = QRectF(ws.input_view.mapToGlobal(QPoint(0, 0)), ws.input_view.size().toSizeF())
+    assert not QRectF(dialog.frameGeometry()).intersects(seen)
     dialog.setCurrentColor(QColor(255, 0, 0))  # as the pointer moves over the colours
     qtbot.waitUntil(lambda: tuple(ws.input_view.array()[5, 150]) == (255, 0, 0), timeout=5000)
     assert swatch() == "#ff0000"

@@ -193,6 +193,9 @@ def test_retrain_in_the_window_then_classify_with_it_in_the_photo_workspace(
     click(qtbot, ws.train_page.train_button)
     qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
     assert ws.train_page.curve.epochs == ws.trained.card["epochs"] >= 2  # one point per epoch, live
+    # the finished curve stays in front (issue 24, item 11); Evaluate is one click away
+    assert ws.step == TRAIN and ws.train_page.curve.isVisible()
+    click(qtbot, ws.train_page.to_evaluate_button)
     assert ws.step == EVALUATE
     summary = ws.trained.summary
     assert summary["accuracy"] >= 0.9
@@ -417,6 +420,9 @@ def test_stop_ends_training_after_the_epoch_and_keeps_the_head(qtbot, window, tm
     card = ws.trained.card
     assert card["stopped_by_hand"] is True and card["epochs"] < 1000
     assert card["train"] == 9 and card["augmented"] == ["flip", "crop"]
+    assert "trained on 27 examples: 9 photos and their mirror images and crops" in (
+        ws.use_page.card_label.text()
+    )
     assert ws.train_page.curve.epochs == card["epochs"] and ws.use_page.save_button.isEnabled()
     # another split makes the features stale, not the head: it can still be saved or exported
     ws.go_to(DATA)

@@ -228,7 +228,7 @@ def test_a_window_opened_on_the_digit_tab_makes_the_photo_workspace_when_first_s
     assert made.framing.mode == "pad" and made.pad_color_name() == "#00ff00"
     assert win.status.model.text() == "Model: Inception v3 (weights missing)"  # started
     assert win.menus.explain_action.isEnabled() and not win.menus.heat_action.isEnabled()
-    made.explain_controls.toggle.click()  # the menu item follows the workspace's button
+    made.explain_controls.set_on(True)  # the menu item follows the workspace's button
     assert win.menus.explain_action.isChecked()
 
 

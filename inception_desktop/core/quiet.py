@@ -67,9 +67,7 @@ def native_stderr_filtered() -> Iterator[None]:
                     os.dup2(saved, 2)
                     capture.seek(0)
                     text = capture.read().decode("utf-8", errors="replace")
-                    kept = "".join(
-                        line for line in text.splitlines(True) if not NOISE.match(line)
-                    )
+                    kept = "".join(line for line in text.splitlines(True) if not NOISE.match(line))
                     if kept:
                         sys.stderr.write(kept)
                         sys.stderr.flush()

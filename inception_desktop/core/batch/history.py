@@ -426,10 +426,7 @@ CARRY_CHUNK = 1000
 
 def _carry(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> int:
     """Insert salvaged ``rows`` in chunks, letting other writers in between; returns how many."""
-    sql = (
-        f"INSERT INTO classifications ({history_salvage.COLUMNS}) "
-        f"VALUES ({', '.join('?' * 14)})"
-    )
+    sql = f"INSERT INTO classifications ({history_salvage.COLUMNS}) VALUES ({', '.join('?' * 14)})"
     for start in range(0, len(rows), CARRY_CHUNK):
         with db:
             db.executemany(sql, rows[start : start + CARRY_CHUNK])

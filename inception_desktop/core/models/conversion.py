@@ -48,9 +48,12 @@ def convert_in_child(
     command = [sys.executable, "-m", "inception_desktop", "convert", str(model)]
     command += ["--precision", precision, "--events"]
     # stderr to a file: TensorFlow can write more than a pipe holds while stdout is being read.
-    with tempfile.TemporaryFile("w+", errors="replace") as log, subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=log, text=True, errors="replace"
-    ) as child:
+    with (
+        tempfile.TemporaryFile("w+", errors="replace") as log,
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=log, text=True, errors="replace"
+        ) as child,
+    ):
         assert child.stdout is not None
         result, error = None, None
         for line in child.stdout:

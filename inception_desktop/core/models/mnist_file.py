@@ -195,4 +195,3 @@ def check_contract(model: Any, path: str | Path = "model") -> None:
         raise ModelFileError(
             f"{path}: output shape {out_shape}, an MNIST model gives {contract.NUM_CLASSES} classes"
         )
-

@@ -167,7 +167,7 @@ def check_output_file(path: str | Path) -> Path:
 
 
 def _kind(path: Path) -> str:
-    """"dir", "file" (anything else that exists) or "" (nothing there, or cannot be asked)."""
+    """ "dir", "file" (anything else that exists) or "" (nothing there, or cannot be asked)."""
     try:
         mode = path.stat().st_mode
     except OSError as exc:

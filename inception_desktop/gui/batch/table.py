@@ -24,12 +24,18 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage
 
 from inception_desktop.core.batch.records import Record, display_path
-from inception_desktop.gui.batch.runner import Row
+from inception_desktop.gui.batch.runner import CHUNK, Row
 
 #: Decoded thumbnails kept for painting (the rows on screen and some around them).
 THUMB_CACHE = 256
 
-COLUMNS = ("", "File", "Class", "Score", "Top 5", "Model", "Framing", "Device", "ms")
+COLUMNS = ("", "File", "Class", "Score", "Top 5", "Model", "Framing", "Device", "ms (share)")
+#: What the ms column is: photos are classified in batches, and one photo's time inside one
+#: batched call cannot be measured; its share of the call's time can.
+MS_TIP = (
+    "Milliseconds per photo: its share of the batched call that classified it (the photos "
+    f"of a batch, up to {CHUNK}, share one call and so one value)"
+)
 THUMB, FILE, CLASS, SCORE, TOP5, MODEL, FRAMING, DEVICE, MS = range(len(COLUMNS))
 #: The value a column sorts by.
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -94,6 +100,8 @@ class ResultsModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return MS_TIP if section == MS else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -106,7 +114,11 @@ class ResultsModel(QAbstractTableModel):
             return record
         if role == Qt.ItemDataRole.DecorationRole and column == THUMB:
             return self._thumbnail(index.row(), row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole and column == MS:
+            return MS_TIP
+        if role == Qt.ItemDataRole.ToolTipRole:  # a cell's whole text, however narrow
+            if column in (CLASS, TOP5) and record.ok:
+                return _text(record, column)
             return record.error or display_path(record.path)
         if role == SORT_ROLE:
             return _sort_value(row, column)

@@ -46,6 +46,7 @@ from inception_desktop.core.photo.framing_modes import DEFAULT_MODE, MODES
 from inception_desktop.core.photo.images import IMAGE_SUFFIXES
 from inception_desktop.core.progress import time_left_text as time_left
 from inception_desktop.gui.batch.runner import THUMB_SIDE, BatchRun, Row
+from inception_desktop.gui.batch.shown import ShownCount
 from inception_desktop.gui.batch.table import (
     CLASS,
     COLUMNS,
@@ -62,6 +63,8 @@ from inception_desktop.gui.runtime.mime import Inputs
 from inception_desktop.gui.runtime.requests import ModelKind
 from inception_desktop.gui.runtime.worker import InferenceWorker
 
+#: The file and class columns grow to their longest text up to this many pixels.
+MAX_COLUMN = 360
 #: Seconds between two progress updates (the last one always shows).
 PROGRESS_S = 0.2
 EMPTY = "Open a folder or add photos to classify them all"
@@ -150,6 +153,7 @@ class BatchWorkspace(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(THUMB_SIDE + 4)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a cut name keeps its end
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, THUMB_SIDE + 8)
@@ -157,6 +161,8 @@ class BatchWorkspace(QWidget):
         header.resizeSection(CLASS, 180)
         header.resizeSection(TOP5, 320)
         self.table.activated.connect(self._activated)
+        self.shown = ShownCount(self.proxy, self.table)  # "12 of 50 shown", "no row matches"
+        filters.insertWidget(filters.count() - 2, self.shown.label)
         copy = QShortcut(QKeySequence.StandardKey.Copy, self.table, self.copy_selected)
         copy.setContext(Qt.ShortcutContext.WidgetShortcut)
 
@@ -251,6 +257,10 @@ class BatchWorkspace(QWidget):
             failures = f", {run.failed} failed" if run.failed else ""
             verb = "Cancelled after" if cancelled else "Done:"
             self.status.setText(f"{verb} {run.done} photos in {took:.1f} s{failures}")
+            for column in (FILE, CLASS):  # names read whole, up to a limit
+                self.table.resizeColumnToContents(column)
+                width = self.table.horizontalHeader().sectionSize(column)
+                self.table.horizontalHeader().resizeSection(column, min(width, MAX_COLUMN))
             self.progress.setRange(0, 1)
             self.progress.setValue(1 if not cancelled else 0)
             self.notice.emit(self.status.text())
@@ -322,8 +332,11 @@ class BatchWorkspace(QWidget):
 
     # --- export and copying ------------------------------------------------------------------
     def choose_export(self) -> None:
+        title = "Export the table"
+        if self.shown.filtered():
+            title = f"Export the {self.proxy.rowCount()} of {self.results.rowCount()} rows shown"
         path, chosen = QFileDialog.getSaveFileName(
-            self, "Export the table", "results.csv", "CSV (*.csv);;JSON (*.json)"
+            self, title, "results.csv", "CSV (*.csv);;JSON (*.json)"
         )
         if path:
             fmt = "json" if path.lower().endswith(".json") or "JSON" in chosen else "csv"
@@ -334,8 +347,9 @@ class BatchWorkspace(QWidget):
         from inception_desktop.core.batch.writers import export
 
         records = self.shown_records()
+        which = f" of {self.results.rowCount()} (the filter's)" if self.shown.filtered() else ""
         job = Job(lambda _job: export(records, path, fmt), "export")
-        job.returned.connect(lambda n: self.notice.emit(f"Exported {n} rows to {path}"))
+        job.returned.connect(lambda n: self.notice.emit(f"Exported {n}{which} rows to {path}"))
         job.errored.connect(lambda exc: self.message.emit(f"Export failed: {exc}"))
         return self._start(job)
 

@@ -33,6 +33,7 @@ class DigitCanvas(QWidget):
         self._image.fill(QColor(255, 255, 255))
         self._strokes: list[tuple[int, list[QPointF]]] = []
         self._current: list[QPointF] | None = None
+        self._cleared: list[tuple[int, list[QPointF]]] = []  # what the last clear removed
         self._picture: QImage | None = None
         self._heat: np.ndarray | None = None
         self._heat_image: QImage | None = None
@@ -104,6 +105,9 @@ class DigitCanvas(QWidget):
         return buffer.reshape(image.height(), bpl)[:, : image.width()].copy()
 
     def clear(self) -> None:
+        """Clear the drawing; :meth:`undo` brings it back until the next stroke."""
+        if self._strokes:
+            self._cleared = list(self._strokes)
         self._strokes.clear()
         self._current = None
         self._picture = None
@@ -112,10 +116,16 @@ class DigitCanvas(QWidget):
         self.cleared.emit()
 
     def undo(self) -> None:
+        """Take back the last stroke, or the last clear of an empty canvas."""
         if self._strokes:
             self._strokes.pop()
-            self._redraw()
-            self.strokeFinished.emit()
+        elif self._cleared:
+            self._strokes, self._cleared = self._cleared, []
+            self._picture = None
+        else:
+            return
+        self._redraw()
+        self.strokeFinished.emit()
 
     # --- drawing ---------------------------------------------------------------------------
     def _target(self) -> QRectF:
@@ -162,6 +172,7 @@ class DigitCanvas(QWidget):
         self._picture = None
         self._current = [self._to_canvas(event.position())]
         self._strokes.append((self.pen_width, self._current))
+        self._cleared = []  # a new drawing: the cleared one is gone for good
         painter = QPainter(self._image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_stroke(painter, self.pen_width, self._current)

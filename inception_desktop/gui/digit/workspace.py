@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -48,6 +48,7 @@ from inception_desktop.gui.runtime.requests import DigitRequest, DigitResult, Mo
 from inception_desktop.gui.runtime.worker import InferenceWorker
 from inception_desktop.gui.widgets.input_view import qimage_to_array
 from inception_desktop.gui.widgets.score_bars import ScoreBars
+from inception_desktop.gui.widgets.status_line import StatusLine
 
 #: Live recognition runs at most this often while drawing (the worker also keeps only the latest).
 THROTTLE_MS = 40
@@ -135,6 +136,7 @@ class DigitWorkspace(QWidget):
         self._model_path: str | None = None  # the file of the model serving (None: shipped)
         self._layers_id = 0
         self._layers_asked = False  # TensorFlow's first use for the layer view was announced
+        self._heat_method: str | None = None  # how the last heat map was made (a change is said)
         self.layer_dialog: LayerDialog | None = None
         self.result: DigitResult | DigitImageResult | DigitHeatResult | None = None
         self.canvas = DigitCanvas()
@@ -151,9 +153,10 @@ class DigitWorkspace(QWidget):
         font.setBold(True)
         self.answer.setFont(font)
         self.answer.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note = QLabel("")  # why the answer is not to be trusted, when it is not
-        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setWordWrap(True)
+        # the answer and its note keep their heights, shown or not: no answer moves the steps
+        self.answer.setFixedHeight(QFontMetrics(font).lineSpacing())
+        self.note = StatusLine(2)  # why the answer is not to be trusted, when it is not
+        self.note.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 
         self.pen = QSpinBox()
         self.pen.setRange(4, 60)
@@ -196,9 +199,11 @@ class DigitWorkspace(QWidget):
             "The feature maps of each convolutional layer for the current drawing"
         )
         self.layers_button.clicked.connect(self.show_layers)
-        self.heat_label = QLabel("")
-        self.heat_label.setWordWrap(True)
-        self.heat_label.hide()  # shown with the heat map: no room claimed at 800x600 otherwise
+        self.heat_label = StatusLine(2)  # its text never moves the thumbnails below
+        policy = self.heat_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(False)  # no room claimed at 800x600 without a heat map
+        self.heat_label.setSizePolicy(policy)
+        self.heat_label.hide()  # shown with the heat map
 
         tools = QHBoxLayout()
         tools.addWidget(pen_label)
@@ -245,9 +250,13 @@ class DigitWorkspace(QWidget):
         self.canvas.undo()
 
     def clear(self) -> None:
-        """Clear the canvas, or the image shown on it (the Edit menu's Clear)."""
+        """Clear the canvas, or the image shown on it (the Edit menu's Clear); a drawing
+        cleared comes back with Undo, until the next stroke."""
         self._image = None
+        drawn = not self.canvas.is_empty()
         self.canvas.clear()
+        if drawn:
+            self.notice.emit("Cleared: Undo (Ctrl+Z) brings the drawing back")
 
     def take(self, inputs: Inputs) -> bool:
         """One image file, or a pasted image, dropped or pasted here is read as a digit."""
@@ -328,6 +337,8 @@ class DigitWorkspace(QWidget):
         """Handle a workspace key; True when it was one."""
         if _is_undo(event):
             self.undo()
+        elif event.key() == Qt.Key.Key_Escape and self.layer_dialog is not None:
+            self.layer_dialog.close()  # Esc closes the feature maps before it clears anything
         elif _is_clear(event):
             self.clear()
         elif event.key() in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
@@ -405,6 +416,7 @@ class DigitWorkspace(QWidget):
             self.bars.clear("Draw a digit")
             self.answer.setText("")
             self.note.setText("")
+            self.heat_label.setText("")
             return
         self._image = None
         canvas = self.canvas.network_array()
@@ -478,21 +490,41 @@ class DigitWorkspace(QWidget):
         self.canvas.set_heat(heat.on_canvas)
         self.steps.input.set_heat(heat.heat, 0.7)
         text = heat.describe()
+        if self._heat_method is not None and heat.method != self._heat_method:
+            text += (
+                " — Grad-CAM now: TensorFlow is loaded for the feature maps"
+                if heat.method == "gradcam"
+                else f" — {heat.method} now"
+            )
+        self._heat_method = heat.method
         self.heat_label.setText(text if heat.note is None else f"{text} — {heat.note}")
 
     def show_layers(self) -> None:
         """The layer view: each convolutional layer's feature maps, following the drawing."""
         if self.layer_dialog is None:
             self.layer_dialog = LayerDialog(self)
-            self.layer_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            self.layer_dialog.destroyed.connect(self._layers_closed)
+            # Esc, Close or the window manager end it (QDialog: finished), not only a close
+            self.layer_dialog.finished.connect(self._layers_closed)
             self.layer_dialog.show()
         else:
             self.layer_dialog.raise_()
         self._ask_layers()
 
     def _layers_closed(self) -> None:
+        if self.layer_dialog is not None:
+            self.layer_dialog.deleteLater()
         self.layer_dialog = None
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.layer_dialog is not None:
+            self.layer_dialog.show()  # back with its workspace
+
+    def hideEvent(self, event) -> None:
+        """The feature maps belong to this workspace: they go while another is in front."""
+        if self.layer_dialog is not None:
+            self.layer_dialog.hide()
+        super().hideEvent(event)
 
     def _ask_layers(self) -> None:
         steps = getattr(self.result, "steps", None)

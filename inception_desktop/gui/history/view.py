@@ -48,6 +48,9 @@ from inception_desktop.gui.runtime.background import Job
 #: The most entries the window holds at a time.
 SHOWN = 500
 COLUMNS = ("When", "Kind", "File", "Class", "Score", "Model", "Framing", "Device", "ms")
+FILE = COLUMNS.index("File")
+#: A column is made as wide as its longest text up to this many pixels (names are read whole).
+MAX_COLUMN = 360
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -77,11 +80,11 @@ class HistoryModel(QAbstractTableModel):
             return None
         entry = self.entries[index.row()]
         r = entry.record
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return display_path(r.path) if r.path else "(no file: drawn or pasted)"
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
         column = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole and column == FILE:
+            return display_path(r.path) if r.path else "(no file: drawn or pasted)"
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None  # (a tooltip is the cell's whole text, however narrow its column)
         values = (
             time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.time)),
             entry.kind,
@@ -97,9 +100,11 @@ class HistoryModel(QAbstractTableModel):
 
 
 class HistoryDialog(QDialog):
-    """Not modal: the person can keep working beside it. ``reopenRequested(path, Framing)``."""
+    """Not modal: the person can keep working beside it. ``reopenRequested(path, Framing,
+    Record)``: the record says what was classified then (model, top classes), so the window can
+    say when the model in use now is another."""
 
-    reopenRequested = Signal(str, object)
+    reopenRequested = Signal(str, object, object)
     message = Signal(str)
 
     def __init__(self, store: HistoryStore, settings: Any, parent: QWidget | None = None) -> None:
@@ -122,12 +127,15 @@ class HistoryDialog(QDialog):
         self.keep_box.setChecked(bool(settings.keep_history))
         self.keep_box.toggled.connect(lambda on: setattr(self.settings, "keep_history", on))
         self.count_label = QLabel()
+        self.note = QLabel()  # what a re-open did, when it is not what the entry says
+        self.note.setWordWrap(True)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a cut name keeps its end
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.activated.connect(lambda _index: self.reopen())
@@ -160,6 +168,7 @@ class HistoryDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
+        layout.addWidget(self.note)
         layout.addLayout(bottom)
         self.refresh()
 
@@ -167,6 +176,7 @@ class HistoryDialog(QDialog):
         """Read the newest :data:`SHOWN` entries matching the search (one indexed query)."""
         entries = self.store.query(self.search.text().strip(), limit=SHOWN)
         self.model.set_entries(entries)
+        fit_columns(self.table, MAX_COLUMN)
         total = self.store.count()
         shown = f"showing the newest {len(entries)}" if total > len(entries) else ""
         off = "" if self.settings.keep_history else " History is off."
@@ -191,6 +201,7 @@ class HistoryDialog(QDialog):
 
     def reopen(self) -> None:
         entry = self.selected()
+        self.note.setText("")
         if entry is None:
             return
         path = entry.record.path
@@ -202,7 +213,7 @@ class HistoryDialog(QDialog):
             return
         mode = entry.record.framing if entry.record.framing in MODES else MODES[-1]
         box = Box(*entry.record.box) if entry.record.box else None
-        self.reopenRequested.emit(path, Framing(mode, box))
+        self.reopenRequested.emit(path, Framing(mode, box), entry.record)
 
     def choose_export(self) -> None:
         path, chosen = QFileDialog.getSaveFileName(
@@ -244,3 +255,12 @@ class HistoryDialog(QDialog):
         removed = self.store.clear(older_than_days)
         self.refresh()
         return removed
+
+
+def fit_columns(table: QTableView, widest: int) -> None:
+    """Each column as wide as its longest text (up to ``widest`` pixels; the last one
+    stretches): "980_n09472597.JPEG" and "Norwegian elkhound" are read whole, not cut."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for column in range(header.count() - 1):
+        header.resizeSection(column, min(header.sectionSize(column), widest))

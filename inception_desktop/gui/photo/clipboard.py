@@ -23,12 +23,14 @@ def copy_box(box_text: str) -> str:
     return copy_text(box_text)
 
 
-def copy_scores(scores_text: str, source: str, mode: str) -> str:
-    """The top-10 as text (rank, label, percentage), under a line naming the photo and its
-    framing mode, tab-separated so it pastes into a spreadsheet."""
+def copy_scores(scores_text: str, source: str, mode: str, box_text: str = "") -> str:
+    """The top-10 as text (rank, label, percentage), under a line naming the photo, its
+    framing mode and its crop box (the command line's ``--box X,Y,W,H``, when there is one:
+    what it takes to get these scores again), tab-separated so it pastes into a spreadsheet."""
     if not scores_text:
         return "No scores to copy yet"
-    QGuiApplication.clipboard().setText(f"{source}\t{mode}\n{scores_text}")
+    header = "\t".join(part for part in (source, mode, box_text) if part)
+    QGuiApplication.clipboard().setText(f"{header}\n{scores_text}")
     return "Copied the top-10 scores"
 
 

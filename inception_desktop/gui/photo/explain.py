@@ -43,6 +43,8 @@ from inception_desktop.gui.widgets.heat import (
     explainer_for,
     method_text,
 )
+from inception_desktop.gui.widgets.score_bars import percent_text
+from inception_desktop.gui.widgets.status_line import StatusLine
 
 #: The long side of the heat map made for the photo view (it is a smooth map: more is waste).
 PHOTO_HEAT_SIDE = 512
@@ -73,10 +75,13 @@ class PhotoHeat:
     note: str | None
     seconds: float
 
-    def describe(self) -> str:
-        """The status line's text: "Grad-CAM at mixed10 of 'macaw' (97.1%), 0.4 s"."""
+    def describe(self, score_text: str | None = None) -> str:
+        """The status line's text: "Grad-CAM at mixed10 of 'macaw' (97.1%), 0.4 s".
+        ``score_text``: the score as the bars beside it write it (as many decimals as tell
+        ten near-equal scores apart), so the two never disagree; else :func:`percent_text`."""
         how = method_text(self.method, self.layer, self.grid)
-        return f"{how} of {self.label!r} ({self.score:.1%}), {self.seconds:.1f} s"
+        score = score_text or percent_text(self.score)
+        return f"{how} of {self.label!r} ({score}), {self.seconds:.1f} s"
 
 
 @dataclass(frozen=True)
@@ -218,9 +223,13 @@ class ExplainControls(QWidget):
         self.opacity.setToolTip("Opacity of the heat map")
         self.opacity.valueChanged.connect(lambda v: self.opacityChanged.emit(v / 100))
         self.legend = HeatLegend()
-        self.status = QLabel("")
-        self.status.setWordWrap(True)
+        # Two lines while explaining, whatever the note: a long one never shrinks the network
+        # input. Off, it claims no room (the window's minimum height stays as it was).
+        self.status = StatusLine(2)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        policy = self.status.sizePolicy()
+        policy.setRetainSizeWhenHidden(False)
+        self.status.setSizePolicy(policy)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.toggle)

@@ -33,6 +33,8 @@ from inception_desktop.gui.widgets.score_bars import ScoreBars
 EXPLAIN_DELAY_MS = 250
 #: Occlusion's first, coarse map (cells per side) before the 8x8 one, where maps are occluded.
 COARSE_GRID = 4
+#: The sources of the explainer's requests (latest wins within each).
+FULL_SOURCE, COARSE_SOURCE = "explain", "explain-coarse"
 
 
 class PhotoExplainer(QObject):
@@ -84,8 +86,16 @@ class PhotoExplainer(QObject):
             self._timer.start()
 
     def another_photo(self) -> None:
-        """Another photo is shown: explain its own top class."""
+        """Another photo is shown: explain its own top class, once it is classified. The maps
+        asked for the previous photo are withdrawn (a pending 8x8 occlusion would hold the
+        worker for seconds from the new photo's answer) and ignored if one is being made."""
         self._class = None
+        self._result = None
+        self._id = self._coarse_id = 0
+        self._timer.stop()
+        for source in (FULL_SOURCE, COARSE_SOURCE):
+            self._channel.withdraw(source)
+        self.controls.status.setText("")
 
     def forget(self) -> None:
         """No photo is shown."""
@@ -140,7 +150,9 @@ class PhotoExplainer(QObject):
         method = self.controls.current_method()
         framing = self._framer.framing
         litert = "LiteRT" in self._model.state.device
-        occluded = method == "occlusion" or (litert and method == "auto")
+        # Grad-CAM needs gradients: on LiteRT it is occlusion, said now, not after the map
+        no_gradients = litert and method == "gradcam"
+        occluded = method == "occlusion" or (litert and method in ("auto", "gradcam"))
         self._coarse_id = 0
         self._full_shown = False
         if occluded:
@@ -152,11 +164,13 @@ class PhotoExplainer(QObject):
                 method,
                 photo.path,
                 grid=COARSE_GRID,
-                source="explain-coarse",
+                source=COARSE_SOURCE,
             )
             self._coarse_id = coarse.id
             self._channel.send(coarse, self._explained)
-        request = PhotoExplainRequest(photo.loaded, framing, self._class, method, photo.path)
+        request = PhotoExplainRequest(
+            photo.loaded, framing, self._class, method, photo.path, source=FULL_SOURCE
+        )
         self._id = request.id
         if not self._explained_once:
             self._explained_once = True
@@ -167,7 +181,11 @@ class PhotoExplainer(QObject):
                     "Explaining with Grad-CAM: TensorFlow prepares the gradients on first use "
                     "(a few seconds)…"
                 )
-        self.controls.status.setText("Explaining…")
+        self.controls.status.setText(
+            "Grad-CAM needs the TensorFlow runtime (View › Runtime): explaining by occlusion…"
+            if no_gradients
+            else "Explaining…"
+        )
         rid = request.id
         self._channel.send(request, self._explained, lambda text: self._failed(rid, text))
 
@@ -184,8 +202,9 @@ class PhotoExplainer(QObject):
         self._view.set_heat(heat.on_photo, opacity)
         top = self._result.prediction.top if self._result is not None else []
         rows = [s.index for s in top]
-        self._bars.set_marked(rows.index(heat.class_index) if heat.class_index in rows else None)
-        text = heat.describe()
+        row = rows.index(heat.class_index) if heat.class_index in rows else None
+        self._bars.set_marked(row)
+        text = heat.describe(self._bars.percent_texts()[row] if row is not None else None)
         if heat.note:
             text += f" — {heat.note}"
         if coarse:
@@ -194,7 +213,7 @@ class PhotoExplainer(QObject):
             return
         self._full_shown = True
         self.controls.status.setText(text)
-        self.notice.emit(f"Explained: {heat.describe()}")
+        self.notice.emit(f"Explained: {text.split(' — ')[0]}")
 
     def _failed(self, request_id: int, message: str) -> None:
         if request_id == self._id:

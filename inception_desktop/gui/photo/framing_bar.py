@@ -10,7 +10,7 @@ and puts the old one back on Cancel, through the same ``padColorPicked`` signal.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPoint, QRect, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QColorDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -100,6 +100,11 @@ class FramingBar(QWidget):
         dialog.finished.connect(self._dialog_closed)
         self.color_dialog = dialog
         dialog.open()
+        if self.keep_visible is not None:
+            beside(dialog, self.keep_visible)
+
+    #: The widget the colour dialog must not cover (the network input it previews live).
+    keep_visible: QWidget | None = None
 
     def _preview(self, colour: QColor) -> None:
         if colour.isValid():
@@ -109,3 +114,20 @@ class FramingBar(QWidget):
         if self.color_dialog is not None:
             self.color_dialog.deleteLater()
         self.color_dialog = None
+
+
+def beside(dialog: QWidget, target: QWidget) -> None:
+    """Move ``dialog`` (shown) next to ``target`` on the same screen, top-aligned with it: to
+    its left where there is room, else to its right, else below it."""
+    width, height = dialog.frameGeometry().width(), dialog.frameGeometry().height()
+    shown = QRect(target.mapToGlobal(QPoint(0, 0)), target.size())
+    screen = (target.screen() or dialog.screen()).availableGeometry()
+    gap = 12
+    top = max(screen.top(), min(shown.top(), screen.bottom() - height))
+    if shown.left() - gap - width >= screen.left():
+        dialog.move(shown.left() - gap - width, top)
+    elif shown.right() + gap + width <= screen.right():
+        dialog.move(shown.right() + gap, top)
+    else:
+        left = max(screen.left(), min(shown.left(), screen.right() - width))
+        dialog.move(left, min(shown.bottom() + gap, screen.bottom() - height))

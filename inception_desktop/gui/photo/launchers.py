@@ -92,6 +92,9 @@ class CompareLauncher(QObject):
         self.dialog.destroyed.connect(self._closed)
         if self._heats is not None:
             self.dialog.set_heats(self._heats.heats, self._controls.current_opacity())
+        # as wide as its class names ask (Qt's default stops at 2/3 of the screen), if it can
+        room = self._parent.screen().availableGeometry().size() * 0.95
+        self.dialog.resize(self.dialog.sizeHint().boundedTo(room))
         self.dialog.show()
 
     def _explained(self, result: CompareExplainResult) -> None:
@@ -141,9 +144,12 @@ class SweepLauncher(QObject):
         if self._gate.lacks_weights():
             self.notice.emit("A framing sweep needs Inception v3: get its weights first")
             return
+        from inception_desktop.core.explain.sweep import sweep_framings
+
         request = SweepRequest(photo.loaded, self._framer.framing)
         self._id = request.id
-        self.notice.emit("Sweeping framings: about 20 crops, pads and shifts…")
+        count = len(sweep_framings(*photo.loaded.original_size))  # the number it will classify
+        self.notice.emit(f"Sweeping framings: {count} crops, pads and shifts…")
         self._channel.send(request, self._swept, self.message.emit)
 
     def _swept(self, answer: SweepAnswer) -> None:

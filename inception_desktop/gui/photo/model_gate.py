@@ -48,7 +48,7 @@ class ModelGate(QObject):
         if weights.status().present:
             self._worker.load(ModelKind.PHOTO)
         else:
-            self._model.update(name="Inception v3 (weights missing)")
+            self._model.update(name="Inception v3 (weights missing)", device="")
             self._set_missing(True)
 
     def weights_missing(self) -> bool:
@@ -67,7 +67,7 @@ class ModelGate(QObject):
 
     def _unavailable(self, message: str) -> None:
         if not self._has_model:  # (a failed reload leaves the model loaded before serving)
-            self._model.update(name="Inception v3 (unavailable)")
+            self._model.update(name="Inception v3 (unavailable)", device="")
             self._set_missing(True)
         self.panel.status.setText(message)
         self.message.emit(f"Cannot use the model: {message}")

@@ -29,7 +29,8 @@ from inception_desktop.gui.runtime.requests import PhotoRequest, PhotoResult
 from inception_desktop.gui.widgets.input_view import InputView
 from inception_desktop.gui.widgets.score_bars import ScoreBars
 
-NO_PHOTO = "Drop a photo to classify it"
+#: With no photo the bars say nothing: the photo view's one placeholder says what to do.
+NO_PHOTO = ""
 NO_WEIGHTS = "Inception v3 needs its weights: download or import them above"
 
 
@@ -79,7 +80,7 @@ class PhotoScores(QObject):
             return
         self._explainer.drop_heat()
         self._unsent = False
-        if not self._model.state.ready:
+        if not self._model.state.ready or self.result is None:
             self._preview_input()
             if self._gate.weights_missing():
                 self._unsent = True
@@ -97,6 +98,17 @@ class PhotoScores(QObject):
         """A model serves now: classify what waited for the weights (its preview is shown)."""
         if self._unsent:
             self.classify()
+
+    def another_photo(self) -> None:
+        """Another photo is shown: the previous one's answer goes at once (its network input and
+        scores beside another photo would be a wrong answer while the worker is busy, say with
+        an explanation); this photo's framed input is previewed until its own answer comes."""
+        self._last_id = 0
+        self.result = None
+        self.headline.setText("")
+        self._input_view.set_array(None)
+        self._bars.clear("")
+        self.update_placeholders()
 
     def clear(self) -> None:
         """No photo is shown: no answer either."""
@@ -142,8 +154,8 @@ class PhotoScores(QObject):
 
     @Slot(object)
     def _previewed(self, framed: Any) -> None:
-        if self.sender() is not self._preview or self._model.state.ready:
-            return  # an older framing's, or the model answers now
+        if self.sender() is not self._preview:
+            return  # an older framing's, or the model's answer came first
         self._preview = None
         self._input_view.set_array(framed.array, framed.content_rect)
         self._view.set_seen(framed.source_rect)

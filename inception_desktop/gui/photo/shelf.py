@@ -115,14 +115,26 @@ class PhotoShelf(QObject):
         row = self.list.index_of(key)
         return row >= 0 and self.strip.caption(row) == PENDING
 
-    def uncaptioned(self, key: str) -> Photo | None:
-        """The photo ``key`` if it is in memory, waits for its caption and is not the one shown
-        (whose own answer captions it)."""
+    def uncaptioned(self, key: str) -> Photo | str | None:
+        """What to caption ``key`` from, if it waits for its caption and is not the one shown
+        (whose own answer captions it): the photo while it is in memory, else its file (decoded
+        again for its caption); None for neither."""
         row = self.list.index_of(key)
         if row < 0 or row == self.list.current or self.strip.caption(row) != PENDING:
             return None
-        photo: Photo | None = self._cache.get(key, touch=False) or self.list[row].kept
-        return photo
+        entry = self.list[row]
+        photo: Photo | None = self._cache.get(key, touch=False) or entry.kept
+        return photo if photo is not None else entry.path
+
+    def uncaption_all(self) -> list[str]:
+        """Another model serves: every thumbnail but the shown one (its own answer follows)
+        waits for a caption again. Returns their keys, in strip order."""
+        keys = []
+        for row, entry in enumerate(self.list):
+            if row != self.list.current:
+                self.strip.set_caption(row, PENDING)
+                keys.append(entry.key)
+        return keys
 
     def set_caption(self, key: str, caption: str) -> None:
         row = self.list.index_of(key)

@@ -9,7 +9,7 @@ decides; the strip only shows. A focus frame says when the keys (arrows, Delete)
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QImage, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QIcon, QImage, QKeyEvent, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu, QWidget
 
 THUMB = 64
@@ -67,16 +67,8 @@ class ThumbnailStrip(QListWidget):
         self.customContextMenuRequested.connect(self._context_menu)
 
     def insert(self, row: int, thumbnail: QImage, tooltip: str, caption: str = PENDING) -> None:
-        """Insert a photo's (already small) thumbnail at ``row``."""
-        thumb = thumbnail
-        if max(thumb.width(), thumb.height()) > THUMB:
-            thumb = thumb.scaled(
-                THUMB,
-                THUMB,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        item = QListWidgetItem(QIcon(QPixmap.fromImage(thumb)), caption)
+        """Insert a photo's (already small) thumbnail at ``row``, centred in a square icon."""
+        item = QListWidgetItem(QIcon(square_icon(thumbnail)), caption)
         item.setToolTip(tooltip)
         self.insertItem(row, item)
 
@@ -137,3 +129,23 @@ class ThumbnailStrip(QListWidget):
     def _enable_actions(self) -> None:
         for action in (self.remove_action, self.copy_path_action, self.show_input_action):
             action.setEnabled(True)
+
+
+def square_icon(thumbnail: QImage) -> QPixmap:
+    """``thumbnail`` scaled to fit :data:`THUMB` and centred on a transparent square: every
+    icon of the strip has one size, so a tall photo neither narrows its neighbours (the items
+    are laid out at one uniform size) nor sets its caption at another height."""
+    thumb = thumbnail
+    if max(thumb.width(), thumb.height()) > THUMB:
+        thumb = thumb.scaled(
+            THUMB,
+            THUMB,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    square = QPixmap(THUMB, THUMB)
+    square.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(square)
+    painter.drawImage((THUMB - thumb.width()) // 2, (THUMB - thumb.height()) // 2, thumb)
+    painter.end()
+    return square

@@ -3,18 +3,19 @@
 :class:`SweepRequest` classifies the photo under many framings in one batch on the worker
 (core.explain.sweep: the three modes, square crops at three scales on a sliding window, shifted
 centre crops, a padded crop) and :class:`SweepDialog` shows, for the top class under the person's
-framing, a bar per framing with that class's score (:class:`SweepChart`, drawn with QPainter) and
+framing, a bar per framing with that class's score (:class:`SweepChart`, a pyqtgraph plot) and
 a list naming the framings whose top-1 differs ("flips") and what they say instead. A row of the
 list can be applied to the photo (its crop box and mode become the workspace's framing).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -30,6 +31,9 @@ from inception_desktop.core.photo.framing import Framing
 from inception_desktop.core.photo.images import LoadedImage
 from inception_desktop.gui.runtime.requests import ModelKind, next_id
 from inception_desktop.gui.widgets.heat import as_classifier
+from inception_desktop.gui.widgets.plot import pen, plot_widget, pyqtgraph
+
+FLIP, KEPT, REFERENCE = QColor(210, 40, 40), QColor(46, 125, 210), QColor(230, 120, 20)
 
 
 @dataclass(frozen=True)
@@ -60,102 +64,96 @@ class SweepRequest:
         return SweepAnswer(self.id, result, tuple(classifier.labels))
 
 
-#: The chart's possible tops: the smallest that holds every bar is used, so an unsure model's
-#: 2% scores still show as bars.
-TOPS = (0.05, 0.1, 0.25, 0.5, 1.0)
+def nice_top(highest: float) -> float:
+    """The axis's top for scores up to ``highest`` (0-1): the smallest 1, 2, 2.5 or 5 times a power
+    of ten above it, with a little room (an unsure model's 0.1% scores fill the chart, a sure
+    one's 97% gets 100%)."""
+    if highest <= 0:
+        return 1.0
+    wanted = min(highest * 1.05, 1.0)
+    exponent = math.floor(math.log10(wanted))
+    for step in (1, 2, 2.5, 5, 10):
+        top = step * 10.0**exponent
+        if top >= wanted - 1e-12:
+            return min(top, 1.0)
+    return 1.0
 
 
 class SweepChart(QWidget):
-    """One bar per framing: the reference class's score there (the axis up to the smallest of
-    :data:`TOPS` that holds them all), flips in red, with a line at its score under the
-    person's framing. Hovering a bar names it."""
+    """One bar per framing: the reference class's score there, flips in red, a dashed line at
+    its score under the person's framing; the y-axis runs to :func:`nice_top` of the highest
+    score. A pyqtgraph plot (:mod:`..widgets.plot`): zoom and pan with the mouse, export from
+    its menu. Hovering a bar names it."""
 
     hovered = Signal(int)  # entry index under the pointer (-1: none)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._answer: SweepAnswer | None = None
-        self.setMouseTracking(True)
-        self.setMinimumSize(320, 160)
+        self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.plot = plot_widget(
+            left="score of the top class (%)",
+            bottom="framings (red: another class is top-1; dashed: your framing)",
+        )
+        self.plot.setMouseTracking(True)
+        self.plot.scene().sigMouseMoved.connect(self._moved)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
 
     def sizeHint(self) -> QSize:
-        return QSize(560, 220)
+        return QSize(560, 240)
 
     def set_answer(self, answer: SweepAnswer | None) -> None:
+        pg = pyqtgraph()
         self._answer = answer
-        self.update()
+        self.plot.clear()
+        if answer is None:
+            return
+        result = answer.result
+        scores = [e.reference_score * 100 for e in result.entries]
+        brushes = [FLIP if e.flips else KEPT for e in result.entries]
+        bars = pg.BarGraphItem(x=list(range(len(scores))), height=scores, width=0.8,
+                               brushes=brushes, pens=[None] * len(scores))  # fmt: skip
+        self.plot.addItem(bars)
+        line = pg.InfiniteLine(pos=result.reference_score * 100, angle=0,
+                               pen=pen(REFERENCE, dashed=True))  # fmt: skip
+        self.plot.addItem(line)
+        self.plot.setXRange(-0.6, len(scores) - 0.4, padding=0)
+        self.plot.setYRange(0, self.top() * 100, padding=0)
 
     def top(self) -> float:
-        """The score at the top of the axis."""
+        """The score at the top of the axis (0-1)."""
         if self._answer is None:
             return 1.0
         result = self._answer.result
-        highest = max([result.reference_score, *(e.reference_score for e in result.entries)])
-        return next((t for t in TOPS if highest <= t), 1.0)
-
-    def plot_rect(self) -> QRectF:
-        left = self.fontMetrics().horizontalAdvance("100%") + 8
-        return QRectF(left, 8, max(10, self.width() - left - 8), max(10, self.height() - 24))
+        return nice_top(max([result.reference_score, *(e.reference_score for e in result.entries)]))
 
     def bar_rect(self, index: int) -> QRectF:
-        """The slot of entry ``index`` (its full height), in widget pixels."""
-        count = len(self._answer.result.entries) if self._answer else 1
-        plot = self.plot_rect()
-        step = plot.width() / max(count, 1)
-        return QRectF(plot.x() + index * step, plot.y(), step, plot.height())
+        """The slot of entry ``index`` (its full height), in the plot's viewport pixels."""
+        view = self.plot.getViewBox()
+        slot = view.mapViewToScene(QRectF(index - 0.5, 0, 1, self.top() * 100)).boundingRect()
+        return QRectF(self.plot.mapFromScene(slot).boundingRect())
 
     def entry_at(self, x: float) -> int:
+        """The entry under viewport x-coordinate ``x`` (-1: none)."""
         if self._answer is None:
             return -1
-        plot = self.plot_rect()
-        count = len(self._answer.result.entries)
-        index = int((x - plot.x()) // (plot.width() / max(count, 1)))
-        return index if 0 <= index < count else -1
+        scene = self.plot.mapToScene(int(x), self.plot.viewport().height() // 2)
+        index = round(self.plot.getViewBox().mapSceneToView(scene).x())
+        return index if 0 <= index < len(self._answer.result.entries) else -1
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        index = self.entry_at(event.position().x())
+    def _moved(self, scene_pos: QPointF) -> None:
+        index = self.entry_at(self.plot.mapFromScene(scene_pos).x())
         if self._answer is not None and index >= 0:
             entry = self._answer.result.entries[index]
             ref = self._answer.label(self._answer.result.reference_index)
             text = f"{entry.name}: {ref} {entry.reference_score:.1%}"
             if entry.flips:
                 text += f" — top: {self._answer.label(entry.top_index)} {entry.top_score:.1%}"
-            self.setToolTip(text)
+            self.plot.setToolTip(text)
         self.hovered.emit(index)
-
-    def paintEvent(self, event: Any) -> None:
-        painter = QPainter(self)
-        palette = self.palette()
-        text = palette.color(QPalette.ColorRole.WindowText)
-        plot = self.plot_rect()
-        painter.fillRect(plot, palette.color(QPalette.ColorRole.AlternateBase))
-        painter.setPen(text)
-        top = self.top()
-        for fraction in (0.0, 0.5, 1.0):
-            y = plot.bottom() - fraction * plot.height()
-            painter.drawText(
-                QRectF(0, y - 8, plot.x() - 4, 16),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                f"{fraction * top * 100:g}%",
-            )
-        if self._answer is None:
-            return
-        result = self._answer.result
-        for index, entry in enumerate(result.entries):
-            slot = self.bar_rect(index)
-            height = plot.height() * max(0.0, min(1.0, entry.reference_score / top))
-            bar = QRectF(slot.x() + 1, plot.bottom() - height, max(1.0, slot.width() - 2), height)
-            painter.fillRect(bar, QColor(210, 40, 40) if entry.flips else QColor(46, 125, 210))
-        y = plot.bottom() - plot.height() * min(1.0, result.reference_score / top)
-        painter.setPen(QPen(QColor(230, 120, 20), 2, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-        painter.setPen(text)
-        painter.drawText(
-            QRectF(plot.x(), plot.bottom() + 2, plot.width(), 16),
-            Qt.AlignmentFlag.AlignLeft,
-            "framings → (red: another class is top-1; dashed: your framing)",
-        )
 
 
 class SweepDialog(QDialog):

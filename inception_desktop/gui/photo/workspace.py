@@ -75,6 +75,7 @@ class PhotoWorkspace(QWidget):
         self.channel = Channel(worker, self)
         self.model = ModelWatch(worker, ModelKind.PHOTO, self)
         self.input_dialog: InputDialog | None = None
+        self._served = False  # a model has served this workspace before
         self.view = PhotoView()
         self.input_view = InputView(caption="network input", max_scale=1.0)
         self.bars = ScoreBars(10)
@@ -117,6 +118,7 @@ class PhotoWorkspace(QWidget):
         self.weights_panel = self.gate.panel
         self.strip = self.shelf.strip
         self.framing_bar = self.framer.bar
+        self.framing_bar.keep_visible = self.input_view  # the colour dialog previews it live
         self.box_label = self.framer.box_label
         self.copy_box_button = self.framer.copy_box_button
         self.explain_controls = self.explainer.controls
@@ -155,6 +157,15 @@ class PhotoWorkspace(QWidget):
         )
         self.framer.update_box_label()
         self.scores.update_placeholders()
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        """What acts on a photo waits for one: with none, its buttons are disabled (the
+        photo view says what to do; the menu's actions say why not)."""
+        has_photo = self.shelf.has_photo()
+        buttons = (self.copy_input_button, self.copy_scores_button, self.sweep_button)
+        for widget in (*buttons, self.framing_bar.compare_button, self.explain_controls):
+            widget.setEnabled(has_photo)
 
     # --- the model ---------------------------------------------------------------------------
     def start_model(self) -> None:
@@ -162,7 +173,13 @@ class PhotoWorkspace(QWidget):
         self.gate.start()
 
     def _model_ready(self) -> None:
-        self.scores.classify_waiting()
+        """A model serves: the photo shown is classified by it (another model than before, or
+        the first, for a photo that waited), and the thumbnails are captioned."""
+        if self._served:
+            self.scores.classify()
+        else:
+            self.scores.classify_waiting()
+        self._served = True
         self.captions.next()
 
     # --- opening and showing photos ---------------------------------------------------------
@@ -184,13 +201,14 @@ class PhotoWorkspace(QWidget):
 
     def _show(self, photo: Photo) -> None:
         self.explainer.another_photo()  # another photo: explain its own top class
+        self.scores.another_photo()  # and show none of the previous photo's answer
         self.view.set_image(photo.qimage)
         self.framer.frame(photo)
         w, h = shown_size(photo)
-        name = Path(photo.path).name if photo.path is not None else photo.loaded.source
-        self.title.setText(f"{name} — {w}x{h} {photo.loaded.format}")
+        self.title.setText(photo_title(photo, w, h))
         self.title.setToolTip(photo.loaded.source)
         self.scores.update_placeholders()
+        self._update_enabled()
         self.scores.classify()
 
     def _reloading(self, name: str) -> None:
@@ -204,6 +222,7 @@ class PhotoWorkspace(QWidget):
         self.view.set_image(None)
         self.title.setText("")
         self.scores.clear()
+        self._update_enabled()
 
     def fetching(self) -> list[str]:
         """The web addresses being fetched now."""
@@ -287,7 +306,8 @@ class PhotoWorkspace(QWidget):
     def copy_scores(self) -> None:
         photo = self.shelf.current_photo()
         source = photo.loaded.source if photo is not None else ""
-        self.notice.emit(clipboard.copy_scores(self.bars.as_text(), source, self.mode))
+        scores = self.bars.as_text()
+        self.notice.emit(clipboard.copy_scores(scores, source, self.mode, self.box_text()))
 
     def copy_input(self) -> None:
         self.notice.emit(clipboard.copy_input(self.input_view.image()))
@@ -364,3 +384,14 @@ class PhotoWorkspace(QWidget):
             self.weights_panel.cancel()
         self.shelf.loader.cancel()
         return self.shelf.loader.wait(ms)
+
+
+def photo_title(photo: Photo, width: int, height: int) -> str:
+    """ "house.png — 640x400 PNG"; a pasted image is "Pasted image — 299x299" (its source and
+    format are both "clipboard": saying it twice says nothing)."""
+    loaded = photo.loaded
+    if photo.path is not None:
+        return f"{Path(photo.path).name} — {width}x{height} {loaded.format}"
+    if loaded.format == "clipboard":
+        return f"Pasted image — {width}x{height}"
+    return f"{loaded.source} — {width}x{height} {loaded.format}"

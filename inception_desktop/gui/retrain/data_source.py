@@ -91,8 +91,7 @@ def split_text(choice: DataChoice, fraction: float, seed: int) -> str:
     data, held = choice.data, choice.held
     if held is not None:
         return (
-            f"all {len(data.samples)} to train, "
-            f"{len(held.samples)} in the test folder to validate"
+            f"all {len(data.samples)} to train, {len(held.samples)} in the test folder to validate"
         )
     try:
         train, val = split(data.labels(), fraction, seed)

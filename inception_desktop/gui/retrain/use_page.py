@@ -14,10 +14,15 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QPushButton, QV
 
 
 def augmented_words(card: dict[str, Any]) -> str:
-    """'30 photos' or '30 photos and their mirror images and crops': what the head learnt from."""
-    from inception_desktop.gui.retrain.features_page import augmented_text
+    """What the head learnt from: '30 photos', or '90 examples: 30 photos and their mirror
+    images and crops' (each augmentation adds one copy of every training photo)."""
+    from inception_desktop.gui.retrain.features_page import VARIANT_NAMES
 
-    return f"{card['train']} photos" + augmented_text(tuple(card.get("augmented") or ()))
+    photos = int(card["train"])
+    said = [VARIANT_NAMES[v] for v in card.get("augmented") or () if v in VARIANT_NAMES]
+    if not said:
+        return f"{photos} photos"
+    return f"{photos * (1 + len(said))} examples: {photos} photos and their {' and '.join(said)}"
 
 
 class UsePage(QWidget):

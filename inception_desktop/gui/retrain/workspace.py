@@ -523,8 +523,11 @@ class RetrainWorkspace(QWidget):
         self.evaluate_page.show_evaluation(summary, card["classes"])
         self.use_page.show_card(card, None)
         self.model.update(name=f"retrained head ({len(card['classes'])} classes, not saved)")
-        self.notice.emit(f"Trained: validation accuracy {summary['accuracy']:.1%}")
-        self.go_to(EVALUATE)
+        # The Train page stays in front, so the finished curve is seen; Evaluate is one click.
+        self.notice.emit(
+            f"Trained: validation accuracy {summary['accuracy']:.1%} (Next: Evaluate shows "
+            "the mistakes)"
+        )
 
     # --- 6. use: the UseStep does the work ---------------------------------------------------
     def choose_save_path(self) -> None:

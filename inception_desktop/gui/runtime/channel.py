@@ -60,6 +60,11 @@ class Channel(QObject):
         self._worker.submit(request)
         return request.id
 
+    def withdraw(self, source: str) -> None:
+        """Withdraw the pending request of ``source`` (its ``on_dropped`` runs, if it was one
+        sent here and not yet served)."""
+        self._worker.withdraw(source)
+
     def waiting(self) -> int:
         """How many requests sent here still wait for an answer."""
         return len(self._waiting)
@@ -105,6 +110,9 @@ class ModelWatch(QObject):
         super().__init__(parent)
         self.kind = kind
         self.state = ModelState()
+        serving = worker.serving(kind)  # a view made after its model loaded starts ready
+        if serving is not None:
+            self.state = ModelState(name=serving[0], device=serving[1], ready=True)
         worker.loading.connect(self._loading)
         worker.modelReady.connect(self._ready)
         worker.modelUnavailable.connect(self._unavailable)

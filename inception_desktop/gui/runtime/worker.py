@@ -134,9 +134,24 @@ class InferenceWorker(QObject):
             self.superseded.emit(replaced.id)
         self._wake.emit()
 
+    def withdraw(self, source: str) -> None:
+        """Drop the pending request of ``source``, if any (announced as superseded): an answer
+        no one will show must not hold the worker from the next one."""
+        with self._lock:
+            withdrawn = self._pending.pop(source, None)
+        if withdrawn is not None:
+            self.superseded.emit(withdrawn.id)
+
     def load(self, kind: str, path: Any = None) -> None:
         """(Re)load the model of ``kind`` from ``path`` (None: the default), on the worker."""
         self._load.emit(kind, path)
+
+    def serving(self, kind: str) -> tuple[str, str] | None:
+        """The name and device of the model of ``kind`` serving now (None: none yet), for a
+        view made after it loaded. Read from the GUI thread: the worker sets it before
+        emitting ``modelReady``."""
+        model = self._models.get(kind)
+        return None if model is None else (model.name, model.device)
 
     def loaded_path(self, kind: str) -> Any:
         """The file the model of ``kind`` now serving was loaded from (None: the default).

@@ -22,7 +22,8 @@ WORKSPACE_KEYS = (
     ("Photo strip", "Delete", "Remove the selected photo"),
     ("Photo strip", "Left / Right, Home / End", "Show another photo"),
     ("Photo", "Drag on the photo", "Draw a crop box; drag its inside to move it"),
-    ("Digit canvas", "Esc", "Clear the canvas"),
+    ("Digit canvas", "[ and ]", "A thinner or a thicker pen"),
+    ("Digit canvas", "Esc", "Close the Feature maps window, else clear the canvas (Ctrl+Z undoes)"),
     ("Anywhere", "Alt + underlined letter", "Open a menu"),
 )
 
@@ -75,9 +76,14 @@ def files_html() -> str:
         state = f"installed ({status.origin})"
     else:
         state = "not installed yet (Photo › Download Inception v3 Weights)"
+    from inception_desktop.core.batch import history
+    from inception_desktop.core.training.retrain import cache
+
     rows = [
         ("Cache (downloads, converted models)", str(paths.cache_dir()), paths.CACHE_ENV),
         ("Inception v3 weights", f"{weights.weights_path()} — {state}", ""),
+        ("Retraining's features (computed once per photo)", str(cache.default_root()), ""),
+        ("History of classifications", str(history.default_path()), history.DATA_ENV),
         ("Settings", QSettings().fileName(), ""),
     ]
     cells = "".join(
@@ -113,9 +119,11 @@ def show_about(window: QMainWindow) -> None:
         window,
         "About Inception Desktop",
         f"<h3>Inception Desktop {html.escape(__version__)}</h3>"
-        "<p>Classify photos with Inception v3 (ImageNet, 299x299) and hand-drawn digits with an "
-        "MNIST model trained by this project; see the exact network input and every "
-        "preprocessing step.</p>"
+        "<p>Classify photos with Inception v3 (ImageNet, 299x299), one at a time or a folder "
+        "at once (Many Photos), and hand-drawn digits with an MNIST model trained by this "
+        "project; retrain Inception v3 on classes of your own photos and use the result; see "
+        "the exact network input, every preprocessing step and where the network looked; "
+        "every classification is kept in a searchable history.</p>"
         f"<p><small>Python {sys.version.split()[0]} · Qt {qVersion()} · "
         f"PySide6 {pyside_version}</small></p>",
     )

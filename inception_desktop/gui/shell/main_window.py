@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.recent = RecentFiles(self.menus.recent_menu, self.settings, self.open_paths)
         model_menu = self.menus.photo_model_menu
         model_menu.chosen.connect(self._photo_model_chosen)
-        model_menu.framingSuggested.connect(lambda mode: self.photo.set_mode(mode))
+        model_menu.framingSuggested.connect(self._framing_suggested)
         model_menu.loaded.connect(self.memory.photo_model_loaded)
         self._restore()
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -304,11 +304,36 @@ class MainWindow(QMainWindow):
             from inception_desktop.gui.history.view import HistoryDialog
 
             dialog = self.history_dialog = HistoryDialog(self.history.store, self.settings, self)
-            dialog.reopenRequested.connect(self.open_with_framing)
+            dialog.reopenRequested.connect(self._reopen)
             dialog.message.connect(self.problems.add)
             self.history.written.connect(dialog.refresh_if_shown)
         dialog.refresh()
         dialog.show()
+
+    def _reopen(self, path: str, framing, record) -> None:
+        """A history entry re-opened: its photo, framed as it was; and, when the photo model in
+        use is not the one that classified it then, a word saying so (its scores will differ,
+        and a retrained model's classes are not ImageNet's)."""
+        self.open_with_framing(path, framing)
+        now = self.photo.model.state.name
+        if record.model and record.model != now and self.history_dialog is not None:
+            then = f"{record.label} {record.top[0][1]:.1%}" if record.top else "an error"
+            note = (
+                f"Classified by {now} now. The entry was {then} by {record.model}: "
+                "choose that model in Photo › Model to see its answer again."
+            )
+            self.history_dialog.note.setText(note)
+            self.status.showMessage(note, NOTICE_MS)
+
+    def _framing_suggested(self, mode: str) -> None:
+        """A retrained model chosen now frames photos as it was trained: said when it changes
+        the framing in use."""
+        if mode != self.photo.mode:
+            self.photo.set_mode(mode)
+            self.status.showMessage(
+                f"Framing set to {mode.capitalize()}: the model was trained on photos framed so",
+                NOTICE_MS,
+            )
 
     def _use_retrained(self, path: str) -> None:
         """Classify photos with a model the Retrain workspace saved: load it, show the photos."""

@@ -41,7 +41,8 @@ class ModelMemory:
             self.window.digit.load_model(digit_model)
         elif key == PHOTO and photo_model and weights_installed():
             self._photo_restoring = photo_model
-            self.window.menus.photo_model_menu.use(photo_model)
+            # the framing the person left stays (it is in the settings, like the model)
+            self.window.menus.photo_model_menu.use(photo_model, suggest_framing=False)
         else:
             workspace.start_model()
 

@@ -33,8 +33,9 @@ class PhotoModelMenu(QMenu):
     chosen = Signal(str)
     #: The photo model now serving: its path, "" for ImageNet (the window remembers it).
     loaded = Signal(str)
-    #: The framing a retrained model was trained with, once it serves: photos framed otherwise
-    #: give it inputs it never saw (the CLI says the same as a note).
+    #: The framing a retrained model was trained with, once a model chosen now serves: photos
+    #: framed otherwise give it inputs it never saw (the CLI says the same as a note). A model
+    #: restored at start suggests nothing: the framing the person left is theirs.
     framingSuggested = Signal(str)
 
     def __init__(
@@ -49,14 +50,17 @@ class PhotoModelMenu(QMenu):
         self.recent: list[str] = list(recent or [])[:MAX_RECENT]
         self.current: str | None = None
         self._asked: str | None = None
+        self._suggest = True  # the load asked for may suggest its framing
         self.group = QActionGroup(self)
         self.group.setExclusive(True)
         worker.modelReady.connect(self._ready)
         worker.modelUnavailable.connect(self._unavailable)
         self._rebuild()
 
-    def use(self, path: str | None) -> None:
-        """Ask the worker for the photo model at ``path`` (None or "": ImageNet)."""
+    def use(self, path: str | None, suggest_framing: bool = True) -> None:
+        """Ask the worker for the photo model at ``path`` (None or "": ImageNet);
+        ``suggest_framing``: once it serves, suggest the framing it was trained with."""
+        self._suggest = suggest_framing
         path = str(path) if path else None
         if path is not None:
             path = str(Path(path).absolute())
@@ -85,7 +89,8 @@ class PhotoModelMenu(QMenu):
             self.current = self._asked = str(loaded) if loaded else None
             self._rebuild()
             self.loaded.emit(self.current or "")
-            mode = _trained_framing(self.current) if self.current else None
+            mode = _trained_framing(self.current) if self.current and self._suggest else None
+            self._suggest = True
             if mode:
                 self.framingSuggested.emit(mode)
 

@@ -39,8 +39,8 @@ class StatusBar(QStatusBar):
         self.busy.setVisible(bool(message))
         if message:
             self.showMessage(message)
-        elif was_loading:
-            self.clearMessage()
+        elif was_loading and self.currentMessage() == was_loading:
+            self.clearMessage()  # (a notice shown since then stays its time)
 
     def set_model(self, name: str, device: str) -> None:
         self.model.setText(f"Model: {name}")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 ROW = 24
 
@@ -25,6 +25,8 @@ def percent_text(score: float, extra: int = 0) -> str:
     return f"<{2 * floor:.{2 + extra}f}%"
 
 
+#: The bars' least width when labels are long (pixels).
+MIN_BAR = 60
 #: At most this many decimals more than :func:`percent_text` gives by default.
 MAX_EXTRA = 3
 
@@ -61,7 +63,11 @@ class ScoreBars(QWidget):
         self.setMinimumWidth(260)
 
     def sizeHint(self) -> QSize:
-        return QSize(340, ROW * self._capacity + 8)
+        """Room for the longest label, its percentage and a bar of twice :data:`MIN_BAR`."""
+        label_w, pct_w, move_w = self._columns(room=10**6)
+        return QSize(
+            max(340, label_w + pct_w + move_w + 12 + 2 * MIN_BAR), ROW * self._capacity + 8
+        )
 
     def minimumSizeHint(self) -> QSize:
         return QSize(200, ROW * self._capacity + 8)  # the explicit minimum width rules
@@ -72,6 +78,7 @@ class ScoreBars(QWidget):
         self._rows = list(rows)[: self._capacity]
         self._moves = list(moves)[: self._capacity]
         self._marked = None
+        self.updateGeometry()  # longer labels ask for more room
         self.update()
 
     def clear(self, placeholder: str = "No prediction yet") -> None:
@@ -126,6 +133,33 @@ class ScoreBars(QWidget):
     def placeholder(self) -> str:
         return "" if self._rows else self._placeholder
 
+    def _columns(self, room: int | None = None) -> tuple[int, int, int]:
+        """Widths of the labels, the percentages and the rank moves: the labels get what their
+        longest needs ("Norwegian elkhound" whole), as long as the bars keep
+        :data:`MIN_BAR` pixels; only then is a label cut ("…", the whole of it in the tooltip)."""
+        metrics = self.fontMetrics()
+        pct_w = max([64, *(metrics.horizontalAdvance(t) + 8 for t in self.percent_texts())])
+        move_w = 34 if self._moves else 0
+        needed = max((metrics.horizontalAdvance(label) for label, _ in self._rows), default=0)
+        if room is None:
+            room = self.width() - pct_w - move_w - 12 - MIN_BAR
+        return max(40, min(needed + 8, room)), pct_w, move_w
+
+    def label_width(self) -> int:
+        """The room each label has, in pixels (a label wider than this less 6 is cut)."""
+        return self._columns()[0]
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            row = self.row_at(event.pos().y())
+            if row is not None:  # the whole label and its score, however narrow the widget
+                text = f"{self._rows[row][0]}: {self.percent_texts()[row]}"
+                QToolTip.showText(
+                    event.globalPos(), "\n".join(filter(None, (text, self.toolTip()))), self
+                )
+                return True
+        return super().event(event)
+
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -136,14 +170,10 @@ class ScoreBars(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._placeholder)
             return
         width = self.width()
-        label_w = int(width * 0.42)
-        pct_w = 64
-        move_w = 34 if self._moves else 0
+        label_w, pct_w, move_w = self._columns()
         bar_w = max(20, width - label_w - pct_w - move_w - 12)
         metrics = painter.fontMetrics()
         percents = self.percent_texts()
-        pct_w = max(pct_w, max(metrics.horizontalAdvance(t) for t in percents) + 8)
-        bar_w = max(20, width - label_w - pct_w - move_w - 12)
         for i, (label, score) in enumerate(self._rows):
             y = 4 + i * ROW
             text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, label_w - 6)

@@ -54,7 +54,6 @@ from inception_desktop.core.training.mnist.epoch_progress import (
 log = logging.getLogger(__name__)
 
 
-
 #: Seeds that every random generator involved (Python, numpy, TensorFlow) accepts.
 MAX_SEED = 2**32 - 1
 #: Largest resume checkpoint accepted: the model with its optimizer's state (Adam keeps two

@@ -30,11 +30,16 @@ def framing_key(framing: Framing) -> str:
     return framing.mode
 
 
+def default_root() -> Path:
+    """Where features are kept unless told otherwise (Help › Where Files Live shows it)."""
+    return paths.cache_dir() / "features"
+
+
 class FeatureCache:
-    """Features of one weights file under one framing, in ``cache_dir()/features/``."""
+    """Features of one weights file under one framing, in :func:`default_root`."""
 
     def __init__(self, weights_md5: str, framing: Framing, root: Path | None = None) -> None:
-        base = root if root is not None else paths.cache_dir() / "features"
+        base = root if root is not None else default_root()
         self.folder = base / f"{weights_md5}-{framing_key(framing)}"
         self.hits = 0
         self.misses = 0
