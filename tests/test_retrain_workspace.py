@@ -629,3 +629,44 @@ def test_a_confusion_matrix_cell_selects_its_photos(qtbot, window, tmp_path):
     assert page.gallery.paths() == photos[:1]
     click_cell(0, 1)  # the same cell again: all of them
     assert page.gallery.paths() == photos
+
+
+def test_answer_unknown_in_the_window_agrees_with_the_command_line(
+    qtbot, real_photo_window, tmp_path, capsys
+):
+    """Photo › Answer Unknown Below Its Threshold: the window's verdict on each photo is the
+    command line's ``classify --unknown auto`` (one core rule, the model card's threshold)."""
+    import json
+
+    from inception_desktop.cli import main
+
+    win = real_photo_window
+    data = make_classes(tmp_path / "data", per_class=6)
+    model = tmp_path / "shapes.keras"
+    assert main(["retrain", str(data), "--out", str(model), "--epochs", "8", "--json"]) == 0
+    rng = np.random.default_rng(5)
+    photos = [tmp_path / f"photo{n}.png" for n in range(3)]
+    Image.open(data / CLASSES[0] / "00.png").save(photos[0])
+    Image.fromarray(rng.integers(0, 255, (70, 70, 3), dtype=np.uint8)).save(photos[1])
+    Image.fromarray(np.full((70, 70, 3), 128, np.uint8)).save(photos[2])
+    capsys.readouterr()
+    assert main(["classify", *map(str, photos), "--model", str(model), "--unknown", "auto",
+                 "--json"]) == 0  # fmt: skip
+    verdicts = [r["unknown"] for r in json.loads(capsys.readouterr().out)]
+    win.menus.photo_model_menu.use(str(model))
+    qtbot.waitUntil(lambda: win.photo.model.state.name.startswith("Inception v3 retrained"),
+                    timeout=120000)  # fmt: skip
+    win.menus.unknown_action.trigger()
+    assert win.menus.unknown_action.isChecked()
+    for photo, unknown in zip(photos, verdicts, strict=True):
+        win.open_paths([str(photo)])
+        qtbot.waitUntil(
+            lambda p=photo: (
+                win.photo.scores.result is not None
+                and win.photo.scores.result.path == str(p)
+                and win.photo.scores.result.unknown is not None
+            ),
+            timeout=60000,
+        )
+        assert win.photo.scores.result.unknown[0] == unknown
+        assert win.photo.headline.text().startswith("Unknown:") == unknown

@@ -61,6 +61,7 @@ class PhotoScores(QObject):
         self._explainer = explainer
         self._input_view, self._view, self._bars = views
         self.result: PhotoResult | None = None  # the answer shown
+        self.answer_unknown = False  # Photo › Answer "Unknown" (retrained models only)
         self._last_id = 0  # the request whose answer is to be shown
         self._preview: Job | None = None
         self._unsent = False  # the shown photo waits for the model to be classified
@@ -85,7 +86,9 @@ class PhotoScores(QObject):
             if self._gate.weights_missing():
                 self._unsent = True
                 return
-        request = PhotoRequest(photo.loaded, self._framer.framing, path=photo.path)
+        request = PhotoRequest(
+            photo.loaded, self._framer.framing, path=photo.path, unknown=self.answer_unknown
+        )
         key, rid = photo.key, request.id
         self._last_id = rid
         self._channel.send(
@@ -171,6 +174,11 @@ class PhotoScores(QObject):
         self._bars.set_scores([(s.label, s.score) for s in result.prediction.top])
         best = result.prediction.best
         self.headline.setText(f"{best.label} — {self._bars.percent_texts()[0]}")
+        if result.unknown is not None and result.unknown[0]:
+            self.headline.setText(
+                f"Unknown: none of its classes (best guess {best.label}, calibrated "
+                f"{result.unknown[1]:.0%})"
+            )
         self._model.update(ms=result.prediction.ms)
         self._explainer.answered(result)
 

@@ -361,6 +361,12 @@ class PhotoWorkspace(QWidget):
     def compare_dialog(self) -> CompareDialog | None:
         return self.comparer.dialog
 
+    def set_answer_unknown(self, on: bool) -> None:
+        """Photo › Answer "Unknown": a retrained model says *unknown* below the calibrated
+        confidence its card stores (``classify --unknown auto``); the photo is classified again."""
+        self.scores.answer_unknown = on
+        self.scores.classify()
+
     def sweep(self) -> None:
         """Classify the photo under many framings; a chart of the top class across them."""
         self.sweeper.sweep()

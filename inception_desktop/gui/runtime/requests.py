@@ -57,6 +57,8 @@ class PhotoResult:
     # What was classified, for the history: the file, if any, and framing.
     path: str | None = None
     framing: Framing | None = None
+    #: With Answer "Unknown": (unknown?, calibrated confidence); None otherwise.
+    unknown: tuple[bool, float] | None = None
 
     def history(self, now: float) -> list[Kept]:
         return photo_entries(self.prediction, self.path, self.framing, self.framed.array, now)
@@ -92,13 +94,33 @@ class PhotoRequest:
     source: str = "photo"
     id: int = field(default_factory=next_id)
     path: str | None = None
+    #: Photo › Answer "Unknown": a retrained model's answer is judged by its calibrated
+    #: confidence against its card's threshold (other models are not calibrated: no verdict).
+    unknown: bool = False
 
     def serve(self, model: Any) -> PhotoResult:
         from inception_desktop.core.photo.prepare import network_input_for
 
         framed = network_input_for(self.loaded, self.path, self.framing, model.input_shape[0])
-        prediction = model.classify(framed.array, k=10)
-        return PhotoResult(self.id, framed, prediction, self.path, self.framing)
+        rule = _unknown_rule(model) if self.unknown else None
+        if rule is None:
+            prediction = model.classify(framed.array, k=10)
+            return PhotoResult(self.id, framed, prediction, self.path, self.framing)
+        prediction = model.classify(framed.array, k=len(model.labels))  # all: to calibrate
+        verdict = rule.decide_prediction(prediction, len(model.labels))
+        prediction = replace(prediction, top=prediction.top[:10])
+        return PhotoResult(self.id, framed, prediction, self.path, self.framing, verdict)
+
+
+def _unknown_rule(model: Any) -> Any:
+    """The model's own *unknown* rule, or None for a model that is not calibrated."""
+    from inception_desktop.core.training.retrain import RetrainError
+    from inception_desktop.core.training.retrain.calibration import UnknownRule
+
+    try:
+        return UnknownRule.for_classifier(model, "auto")
+    except RetrainError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ class Menus:
         return action
 
     def toggle(
-        self, menu: QMenu, text: str, setter: Callable[[bool], Any], shortcut: str, tip: str
+        self, menu: QMenu, text: str, setter: Callable[[bool], Any], shortcut: str | None, tip: str
     ) -> QAction:
         """A checkable action that turns a workspace's toggle button on and off (through
         ``setter``); the button's ``toggled`` is connected to its ``setChecked`` where the
@@ -213,8 +213,14 @@ class Menus:
             "The photo model's float32 and int8 answers on the photos in the strip: agreement, "
             "score differences, speed and size, and the photos that change",
         )  # fmt: skip
+        self.unknown_action = self.toggle(
+            menu, "Answer &Unknown Below Its Threshold", lambda on: w.photo.set_answer_unknown(on),
+            None, "A retrained model answers 'unknown' when its calibrated confidence is below the "
+            "threshold its card stores: for photos of none of its classes",
+        )  # fmt: skip
         self.by_workspace[PHOTO] += [
             self.explain_action, self.sweep_action, self.precision_check_action,
+            self.unknown_action,
         ]  # fmt: skip
         menu.addSeparator()
         self.action(
