@@ -55,3 +55,16 @@ def sampled_frames(source: FrameSource, sampling: Sampling) -> Iterator[Frame]:
         elif not source.skip():
             return
         index += 1
+
+
+def estimated_samples(source: FrameSource, sampling: Sampling) -> int | None:
+    """How many frames ``sampling`` keeps of a file, from its declared length (a progress bar's
+    total; None when the container does not say)."""
+    count = source.frame_count
+    if count is None:
+        return None
+    if sampling.fps is None:
+        return -(-count // sampling.every)
+    if source.fps <= 0:
+        return None
+    return max(1, round(count / source.fps * sampling.fps))
