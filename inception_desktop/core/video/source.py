@@ -58,6 +58,13 @@ class Frame:
 QUIET_ENV = {"OPENCV_LOG_LEVEL": "ERROR", "OPENCV_FFMPEG_LOGLEVEL": "-8"}
 
 
+def capture_available() -> bool:
+    """Whether OpenCV is installed, found without importing it (the window asks at a click)."""
+    import importlib.util
+
+    return importlib.util.find_spec("cv2") is not None
+
+
 def import_cv2(source: str = "video") -> Any:
     """OpenCV, or :class:`CaptureUnavailableError` with the command that installs it."""
     if not verbose():
