@@ -4,6 +4,7 @@ their errors (there is no camera here)."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def clip(tmp_path: Path) -> Path:
 
 
 def _frame_number(win) -> int:
-    """The frame the Photo workspace's title says it shows ("shapes.avi — 320x240 video frame N")."""
+    """The frame the Photo workspace's title says it shows ("… 320x240 video frame N")."""
     title = win.photo.title.text()
     return int(title.rsplit(" ", 1)[1]) if "video frame" in title else -1
 
@@ -54,7 +55,7 @@ def test_a_video_plays_and_only_the_newest_frames_are_classified(qtbot, slow_win
     assert win.photo.input_view.array().shape == (299, 299, 3)
     assert max(waiting) <= 1  # never a queue: one request at a time
     assert answered == sorted(answered) and len(set(answered)) == len(answered)
-    gaps = [b - a for a, b in zip(answered, answered[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(answered)]
     assert max(gaps) > 1  # frames shown while the model worked were dropped, not queued
     stats = camera.feed.stats
     assert stats.shown > stats.classified and stats.dropped > 0
@@ -113,7 +114,7 @@ def test_a_crop_box_drawn_on_the_live_picture_frames_the_next_frames(qtbot, slow
     qtbot.waitUntil(lambda: len(answers) >= seen + 2, timeout=10000)
     framed = answers[-1].framed
     assert framed.framing.box == box  # the box drawn, applied to a frame that came after it
-    x0, y0, x1, y1 = framed.source_rect
+    x0, _, x1, _ = framed.source_rect
     assert x0 >= box.x - 1 and x1 <= box.x + box.w + 1
     assert view.box() is not None  # the box stays on the picture as frames replace each other
 

@@ -224,7 +224,7 @@ class Menus:
             "score differences, speed and size, and the photos that change",
         )  # fmt: skip
         self.photo_camera_action = self.action(
-            menu, "&Camera", lambda: w.photo.start_camera(), "Ctrl+Shift+L",
+            menu, "&Live Camera", lambda: w.photo.start_camera(), "Ctrl+Shift+L",
             "Classify what the camera sees, live (the camera chosen last; pick another in the bar)",
         )  # fmt: skip
         self.photo_video_action = self.action(
@@ -275,7 +275,7 @@ class Menus:
         digit.heat_button.toggled.connect(self.heat_action.setChecked)
         menu.addSeparator()
         self.digit_camera_action = self.action(
-            menu, "&Camera", lambda: digit.camera.start_camera(), "Ctrl+Shift+L",
+            menu, "Live &Camera", lambda: digit.camera.start_camera(), "Ctrl+Shift+L",
             "Read a digit written on paper through the camera, live",
         )  # fmt: skip
         self.digit_video_action = self.action(
