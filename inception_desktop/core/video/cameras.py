@@ -29,7 +29,9 @@ class CameraInfo:
     name: str
 
     def label(self) -> str:
-        return f"{self.name} ({self.index})"
+        """The name, and the index where the name does not say it ("USB Camera (2)")."""
+        plain = f"Camera {self.index}"
+        return plain if self.name == plain else f"{self.name} ({self.index})"
 
 
 def lists_devices() -> bool:
