@@ -7,6 +7,10 @@ Results are written as they come (``--format``: a table, JSON, CSV or JSON Lines
 listed lazily, so a million-photo folder runs in constant memory. ``--shard I/N`` keeps the inputs
 whose path hashes to shard I of N (see :mod:`inception_desktop.core.batch.shard`): N tasks of a
 cluster job array given the same PATHs classify disjoint parts that together cover every input.
+
+A video (by its suffix: ``.mp4``, ``.avi``, ``.mkv``…) is read frame by frame (the ``camera``
+extra: OpenCV); each frame ``--every N`` or ``--fps F`` keeps is framed exactly as a photo and
+classified, and its record carries ``frame`` (its index) and ``time`` (seconds into the video).
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ from inception_desktop.commands.common import (
 )
 from inception_desktop.core.batch.records import Record, display_path
 from inception_desktop.core.batch.writers import FORMATS
+from inception_desktop.core.video.files import is_video_path
 
 if TYPE_CHECKING:
     import numpy as np
 
     from inception_desktop.core.models.classifier import Classifier
     from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.video.sampling import Sampling
 
 BATCH = 16
 #: The first batch is smaller: the network starts once 4 photos are decoded, not 16, and the
@@ -54,6 +60,8 @@ class Item:
     error: str | None = None
     result: dict[str, Any] | None = None
     unknown: tuple[bool, float] | None = None  # --unknown: (unknown?, calibrated confidence)
+    frame: np.ndarray | None = None  # a video frame (RGB) to frame instead of reading ``path``
+    extra: dict[str, Any] | None = None  # a video frame's {"frame": index, "time": seconds}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -66,6 +74,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "or a model made by 'retrain' (its own class names)",
     )
     add_framing_arguments(p, "classify")
+    sampling = p.add_mutually_exclusive_group()
+    sampling.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        metavar="N",
+        help="videos: classify every N-th frame (default: every frame)",
+    )
+    sampling.add_argument(
+        "--fps",
+        type=float,
+        metavar="F",
+        help="videos: classify F frames per second of the video's own time",
+    )
     p.add_argument("--top", type=int, default=5, metavar="N", help="how many classes to show")
     p.add_argument(
         "--format",
@@ -120,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
     from inception_desktop.core.errors import InceptionDesktopError
     from inception_desktop.core.photo.framing import Box, Framing, FramingError, parse_color
     from inception_desktop.core.store.atomic import WriteError, check_output_file
+    from inception_desktop.core.video.sampling import Sampling, SamplingError
 
     try:
         framing = Framing(
@@ -128,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
             parse_color(args.pad_color),
         )
         shard = parse_shard(args.shard) if args.shard else (0, 1)
-    except (FramingError, ShardError) as exc:
+        sampling = Sampling(args.every, args.fps)
+    except (FramingError, ShardError, SamplingError) as exc:
         return _usage(str(exc))
     if args.top < 1:
         return _usage(f"--top must be at least 1, got {args.top}")
@@ -144,10 +168,16 @@ def run(args: argparse.Namespace) -> int:
 
     def inputs() -> Iterator[Item]:
         for found in iter_inputs(args.paths, args.recursive, shard):
-            yield Item(found.path, error=found.error)
+            if found.error is None and is_video_path(found.path):
+                yield from _video_items(found.path, sampling)
+            else:
+                yield Item(found.path, error=found.error)
 
     is_photo = is_photo_model(args.model)
-    total = sum(1 for _ in iter_inputs(args.paths, args.recursive, shard))  # names only
+    total = sum(  # names only, and each video's declared length
+        _video_total(found.path, sampling) if is_video_path(found.path) else 1
+        for found in iter_inputs(args.paths, args.recursive, shard)
+    )
     classifier = _load_model(args)
     if classifier is None:
         return 1
@@ -241,8 +271,10 @@ def _classify_all(
 
 def _record(item: Item, device: str, box: tuple[float, float, float, float] | None) -> Record:
     if item.result is None:
-        return Record(item.path, error=item.error or "not classified")
+        return Record(item.path, error=item.error or "not classified", extra=item.extra or {})
     record = Record.from_prediction(item.path, item.result, item.framing, device, box)
+    if item.extra:
+        record = replace(record, extra={**record.extra, **item.extra})
     if item.unknown is not None:
         unknown, confidence = item.unknown
         record = replace(record, extra={"unknown": unknown, "confidence": round(confidence, 6)})
@@ -310,7 +342,9 @@ def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
     from inception_desktop.core.photo.prepare import photo_input
 
     try:
-        if is_photo:
+        if item.frame is not None:
+            _prepare_frame(item, item.frame, framing, is_photo)
+        elif is_photo:
             item.array = photo_input(item.path, framing, INPUT_SIZE).array
             item.framing = framing.mode
         else:
@@ -322,6 +356,54 @@ def _prepare(item: Item, framing: Framing, is_photo: bool) -> None:
             item.framing = "digit"
     except (ImageLoadError, FramingError) as exc:
         item.error = exc.reason if isinstance(exc, ImageLoadError) else str(exc)
+
+
+def _prepare_frame(item: Item, frame: np.ndarray, framing: Framing, is_photo: bool) -> None:
+    """A video frame, framed as a photo is (or read as a digit on paper)."""
+    from inception_desktop.core.digit.image import read_digit
+    from inception_desktop.core.models.inception import INPUT_SIZE
+    from inception_desktop.core.video.as_photo import frame_input
+
+    item.frame = None  # framed: the frame itself is not kept
+    if is_photo:
+        item.array = frame_input(frame, item.path, framing, INPUT_SIZE).array
+        item.framing = framing.mode
+        return
+    steps = read_digit(frame).steps
+    if steps is None:
+        item.error = "no ink found: the frame looks blank"
+        return
+    item.array = steps.input
+    item.framing = "digit"
+
+
+def _video_items(path: str, sampling: Sampling) -> Iterator[Item]:
+    """One item per sampled frame of the video ``path`` (decoded here, framed on the decode
+    threads); a video that cannot be opened or stops decoding ends with an error item."""
+    from inception_desktop.core.video.errors import VideoError
+    from inception_desktop.core.video.sampling import sampled_frames
+    from inception_desktop.core.video.source import open_video
+
+    try:
+        with open_video(path) as video:
+            for frame in sampled_frames(video, sampling):
+                extra = {"frame": frame.index, "time": round(frame.time, 6)}
+                yield Item(path, frame=frame.image, extra=extra)
+    except VideoError as exc:
+        yield Item(path, error=exc.reason)
+
+
+def _video_total(path: str, sampling: Sampling) -> int:
+    """The progress bar's count for a video: the frames it will give, as declared (else 1)."""
+    from inception_desktop.core.video.errors import VideoError
+    from inception_desktop.core.video.sampling import estimated_samples
+    from inception_desktop.core.video.source import open_video
+
+    try:
+        with open_video(path) as video:
+            return estimated_samples(video, sampling) or 1
+    except VideoError:
+        return 1
 
 
 class _InputSaver:

@@ -66,6 +66,8 @@ class TableWriter(Writer):
             self.sink.write(f"{path}: error: {display_path(record.error or 'not classified')}\n")
             return
         ms = f"{record.ms:.0f} ms" if record.ms is not None else "? ms"
+        if "frame" in record.extra:  # a video's frame: which one, and when
+            path += f" @ frame {record.extra['frame']} ({record.extra['time']:.2f} s)"
         lines = [f"{path}  ({record.model}, {record.framing}, {ms})"]
         if record.extra.get("unknown"):
             lines.append(

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from inception_desktop.core.digit.normalize import DigitSteps
 from inception_desktop.core.digit.plausible import judge
 from inception_desktop.core.models.prediction import Prediction
+from inception_desktop.gui.digit.camera import DigitCamera, LiveDigitReading
 from inception_desktop.gui.digit.canvas import DigitCanvas
 from inception_desktop.gui.digit.explain import (
     DigitExplainRequest,
@@ -139,6 +140,9 @@ class DigitWorkspace(QWidget):
         self._heat_method: str | None = None  # how the last heat map was made (a change is said)
         self.layer_dialog: LayerDialog | None = None
         self.result: DigitResult | DigitImageResult | DigitHeatResult | None = None
+        self.camera = DigitCamera(self.channel, self.model, self._show_live, self)
+        self.camera.message.connect(self.message)
+        self.camera.notice.connect(self.notice)
         self.canvas = DigitCanvas()
         self.steps = DigitStepsView()
         self._steps_min = self.steps.minimumHeight()
@@ -212,6 +216,7 @@ class DigitWorkspace(QWidget):
         tools.addWidget(self.clear_button)
         tools.addStretch(1)
         self._left = left = QVBoxLayout()
+        left.addWidget(self.camera.bar)
         left.addWidget(self.canvas, 3)
         left.addLayout(tools)
         left.addWidget(self.steps, 1)
@@ -275,8 +280,15 @@ class DigitWorkspace(QWidget):
         self.canvas.setStyleSheet("border: 2px solid palette(highlight);" if on else "")
 
     def shutdown(self, ms: int = 5000) -> bool:
-        """Nothing of its own runs in the background: its work is the worker's."""
-        return True
+        """Release the camera, if one runs (the rest of its work is the worker's)."""
+        return self.camera.shutdown(ms)
+
+    def _show_live(self, reading: LiveDigitReading) -> None:
+        """A camera or video frame read as a digit: shown as a dropped image's reading."""
+        self._timer.stop()
+        self._image = None
+        self._last_id = reading.request_id
+        self._show(DigitImageResult(**vars(reading)))
 
     def open_image(self, path: str) -> None:
         """Read the image file ``path`` as a digit: loaded on the worker's thread, shown on the

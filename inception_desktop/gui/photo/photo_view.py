@@ -57,6 +57,13 @@ class PhotoView(QWidget):
         self._heat = self._heat_image = None
         self.update()
 
+    def set_frame(self, image: QImage) -> None:
+        """The next frame of a live source: a picture of the same size, so the crop box (even
+        one being dragged) and what the network saw stay."""
+        self._image = image
+        self._pixmap = None
+        self.update()
+
     def set_heat(self, heat: np.ndarray | None, opacity: float | None = None) -> None:
         """Draw ``heat`` ([0, 1], the photo's aspect at any size: stretched over the photo) in
         the colour scale at ``opacity`` (0-1; None keeps the last); None removes it."""

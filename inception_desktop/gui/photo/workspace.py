@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 from inception_desktop.core.models.inception import INPUT_SIZE
 from inception_desktop.core.photo.framing import Framing
 from inception_desktop.gui.photo import clipboard
+from inception_desktop.gui.photo.camera import PhotoCamera
 from inception_desktop.gui.photo.captions import Captions
 from inception_desktop.gui.photo.compare_dialog import CompareDialog
 from inception_desktop.gui.photo.explain import PhotoHeat
@@ -88,7 +89,7 @@ class PhotoWorkspace(QWidget):
         self.shelf.emptied.connect(self._show_nothing)
         self.shelf.placeholderChanged.connect(self.view.set_placeholder)
         self.shelf.strip.showInputRequested.connect(self._show_input_of)
-        self.framer = Framer(self.view, self.shelf.current_photo, self)
+        self.framer = Framer(self.view, self._framed_photo, self)
         self.framer.modeChanged.connect(self.framingChanged)
         self.framer.padColorChanged.connect(self.padColorChanged)
         self.framer.bar.compareRequested.connect(self.compare)
@@ -98,7 +99,7 @@ class PhotoWorkspace(QWidget):
         parts = (self.channel, self.model, self.gate, self.shelf, self.framer)
         self.explainer = PhotoExplainer(*parts, views, self)
         self.scores = PhotoScores(*parts, self.captions, self.explainer, views, self)
-        self.framer.changed.connect(self.scores.classify)
+        self.framer.changed.connect(self._reframe)
         self.comparer = CompareLauncher(*parts, self.explainer.controls, self)
         self.comparer.requested.connect(self.compareRequested)
         self.sweeper = SweepLauncher(self.channel, self.gate, self.shelf, self.framer, self)
@@ -128,6 +129,13 @@ class PhotoWorkspace(QWidget):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.camera = PhotoCamera(
+            self.channel, self.model, self.framer, self.shelf.open,
+            (self.input_view, self.view, self.bars), (self.title, self.headline), self,
+        )  # fmt: skip
+        self.camera.liveChanged.connect(self._live_changed)
+        self.camera.message.connect(self.message)
+        self.camera.notice.connect(self.notice)
         self.sweep_button = QPushButton("Sweep")
         self.sweep_button.setToolTip(
             "Classify the photo under many crops, pads and shifts: which framings change the "
@@ -144,7 +152,7 @@ class PhotoWorkspace(QWidget):
         self.copy_scores_button.clicked.connect(self.copy_scores)
         lay_out(
             self,
-            above=(self.weights_panel, self.framing_bar),
+            above=(self.weights_panel, self.camera.bar, self.framing_bar),
             title=self.title,
             photo=self.view,
             box_row=(self.box_label, self.copy_box_button, self.sweep_button),
@@ -200,6 +208,8 @@ class PhotoWorkspace(QWidget):
             self.open(Inputs(paths=[path]))
 
     def _show(self, photo: Photo) -> None:
+        if self.live():
+            return  # a camera or video is shown: the strip's photo waits for it to stop
         self.explainer.another_photo()  # another photo: explain its own top class
         self.scores.another_photo()  # and show none of the previous photo's answer
         self.view.set_image(photo.qimage)
@@ -212,17 +222,56 @@ class PhotoWorkspace(QWidget):
         self.scores.classify()
 
     def _reloading(self, name: str) -> None:
+        if self.live():
+            return
         self.view.set_image(None)
         self.title.setText(f"{name} — loading…")
         self.framer.update_box_label()
 
     def _show_nothing(self) -> None:
+        if self.live():
+            return
         self.explainer.forget()
         self.framer.forget_box()
         self.view.set_image(None)
         self.title.setText("")
         self.scores.clear()
         self._update_enabled()
+
+    # --- a live source (camera or video file) -----------------------------------------------
+    def live(self) -> bool:
+        """Whether a camera or video is shown (instead of the strip's photo)."""
+        camera = getattr(self, "camera", None)  # (made after the framer, which asks)
+        return camera is not None and camera.live()
+
+    def start_camera(self) -> None:
+        """Start the camera chosen (Photo › Camera): the scores follow its picture."""
+        self.camera.start_camera()
+
+    def play_video(self, path: str) -> None:
+        """Play a video file as a camera (Photo › Play Video)."""
+        self.camera.play(path)
+
+    def _framed_photo(self) -> Photo | None:
+        if self.live():
+            return self.camera.photo
+        return self.shelf.current_photo()
+
+    def _reframe(self) -> None:
+        if self.live():
+            self.camera.reframe()
+        else:
+            self.scores.classify()
+
+    def _live_changed(self, live: bool) -> None:
+        self.explainer.drop_heat()
+        if live:
+            return
+        photo = self.shelf.current_photo()
+        if photo is not None:
+            self._show(photo)
+        else:
+            self._show_nothing()
 
     def fetching(self) -> list[str]:
         """The web addresses being fetched now."""
@@ -389,7 +438,8 @@ class PhotoWorkspace(QWidget):
         if self.weights_panel.busy():
             self.weights_panel.cancel()
         self.shelf.loader.cancel()
-        return self.shelf.loader.wait(ms)
+        released = self.camera.shutdown(ms)
+        return self.shelf.loader.wait(ms) and released
 
 
 def photo_title(photo: Photo, width: int, height: int) -> str:

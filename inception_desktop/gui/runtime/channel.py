@@ -97,6 +97,7 @@ class ModelState:
     loading: str | None = None  # a progress message while it loads
     ms: float | None = None  # the last inference time
     ready: bool = False  # a model of this kind has been loaded (and serves)
+    live: str = ""  # a camera or video running: its frame rate, ms per frame, dropped frames
 
 
 class ModelWatch(QObject):

@@ -84,9 +84,7 @@ class MainWindow(QMainWindow):
         # Conversions for LiteRT (new weights, a user's MNIST file) need TensorFlow: they run as
         # 'inception-desktop convert' in child processes, and this process never imports it.
         conversion.convert_in_child_processes()
-        self.worker_thread = WorkerThread(
-            factories, self.settings.runtime, self.settings.precision
-        )
+        self.worker_thread = WorkerThread(factories, self.settings.runtime, self.settings.precision)
         self.worker = self.worker_thread.worker
         self.problems = Problems(self)
         self.status = StatusBar()
@@ -139,6 +137,8 @@ class MainWindow(QMainWindow):
         photo.photoOpened.connect(lambda path: self.recent.opened(path))
         photo.model.unavailable.connect(self.memory.photo_model_unavailable)
         photo.explain_controls.toggled.connect(self.menus.explain_action.setChecked)
+        photo.camera.camera = self.settings.camera
+        photo.camera.cameraChosen.connect(lambda i: setattr(self.settings, "camera", i))
         with contextlib.suppress(ValueError):
             photo.set_pad_color(self.settings.pad_color)
         photo.set_mode(self.settings.framing)
@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         digit.penWidthChanged.connect(lambda v: setattr(self.settings, "pen_width", v))
         digit.openModelRequested.connect(self.open_digit_model)
         digit.customModelChanged.connect(self.memory.digit_model_changed)
+        digit.camera.camera = self.settings.camera
+        digit.camera.cameraChosen.connect(lambda i: setattr(self.settings, "camera", i))
         digit.model.unavailable.connect(self.memory.digit_model_unavailable)
         return digit
 

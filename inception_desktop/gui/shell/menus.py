@@ -10,6 +10,7 @@ Help › Keyboard Shortcuts reads its table from these menus, so it cannot drift
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QMenu
 from inception_desktop.core.photo.framing_modes import MODES
 from inception_desktop.gui.shell.model_menu import PhotoModelMenu, fill_retrain_menu
 from inception_desktop.gui.shell.workspaces import DIGIT, PHOTO, RETRAIN
+from inception_desktop.gui.widgets.live_bar import choose_video
 
 if TYPE_CHECKING:
     from inception_desktop.gui.shell.main_window import MainWindow
@@ -39,6 +41,14 @@ def _help_texts() -> Any:
     from inception_desktop.gui.shell import help_texts
 
     return help_texts
+
+
+def _play(window: MainWindow, play: Callable[[str], Any]) -> None:
+    """Choose a video file (from the last folder used) and ``play`` it."""
+    path = choose_video(window, window.settings.last_folder)
+    if path is not None:
+        window.settings.last_folder = str(Path(path).parent)
+        play(path)
 
 
 class Menus:
@@ -218,9 +228,17 @@ class Menus:
             None, "A retrained model answers 'unknown' when its calibrated confidence is below the "
             "threshold its card stores: for photos of none of its classes",
         )  # fmt: skip
+        self.photo_camera_action = self.action(
+            menu, "&Live Camera", lambda: w.photo.start_camera(), "Ctrl+Shift+L",
+            "Classify what the camera sees, live (the camera chosen last; pick another in the bar)",
+        )  # fmt: skip
+        self.photo_video_action = self.action(
+            menu, "Play &Video…", lambda: _play(w, w.photo.play_video), None,
+            "Classify a video file as it plays, as from a camera (pause, step, snapshot)",
+        )  # fmt: skip
         self.by_workspace[PHOTO] += [
             self.explain_action, self.sweep_action, self.precision_check_action,
-            self.unknown_action,
+            self.unknown_action, self.photo_camera_action, self.photo_video_action,
         ]  # fmt: skip
         menu.addSeparator()
         self.action(
@@ -260,7 +278,19 @@ class Menus:
             "The feature maps of each convolutional layer for the current drawing",
         )  # fmt: skip
         digit.heat_button.toggled.connect(self.heat_action.setChecked)
-        self.by_workspace[DIGIT] += [self.heat_action, self.layers_action]
+        menu.addSeparator()
+        self.digit_camera_action = self.action(
+            menu, "Live &Camera", lambda: digit.camera.start_camera(), "Ctrl+Shift+L",
+            "Read a digit written on paper through the camera, live",
+        )  # fmt: skip
+        self.digit_video_action = self.action(
+            menu, "Play &Video…", lambda: _play(w, digit.camera.play), None,
+            "Read the digits of a video file as it plays",
+        )  # fmt: skip
+        self.by_workspace[DIGIT] += [
+            self.heat_action, self.layers_action, self.digit_camera_action,
+            self.digit_video_action,
+        ]  # fmt: skip
 
     def _help(self, menu: QMenu) -> None:
         w = self.window

@@ -57,6 +57,12 @@ class Settings:
         lambda self, v: self.qs.setValue("history/keep", bool(v)),
     )
 
+    #: The camera (its index) the Camera sources start with: the one chosen last.
+    camera = property(
+        lambda self: self._get("live/camera", 0, int),
+        lambda self, v: self.qs.setValue("live/camera", int(v)),
+    )
+
     digit_model = property(
         lambda self: self._get("digit/model", "", str),
         lambda self, v: self.qs.setValue("digit/model", v or ""),

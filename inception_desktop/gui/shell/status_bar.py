@@ -15,10 +15,16 @@ class StatusBar(QStatusBar):
         self.device = QLabel("starting…")
         self.device.setToolTip("Where the current workspace's model computes")
         self.timing = QLabel("")
+        self.live = QLabel("")  # a camera or video running in the workspace in front
+        self.live.setToolTip(
+            "Frames shown per second, the model's time per frame, and the "
+            "frames dropped (the model was busy with a newer one)"
+        )
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
         self.busy.setTextVisible(False)
+        self.addPermanentWidget(self.live)
         self.addPermanentWidget(self.model)
         self.addPermanentWidget(self.timing)
         self.addPermanentWidget(self.device)
@@ -30,6 +36,7 @@ class StatusBar(QStatusBar):
         """Show a workspace's model (called when it changes, and when the workspace does)."""
         self.set_model(state.name, state.device)
         self.timing.setText(f"Inference: {state.ms:.1f} ms" if state.ms is not None else "")
+        self.live.setText(state.live)
         self.set_loading(state.loading)
 
     def set_loading(self, message: str | None) -> None:
