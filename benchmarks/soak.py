@@ -264,10 +264,15 @@ def forget_fake_inputs(window) -> None:
 def quiet(window=None) -> None:
     """Events delivered, every request sent answered (nothing in flight holds references), and
     garbage collected: the state two measurements of ``None``'s count are compared between."""
+    from PySide6.QtCore import QThreadPool
+
     settle()
     if window is not None:
         views = (window.photo, window.digit)
         spin_until(lambda: all(view.channel.waiting() == 0 for view in views))
+        # Background jobs too (a network-input preview, a caption read from its file): one in
+        # flight holds references that it lets go of later, and reads as drift.
+        spin_until(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
         settle()
     gc.collect()
 
