@@ -246,6 +246,7 @@ def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, make_window,
     _draw(ws, [(100, 60), (220, 60), (140, 260)])
     qtbot.waitUntil(lambda: ws.canvas.heat() is not None, timeout=10000)
     method = ws.heat_label.text().split(" of ")[0]
+    assert method == "Heat map: Grad-CAM at conv2d_12"  # on LiteRT, in closed form
     qtbot.mouseClick(ws.layers_button, Qt.MouseButton.LeftButton)
     dialog = ws.layer_dialog
     assert dialog is not None and dialog.isVisible()
