@@ -217,11 +217,7 @@ def _draw(ws, points) -> None:
     drag(ws.canvas, polyline([(target.x() + x * scale, target.y() + y * scale) for x, y in points]))
 
 
-def test_the_digit_heat_map_follows_the_drawing(qtbot, window, monkeypatch):
-    from inception_desktop.gui.digit import explain as explain_digit
-
-    # as before the layer view ever loaded a Keras model: occlusion on the gradient-free model
-    monkeypatch.setattr(explain_digit, "_keras_gradcam", lambda path: None)
+def test_the_digit_heat_map_follows_the_drawing(qtbot, window):
     window.tabs.setCurrentWidget(window.digit)
     ws = window.digit
     qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)
@@ -246,41 +242,54 @@ def test_the_digit_heat_map_follows_the_drawing(qtbot, window, monkeypatch):
     assert not ws.heat_on() and ws.canvas.heat() is None and ws.steps.input.heat() is None
 
 
-def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, window, monkeypatch):
-    """The fake MNIST model has no Keras model: the layer view loads the shipped one (the
-    TensorFlow load a LiteRT user sees) and shows its seven convolutions for the drawing."""
-    from inception_desktop.gui.digit import explain as explain_digit
+def test_the_layer_view_shows_a_grid_per_convolutional_layer(qtbot, make_window, fakes):
+    """The shipped model on LiteRT: the layer view reads its seven convolutions' maps from the
+    conversion's extra outputs for the drawing (no Keras model, no TensorFlow), and opening it
+    leaves the live heat map's method as it was."""
+    from inception_desktop.core.models.mnist import load_classifier
 
-    # as before the layer view ever loaded a Keras model (another test may have, in this process)
-    monkeypatch.setattr(explain_digit, "_keras_gradcam", lambda path: None)
+    digit = load_classifier(runtime="litert")
+    window = make_window(factories={"photo": lambda path: fakes["photo"], "digit": lambda p: digit})
     window.tabs.setCurrentWidget(window.digit)
     ws = window.digit
-    qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)  # before TensorFlow: occlusion
+    qtbot.mouseClick(ws.heat_button, Qt.MouseButton.LeftButton)
     _draw(ws, [(100, 60), (220, 60), (140, 260)])
-    qtbot.waitUntil(lambda: "occlusion 7x7" in ws.heat_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: ws.canvas.heat() is not None, timeout=10000)
+    method = ws.heat_label.text().split(" of ")[0]
+    assert method == "Heat map: Grad-CAM at conv2d_12"  # on LiteRT, in closed form
     qtbot.mouseClick(ws.layers_button, Qt.MouseButton.LeftButton)
     dialog = ws.layer_dialog
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitUntil(lambda: len(dialog.view.grids()) > 0, timeout=120000)
-    monkeypatch.undo()  # the layer view has loaded the Keras model now
+    qtbot.waitUntil(lambda: len(dialog.view.grids()) > 0, timeout=10000)
     grids = dialog.view.grids()
     captions = [caption for caption, _ in grids]
     assert len(grids) == 7 and "32 maps of 26x26" in captions[0]
     # 32 tiles of 26x26 in a 6x6 grid with 1-pixel gaps
     assert (grids[0][1].width(), grids[0][1].height()) == (6 * 27 - 1, 6 * 27 - 1)
     assert "7 convolutional layers" in dialog.status.text()
-    # another drawing: the maps follow it
+    assert "on LiteRT" in dialog.status.text()
+    # another drawing: the maps follow it, and the heat map keeps its method
     before = grids[0][1]
     ws.clear()
     _draw(ws, [(160, 40), (160, 280)])
     qtbot.waitUntil(
-        lambda: bool(dialog.view.grids()) and dialog.view.grids()[0][1] != before, timeout=60000
+        lambda: bool(dialog.view.grids()) and dialog.view.grids()[0][1] != before, timeout=10000
     )
-    # with the Keras twin loaded, the live heat map uses Grad-CAM on it (cheaper than occlusion),
-    # and says that the method changed (the picture changes with it: issue 24, item 8)
-    qtbot.waitUntil(lambda: "Grad-CAM at" in ws.heat_label.text(), timeout=60000)
-    assert "Grad-CAM now: TensorFlow is loaded for the feature maps" in ws.heat_label.text()
-    assert ws.canvas.heat() is not None
+    qtbot.waitUntil(lambda: ws.canvas.heat() is not None, timeout=10000)
+    assert ws.heat_label.text().split(" of ")[0] == method
+
+
+def test_the_layer_view_of_a_model_without_maps_says_why(qtbot, window):
+    """The fake MNIST model has neither a conversion with maps nor a Keras model: the view says
+    so instead of loading anything."""
+    window.tabs.setCurrentWidget(window.digit)
+    ws = window.digit
+    _draw(ws, [(160, 60), (160, 260)])
+    qtbot.waitUntil(lambda: ws.result is not None and ws.result.steps is not None, timeout=10000)
+    qtbot.mouseClick(ws.layers_button, Qt.MouseButton.LeftButton)
+    dialog = ws.layer_dialog
+    qtbot.waitUntil(lambda: "No feature maps" in dialog.view.placeholder(), timeout=10000)
+    assert "gives no layer maps" in dialog.view.placeholder()
 
 
 # --- end to end: Inception v3 (random weights) on TensorFlow --------------------------------------

@@ -6,8 +6,13 @@ its tensors in that model's graph: asking the outer model for them is the "Graph
 trap, so those are not shown), and one sub-model returns all their outputs in a single pass, on
 the model's own preprocessing (uint8 pixels → [0, 1], with a channel when the model takes one:
 :func:`.gradcam.mnist_preprocess`).
-A digit classifier on LiteRT has no Keras model: :func:`load_digit_model` loads it (TensorFlow is
-imported then; callers say so to people), cached per file.
+
+On LiteRT the same maps come from the converted model itself, without TensorFlow: a digit model's
+conversion (``core.models.mnist.serving_model``) has each shown layer's output as an extra output
+named by ``core.models.layer_maps.output_name`` (``maps_00_Conv2D_conv2d``: order, layer type,
+layer name), beside ``scores``, and :func:`litert_layer_maps` reads them back from one
+interpreter call. The maps are the same tensors the Keras sub-model returns (tests hold them to
+it), so the layer view looks the same on either runtime and never loads TensorFlow on LiteRT.
 """
 
 from __future__ import annotations
@@ -20,12 +25,7 @@ from typing import Any
 import numpy as np
 
 from inception_desktop.core.explain import ExplainError
-
-#: Layer types whose output is shown (the convolutions; their activations are fused or follow).
-CONV_TYPES = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D", "Conv2DTranspose")
-#: Layers right after a convolution whose output is shown in its place: its normalised and
-#: activated maps (what the next layer reads, as CNN Explainer shows them).
-FOLLOWERS = ("BatchNormalization", "Activation", "ReLU", "LeakyReLU", "ELU", "PReLU")
+from inception_desktop.core.models.layer_maps import MAPS_PREFIX, shown_outputs
 
 
 @dataclass(frozen=True)
@@ -41,22 +41,27 @@ class LayerMaps:
         return int(self.maps.shape[-1])
 
 
-def shown_outputs(model: Any) -> list[tuple[Any, Any]]:
-    """(convolution, the layer whose output stands for it): the last of the normalisation and
-    activation layers that directly follow it in ``model.layers`` (itself when none do)."""
-    pairs: list[tuple[Any, Any]] = []
-    for layer in model.layers:
-        kind = type(layer).__name__
-        if kind in CONV_TYPES:
-            pairs.append((layer, layer))
-        elif pairs and kind in FOLLOWERS and pairs[-1][1] is _previous(model, layer):
-            pairs[-1] = (pairs[-1][0], layer)
-    return pairs
+def has_layer_outputs(predictor: Any) -> bool:
+    """Whether a LiteRT predictor was converted with its layers' maps as outputs."""
+    return any(name.startswith(MAPS_PREFIX) for name in getattr(predictor, "outputs", ()))
 
 
-def _previous(model: Any, layer: Any) -> Any:
-    index = model.layers.index(layer)
-    return model.layers[index - 1] if index > 0 else None
+def litert_layer_maps(predictor: Any, array: np.ndarray) -> list[LayerMaps]:
+    """Each shown layer's maps for one uint8 (28, 28) input, from a LiteRT ``predictor`` whose
+    conversion has them as outputs (one interpreter call; no TensorFlow). Raises
+    :class:`ExplainError` for a conversion without them."""
+    names = sorted(n for n in getattr(predictor, "outputs", ()) if n.startswith(MAPS_PREFIX))
+    if not names:
+        raise ExplainError(
+            f"{getattr(predictor, 'path', 'the model')}: converted without its layers' maps "
+            "(convert it again)"
+        )
+    outputs = predictor.run(np.asarray(array, np.uint8)[None])
+    maps = []
+    for name in names:
+        _, _, kind, layer = name.split("_", 3)
+        maps.append(LayerMaps(layer, kind, np.asarray(outputs[name])[0].astype(np.float32)))
+    return maps
 
 
 class FeatureMaps:

@@ -64,12 +64,231 @@ class LiteRTGradCam:
         )
 
 
-def for_litert(classifier: Any, layer: str | None = None) -> LiteRTGradCam | None:
-    """A :class:`LiteRTGradCam` for ``classifier`` when it runs on LiteRT with the explained
-    layer as an output (Inception v3's conversion); None otherwise (the caller uses
+def for_litert(classifier: Any, layer: str | None = None) -> LiteRTGradCam | HeadGradCam | None:
+    """Grad-CAM without TensorFlow for ``classifier`` when it runs on LiteRT with the explained
+    layer as an output: a :class:`LiteRTGradCam` for Inception v3's conversion, a
+    :class:`HeadGradCam` for a model converted with its layers' maps (a digit model; it raises
+    :class:`ExplainError` when its head is not one it follows); None otherwise (the caller uses
     TensorFlow's Grad-CAM, or occlusion)."""
+    from inception_desktop.core.models.layer_maps import MAPS_PREFIX
+
     predictor = getattr(classifier, "predictor", None)
+    outputs = getattr(predictor, "outputs", ())
     wanted = layer or INCEPTION_LAYER
-    if predictor is None or wanted not in getattr(predictor, "outputs", ()):
-        return None
-    return LiteRTGradCam(predictor, wanted)
+    if wanted in outputs:
+        return LiteRTGradCam(predictor, wanted)
+    if any(name.startswith(MAPS_PREFIX) for name in outputs) and hasattr(predictor, "operators"):
+        return HeadGradCam(predictor, layer)
+    return None
+
+
+# --- any head the numpy side can follow: a digit model's conversion --------------------------
+#: Operators between the explained map and the logits that :class:`HeadGradCam` follows. Each
+#: is linear or piecewise linear (a fused or standalone ReLU), so the gradient computed here is
+#: exactly the one TensorFlow's autodiff computes, up to float32 rounding.
+HEAD_OPS = (
+    "FULLY_CONNECTED",
+    "CONV_2D",
+    "RESHAPE",
+    "MEAN",
+    "MAX_POOL_2D",
+    "AVERAGE_POOL_2D",
+    "RELU",
+    "RELU6",
+)
+
+
+def _activation(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(activation(z), its derivative at z) for a fused activation the head supports."""
+    if name == "NONE":
+        return z, np.ones_like(z)
+    if name == "RELU":
+        return np.maximum(z, 0.0), (z > 0).astype(z.dtype)
+    if name == "RELU6":
+        return np.clip(z, 0.0, 6.0), ((z > 0) & (z < 6)).astype(z.dtype)
+    raise ExplainError(f"a fused {name} activation")
+
+
+class _Step:
+    """One head operator in numpy: ``forward`` keeps what ``backward`` needs (the activation's
+    derivative, a pool's winners), for one input at a time."""
+
+    def __init__(self, model: Any, op: Any, in_shape: tuple[int, ...]) -> None:
+        self.op = op
+        self.in_shape = in_shape
+        self.out_shape = model.tensor_shape(op.outputs[0])
+        options = op.options
+        self.activation = options.get("activation", "NONE")
+        self.weights: np.ndarray | None = None
+        self.bias: Any = 0.0
+        name = op.name
+        if name in ("FULLY_CONNECTED", "CONV_2D"):
+            weights = model.constant(op.inputs[1])
+            if name == "CONV_2D":  # (out, kh, kw, in): a dense layer when it sees the whole map
+                whole = tuple(weights.shape[1:3]) == tuple(in_shape[1:3])
+                if options.get("padding") != "VALID" or not whole:
+                    raise ExplainError("a convolution that does not cover its whole input")
+            self.weights = weights.reshape(len(weights), -1)
+            if len(op.inputs) > 2 and op.inputs[2] >= 0:
+                self.bias = model.constant(op.inputs[2])
+        elif name == "MEAN":
+            axes = {int(a) % len(in_shape) for a in np.ravel(model.constant(op.inputs[1]))}
+            if axes != {1, 2}:
+                raise ExplainError(f"a mean over axes {sorted(axes)}")
+        elif name in ("MAX_POOL_2D", "AVERAGE_POOL_2D"):
+            size, stride = options.get("filter"), options.get("stride")
+            fits = size is not None and all(
+                n % k == 0 for n, k in zip(in_shape[1:3], size, strict=True)
+            )
+            if options.get("padding") != "VALID" or size != stride or not fits:
+                raise ExplainError("a pooling whose windows overlap or leave pixels out")
+        elif name == "RELU6":
+            self.activation = "RELU6"
+        elif name == "RELU":
+            self.activation = "RELU"
+        self._derivative: np.ndarray | None = None
+        self._winners: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        name = self.op.name
+        if name in ("FULLY_CONNECTED", "CONV_2D"):
+            assert self.weights is not None
+            z = x.reshape(-1, self.weights.shape[1]) @ self.weights.T + self.bias
+        elif name == "MEAN":
+            z = x.mean(axis=(1, 2))
+        elif name in ("MAX_POOL_2D", "AVERAGE_POOL_2D"):
+            n, height, width, channels = x.shape
+            fh, fw = self.op.options["filter"]
+            tiles = x.reshape(n, height // fh, fh, width // fw, fw, channels)
+            if name == "AVERAGE_POOL_2D":
+                z = tiles.mean(axis=(2, 4))
+            else:
+                z = tiles.max(axis=(2, 4))
+                winners = tiles == z[:, :, None, :, None, :]
+                self._winners = winners / winners.sum(axis=(2, 4), keepdims=True)
+        else:  # RESHAPE, RELU, RELU6: the same values in another shape, or activated
+            z = x
+        y, self._derivative = _activation(self.activation, z)
+        return y.reshape(self.out_shape)
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        assert self._derivative is not None
+        g = grad.reshape(self._derivative.shape) * self._derivative
+        name = self.op.name
+        if name in ("FULLY_CONNECTED", "CONV_2D"):
+            assert self.weights is not None
+            g = g @ self.weights
+        elif name == "MEAN":
+            height, width = self.in_shape[1:3]
+            g = np.broadcast_to(g[:, None, None, :] / (height * width), self.in_shape)
+        elif name in ("MAX_POOL_2D", "AVERAGE_POOL_2D"):
+            fh, fw = self.op.options["filter"]
+            spread = g[:, :, None, :, None, :]
+            if name == "AVERAGE_POOL_2D":
+                tiles = np.broadcast_to(
+                    spread / (fh * fw), (*g.shape[:2], fh, g.shape[2], fw, g.shape[3])
+                )
+            else:
+                assert self._winners is not None
+                tiles = self._winners * spread
+            g = tiles
+        return np.asarray(g).reshape(self.in_shape)
+
+
+class HeadGradCam:
+    """Grad-CAM on LiteRT for a model converted with its layers' maps as outputs (a digit model:
+    ``core.models.layer_maps``), when the operators from the explained map to the logits are
+    ones :data:`HEAD_OPS` follows: dense layers (a convolution that sees its whole input is one),
+    reshapes, global average or non-overlapping pooling, ReLUs. One interpreter call gives the
+    map and the scores; the logit's gradient with respect to the map is back-propagated through
+    those operators in numpy with the file's own weights (int8 ones dequantized).
+
+    The shipped model's head after its last 4x4 map is a 4x4 convolution to 1x1 with a ReLU, a
+    flatten and the dense layer: piecewise linear, so this is TensorFlow's gradient (tests hold
+    the maps within 1e-4). A head with another operator (a softmax in the middle, an overlapping
+    pool, a convolution that slides) raises :class:`ExplainError` saying which: the caller keeps
+    occlusion for that model.
+    """
+
+    def __init__(self, model: Any, layer: str | None = None) -> None:
+        from inception_desktop.core.explain.layers import MIN_SIDE
+        from inception_desktop.core.models.layer_maps import MAPS_PREFIX
+        from inception_desktop.core.models.litert import SCORES
+
+        self.model = model
+        self.input_shape = tuple(model.input_shape)
+        outputs = model.run(np.zeros((1, *self.input_shape), model.dtype))
+        maps = sorted(n for n in model.outputs if n.startswith(MAPS_PREFIX))
+        named = {n.split("_", 3)[3]: n for n in maps}
+        if layer is not None:
+            if layer not in named:
+                raise ExplainError(f"no layer named {layer!r} among the converted maps")
+            chosen = named[layer]
+        else:
+            wide = [n for n in maps if min(outputs[n].shape[1:3]) >= MIN_SIDE]
+            if not wide:
+                raise ExplainError("no convolutional feature map of at least 2x2")
+            chosen = wide[-1]
+        self.output = chosen
+        self.layer = chosen.split("_", 3)[3]
+        self.num_classes = int(outputs[SCORES].shape[-1])
+        self._steps = self._head(model, model.output_tensor(chosen), model.output_tensor(SCORES))
+
+    def _head(self, model: Any, start: int, scores: int) -> list[_Step]:
+        producers = {t: op for op in model.operators() for t in op.outputs}
+        final = producers.get(scores)
+        tensor = final.inputs[0] if final is not None and final.name == "SOFTMAX" else scores
+        chain: list[Any] = []
+        while tensor != start:
+            op = producers.get(tensor)
+            if op is None or len(chain) > 64:
+                raise ExplainError(f"the scores do not follow from {self.layer} through one path")
+            if op.name not in HEAD_OPS:
+                raise ExplainError(
+                    f"the head after {self.layer} has a {op.name} operator: Grad-CAM on LiteRT "
+                    "follows dense layers, pooling, reshapes and ReLUs only"
+                )
+            chain.append(op)
+            tensor = op.inputs[0]
+        steps = []
+        shape = model.tensor_shape(start)
+        for op in reversed(chain):
+            try:
+                steps.append(_Step(model, op, shape))
+            except ExplainError as exc:
+                raise ExplainError(f"the head after {self.layer} has {exc}") from None
+            shape = steps[-1].out_shape
+        return steps
+
+    def __call__(self, array: np.ndarray, class_index: int | None = None) -> CamResult:
+        """The map for ``class_index`` (None: the top class) on this exact input."""
+        from inception_desktop.core.models.litert import SCORES
+
+        array = np.asarray(array)
+        if array.shape != self.input_shape:
+            raise ExplainError(f"input shape {array.shape}, expected {self.input_shape}")
+        if class_index is not None and not 0 <= class_index < self.num_classes:
+            raise ExplainError(f"class {class_index} is not in 0-{self.num_classes - 1}")
+        outputs = self.model.run(array[None])
+        features = np.asarray(outputs[self.output], np.float64)
+        scores = np.asarray(outputs[SCORES][0], np.float32)
+        x = features
+        for step in self._steps:
+            x = step.forward(x)
+        logits = x.reshape(-1)
+        index = int(np.argmax(scores)) if class_index is None else int(class_index)
+        grad = np.zeros_like(x)
+        grad.reshape(-1)[index] = 1.0
+        for step in reversed(self._steps):
+            grad = step.backward(grad)
+        weights = grad[0].mean(axis=(0, 1))  # Grad-CAM's channel weights
+        cam = np.maximum(features[0] @ weights, 0.0)
+        peak = float(cam.max())
+        return CamResult(
+            (cam / peak if peak > 0 else cam).astype(np.float32),
+            index,
+            float(scores[index]),
+            float(logits[index]),
+            scores,
+            self.layer,
+        )

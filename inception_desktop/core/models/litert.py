@@ -83,6 +83,31 @@ class LiteRTModel:
         # Nothing allocated yet: the first call (or prepare) allocates and packs the weights
         # once, so a window's first photo is not kept waiting behind a dummy one.
         self._batch: int | None = None
+        self._operators: list[Any] | None = None
+
+    def operators(self) -> list[Any]:
+        """The main graph's operators with their options (:mod:`.litert_graph`), read once."""
+        if self._operators is None:
+            from inception_desktop.core.models.litert_graph import read_operators
+
+            self._operators = read_operators(self.path)
+        return self._operators
+
+    def constant(self, index: int) -> np.ndarray:
+        """Constant tensor ``index`` (a weight, a bias) in float32, int8 ones dequantized."""
+        from inception_desktop.core.models.litert_graph import dequantized
+
+        self.prepare(self._batch or 1)  # constants are readable once the tensors are allocated
+        return dequantized(self._interpreter, index)
+
+    def tensor_shape(self, index: int) -> tuple[int, ...]:
+        """Tensor ``index``'s shape at the batch size last prepared (1 before any call)."""
+        self.prepare(self._batch or 1)
+        return tuple(int(d) for d in self._interpreter.get_tensor_details()[index]["shape"])
+
+    def output_tensor(self, name: str) -> int:
+        """The main graph's tensor index of output ``name``."""
+        return self._output_index[name]
 
     def warm_up(self) -> float:
         """Allocate and run once, for callers that time later calls; returns the milliseconds."""

@@ -46,10 +46,29 @@ def _preprocess_for(model: Any) -> Any:
 
 
 def serving_model(model: Any) -> Any:
-    """``model`` behind a uint8 (28, 28) input, scaled to [0, 1] inside: for conversion."""
+    """``model`` behind a uint8 (28, 28) input, scaled to [0, 1] inside: for conversion.
+
+    Its outputs are ``scores`` and each top-level convolution's maps
+    (:func:`.layer_maps.layer_outputs`), so the layer view and Grad-CAM read them from LiteRT
+    without TensorFlow. The extra outputs are tensors the network computes anyway: the scores
+    stay the same numbers (tests hold them to the model's)."""
+    from inception_desktop.core.models.layer_maps import layer_outputs
     from inception_desktop.core.models.tflite_export import uint8_wrapper
 
-    return uint8_wrapper(model, None, contract.SCALE, contract.OFFSET, INPUT_SHAPE)
+    outputs = {"scores": _single(model.outputs), **layer_outputs(model)}
+    return uint8_wrapper(model, outputs, contract.SCALE, contract.OFFSET, INPUT_SHAPE)
+
+
+def _single(tensors: Any) -> Any:
+    if isinstance(tensors, (list, tuple)) and len(tensors) == 1:
+        return tensors[0]
+    return tensors
+
+
+#: Conversions of a user's model are named ``mnist-2-<digest>``: the "2" is their format. Since
+#: format 2 they hold the layers' maps as outputs (``mnist-<digest>`` ones, from before, do not,
+#: and are not taken for one: the model is converted again once).
+CONVERSION_PREFIX = "mnist-2-"
 
 
 def converted_path(path: str | Path, precision: str = FP32) -> Path:
@@ -58,7 +77,7 @@ def converted_path(path: str | Path, precision: str = FP32) -> Path:
     from inception_desktop.core.store import paths
 
     digest = model_digest(path, "sha256")[:20]
-    return paths.cache_dir() / "models" / f"mnist-{digest}{suffix(precision)}.tflite"
+    return paths.cache_dir() / "models" / f"{CONVERSION_PREFIX}{digest}{suffix(precision)}.tflite"
 
 
 def model_digest(path: str | Path, algorithm: str = "md5") -> str:

@@ -2,14 +2,17 @@
 
 :class:`DigitExplainRequest` replaces the plain :class:`~.requests.DigitRequest` while the heat
 map is on: one request (source ``digit``, so latest wins with the drawing) normalises the canvas,
-classifies it and explains the answer — Grad-CAM on the TensorFlow runtime, occlusion with 4-pixel
-black patches (7x7 cells) on LiteRT, both a few milliseconds for a 28x28 input — and maps the map
-onto the canvas through the normalisation's geometry (core.explain.mapping.digit_rects).
+classifies it and explains the answer — Grad-CAM where the model as loaded allows it (TensorFlow's
+gradients, or on LiteRT the closed form through the head after the explained layer:
+core.explain.litert_gradcam), else occlusion with 4-pixel black patches (7x7 cells), both a few
+milliseconds for a 28x28 input — and maps the map onto the canvas through the normalisation's
+geometry (core.explain.mapping.digit_rects). The method depends on the model alone: opening the
+layer view does not change it.
 
 :class:`DigitLayersRequest` computes every convolutional layer's feature maps for the current
-network input with the model's Keras file (core.explain.features): on LiteRT that loads TensorFlow
-on the worker the first time, which the workspace announces. :class:`LayerView` draws each layer
-as a grid of its channels.
+network input with the serving model itself: on LiteRT from the conversion's extra outputs (one
+interpreter call, no TensorFlow: core.explain.features.litert_layer_maps), on TensorFlow from its
+Keras model. :class:`LayerView` draws each layer as a grid of its channels.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from inception_desktop.core.digit.normalize import DigitSteps
 from inception_desktop.core.models.prediction import Prediction
 from inception_desktop.gui.runtime.recordable import Kept, digit_entries
 from inception_desktop.gui.runtime.requests import ModelKind, next_id
-from inception_desktop.gui.widgets.heat import AUTO, OCCLUSION, explainer_for, has_gradients
+from inception_desktop.gui.widgets.heat import AUTO, explainer_for, has_gradients
 from inception_desktop.gui.widgets.input_view import array_to_qimage
 
 #: Occlusion cells per side on the 28x28 input: 4-pixel patches, 49 inputs and the original.
@@ -68,50 +71,20 @@ class DigitHeatResult:
         return digit_entries(self.prediction, None, pixels, now)
 
 
-#: Grad-CAM explainers on Keras models loaded for the layer view, by model file ("" shipped).
-_keras_cams: dict[str, Any] = {}
-
-
-def _keras_gradcam(model_path: str | None) -> Any:
-    """Grad-CAM on the Keras twin of a LiteRT digit model, once the layer view has loaded it
-    (TensorFlow is there then: Grad-CAM costs a third of 7x7 occlusion); None before."""
-    from types import SimpleNamespace
-
-    from inception_desktop.core.explain import features
-    from inception_desktop.core.explain.explainer import Explainer
-
-    key = model_path or ""
-    if key not in _keras_cams:
-        if not features.is_loaded(model_path):
-            return None
-        keras_model = features.load_digit_model(model_path)
-        shim = SimpleNamespace(
-            name=keras_model.name,
-            input_shape=(28, 28),
-            predictor=SimpleNamespace(model=keras_model),
-        )
-        _keras_cams[key] = Explainer(shim, "gradcam")
-    return _keras_cams[key]
-
-
 def explain_digit(
     model: Any,
     steps: DigitSteps,
     canvas_size: tuple[int, int],
     method: str = AUTO,
-    model_path: str | None = None,
 ) -> DigitHeat:
     """Explain the top class of ``steps.input`` and map it onto a canvas of ``canvas_size``.
 
-    ``model_path`` is the file of ``model`` (None: the shipped one): a LiteRT model whose Keras
-    file the layer view loaded is explained by Grad-CAM on that file."""
+    The method is ``model``'s own (see :func:`~.heat.explainer_for`): nothing else the window
+    loaded changes it."""
     from inception_desktop.core.explain.mapping import digit_rects
 
     started = time.perf_counter()
-    grid = {} if method != OCCLUSION and has_gradients(model) else {"grid": DIGIT_GRID}
-    explainer, note = explainer_for(model, method, **grid)
-    if method == AUTO and explainer.method == OCCLUSION and not has_gradients(model):
-        explainer = _keras_gradcam(model_path) or explainer
+    explainer, note = explainer_for(model, method, grid=DIGIT_GRID)
     source, content, visible = digit_rects(steps)
     explanation = explainer.explain(steps.input, None, source, content, visible)
     width, height = canvas_size
@@ -137,7 +110,6 @@ class DigitExplainRequest:
     kind: ClassVar[ModelKind] = ModelKind.DIGIT
     canvas: np.ndarray = field(repr=False)
     method: str = AUTO
-    model_path: str | None = None  # the serving model's file (None: shipped), for its Keras twin
     source: str = "digit"
     id: int = field(default_factory=next_id)
 
@@ -147,7 +119,7 @@ class DigitExplainRequest:
         steps = normalize_digit(self.canvas)
         if steps is None:
             return DigitHeatResult(self.id, None, None, None)
-        heat = explain_digit(model, steps, self.canvas.shape[::-1], self.method, self.model_path)
+        heat = explain_digit(model, steps, self.canvas.shape[::-1], self.method)
         if heat.scores is not None and len(heat.scores) == len(model.labels):
             # the explanation's own pass classified the input: no second call (on LiteRT a
             # batch of 1 between occlusion batches would also re-allocate the interpreter)
@@ -165,39 +137,48 @@ class LayersResult:
     request_id: int
     layers: tuple[Any, ...]  # core.explain.features.LayerMaps
     model_name: str
-    loaded_keras: bool  # the Keras model was loaded for this request (TensorFlow's first use)
+    runtime: str  # what computed the maps: "LiteRT" or "TensorFlow"
     ms: float
 
 
 @dataclass(frozen=True)
 class DigitLayersRequest:
-    """Every convolutional layer's maps for ``input`` (the 28x28 network input) with the model
-    in ``model_path`` (None: the shipped one); the worker's own Keras model when it has one."""
+    """Every convolutional layer's maps for ``input`` (the 28x28 network input), computed by
+    the serving model: its LiteRT conversion's extra outputs, or its Keras model on TensorFlow.
+
+    A LiteRT model converted without the maps (a conversion older than them) is reported as
+    such; TensorFlow is never loaded for this view."""
 
     kind: ClassVar[ModelKind] = ModelKind.DIGIT
     input: np.ndarray = field(repr=False)
-    model_path: str | None = None
     source: str = "digit-layers"
     id: int = field(default_factory=next_id)
 
     def serve(self, model: Any) -> LayersResult:
-        from inception_desktop.core.explain import features
+        from inception_desktop.core.explain import ExplainError, features
 
         started = time.perf_counter()
-        if has_gradients(model):
-            keras_model, loaded = model.predictor.model, False
+        predictor = getattr(model, "predictor", None)
+        name = getattr(model, "name", "")
+        if features.has_layer_outputs(predictor):
+            layers = tuple(features.litert_layer_maps(predictor, self.input))
+            runtime = "LiteRT"
+        elif has_gradients(model) and hasattr(predictor, "model"):  # a Keras model, on TensorFlow
+            keras_model = predictor.model
+            entry = _feature_maps.get(id(keras_model))
+            if entry is None or entry[0] is not keras_model:
+                entry = _feature_maps[id(keras_model)] = (
+                    keras_model,
+                    features.FeatureMaps(keras_model),
+                )
+            layers, runtime = tuple(entry[1](self.input)), "TensorFlow"
         else:
-            loaded = not features.is_loaded(self.model_path)
-            keras_model = features.load_digit_model(self.model_path)
-        entry = _feature_maps.get(id(keras_model))
-        if entry is None or entry[0] is not keras_model:
-            entry = _feature_maps[id(keras_model)] = (
-                keras_model,
-                features.FeatureMaps(keras_model),
+            raise ExplainError(
+                f"{name or 'this model'} gives no layer maps: its conversion for LiteRT predates "
+                "them (open the model file again to convert it), or it has no convolutions"
             )
-        layers = tuple(entry[1](self.input))
         ms = (time.perf_counter() - started) * 1000
-        return LayersResult(self.id, layers, getattr(model, "name", ""), loaded, ms)
+        return LayersResult(self.id, layers, name, runtime, ms)
 
 
 #: Feature-map extractors by Keras model id, the model kept with its own (on the worker only).
@@ -234,6 +215,10 @@ class LayerView(QWidget):
         self._placeholder = text
         self.adjustSize()
         self.update()
+
+    def placeholder(self) -> str:
+        """The sentence shown instead of maps ("" while maps are shown)."""
+        return "" if self._rows else self._placeholder
 
     def grids(self) -> list[tuple[str, QImage]]:
         """(caption, grid image) per layer shown."""

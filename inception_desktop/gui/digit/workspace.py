@@ -134,9 +134,7 @@ class DigitWorkspace(QWidget):
         self._image: str | np.ndarray | None = None  # the image file or bitmap shown, if any
         self._requested_model: str | None = None  # a load asked for: None shipped, or a path
         self._pending_model = False
-        self._model_path: str | None = None  # the file of the model serving (None: shipped)
         self._layers_id = 0
-        self._layers_asked = False  # TensorFlow's first use for the layer view was announced
         self._heat_method: str | None = None  # how the last heat map was made (a change is said)
         self.layer_dialog: LayerDialog | None = None
         self.result: DigitResult | DigitImageResult | DigitHeatResult | None = None
@@ -337,7 +335,6 @@ class DigitWorkspace(QWidget):
         self.model_label.setText(f"Model: {name}")
         if self._pending_model:
             self._pending_model = False
-            self._model_path = self._requested_model
             self.customModelChanged.emit(self._requested_model or "")
         if self._image is not None:
             self._read(self._image)
@@ -432,11 +429,7 @@ class DigitWorkspace(QWidget):
             return
         self._image = None
         canvas = self.canvas.network_array()
-        request = (
-            DigitExplainRequest(canvas, model_path=self._model_path)
-            if self.heat_on()
-            else DigitRequest(canvas)
-        )
+        request = DigitExplainRequest(canvas) if self.heat_on() else DigitRequest(canvas)
         self._last_id = rid = request.id
         self.channel.send(request, self._show, lambda message: self._failed(rid, message))
 
@@ -503,11 +496,7 @@ class DigitWorkspace(QWidget):
         self.steps.input.set_heat(heat.heat, 0.7)
         text = heat.describe()
         if self._heat_method is not None and heat.method != self._heat_method:
-            text += (
-                " — Grad-CAM now: TensorFlow is loaded for the feature maps"
-                if heat.method == "gradcam"
-                else f" — {heat.method} now"
-            )
+            text += " — Grad-CAM now" if heat.method == "gradcam" else f" — {heat.method} now"
         self._heat_method = heat.method
         self.heat_label.setText(text if heat.note is None else f"{text} — {heat.note}")
 
@@ -546,12 +535,7 @@ class DigitWorkspace(QWidget):
         if steps is None:
             dialog.view.set_placeholder("Draw a digit to see its feature maps")
             return
-        if not self._layers_asked:
-            self._layers_asked = True
-            message = "Loading the model's Keras file for the layer view (TensorFlow: a few s)…"
-            dialog.view.set_placeholder(message)
-            self.notice.emit(message)
-        request = DigitLayersRequest(steps.input, self._model_path)
+        request = DigitLayersRequest(steps.input)
         self._layers_id = rid = request.id
         self.channel.send(request, self._layers_shown, lambda text: self._layers_failed(rid, text))
 
@@ -559,10 +543,9 @@ class DigitWorkspace(QWidget):
         if result.request_id != self._layers_id or self.layer_dialog is None:
             return
         self.layer_dialog.view.set_layers(result.layers)
-        loaded = " (TensorFlow and the Keras model loaded first)" if result.loaded_keras else ""
         self.layer_dialog.status.setText(
             f"{result.model_name}: {len(result.layers)} convolutional layers, "
-            f"{result.ms:.0f} ms{loaded}. White: the most active pixel of each map."
+            f"{result.ms:.0f} ms on {result.runtime}. White: the most active pixel of each map."
         )
 
     def _layers_failed(self, request_id: int, message: str) -> None:

@@ -70,10 +70,14 @@ _lock = threading.Lock()
 
 def has_gradients(model: Any) -> bool:
     """Whether Grad-CAM can run on ``model`` as loaded: Inception v3 on LiteRT (its conversion
-    gives ``mixed10``: the gradient has a closed form, no TensorFlow), a Keras model on
-    TensorFlow, or a retrained model whose features Keras computes (TensorFlow runtime)."""
+    gives ``mixed10``: the gradient has a closed form, no TensorFlow), a digit model on LiteRT
+    converted with its layers' maps (the gradient through its head in numpy, where the head
+    allows: else :func:`explainer_for` keeps occlusion), a Keras model on TensorFlow, or a
+    retrained model whose features Keras computes (TensorFlow runtime)."""
+    from inception_desktop.core.explain.features import has_layer_outputs
+
     predictor = getattr(model, "predictor", None)
-    if INCEPTION_LAYER in getattr(predictor, "outputs", ()):
+    if INCEPTION_LAYER in getattr(predictor, "outputs", ()) or has_layer_outputs(predictor):
         return True
     if getattr(getattr(predictor, "features", None), "keras", None) is not None:
         return True
