@@ -670,3 +670,26 @@ def test_answer_unknown_in_the_window_agrees_with_the_command_line(
         )
         assert win.photo.scores.result.unknown[0] == unknown
         assert win.photo.headline.text().startswith("Unknown:") == unknown
+
+
+def test_view_precision_int8_retrains_on_int8_features(qtbot, window, tmp_path, installed):
+    """With View › Precision at int8 the Retrain workspace computes the features with the int8
+    backbone (cached apart from float32's), the training child is told --precision int8, and the
+    model card says which features it learnt from."""
+    window.set_precision("int8")
+    ws = window.retrain
+    window.tabs.setCurrentWidget(ws)
+    ws.set_data_folder(make_classes(tmp_path / "data", per_class=4))
+    data_read(qtbot, ws)
+    click(qtbot, ws.features_page.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
+    assert ws.features.precision == "int8" and ws.features.computed == 12
+    ws.train_page.epochs_spin.setValue(3)
+    click(qtbot, ws.train_page.train_button)
+    qtbot.waitUntil(lambda: ws.trained is not None and not ws.busy, timeout=120000)
+    assert ws.trained.card["precision"] == "int8"
+    window.set_precision("fp32")
+    ws.go_to(FEATURES)
+    click(qtbot, ws.features_page.compute_button)
+    qtbot.waitUntil(lambda: ws.features is not None and not ws.busy, timeout=120000)
+    assert ws.features.precision == "fp32" and ws.features.computed == 12  # not int8's

@@ -47,6 +47,7 @@ class AuditStep(QObject):
         from inception_desktop.core.photo.framing import Framing
 
         source, weights, runtime = ws.source.copy(), ws.weights, ws.worker_runtime()
+        precision = ws.worker_precision()
         framing = Framing(ws.features_page.framing())
         seed = ws.data_page.seed_spin.value()
         self.page.progress.setValue(0)
@@ -61,7 +62,9 @@ class AuditStep(QObject):
 
             data, held = scan(source.dirs(), source.test_root)
             path, md5 = resolve_weights(weights)
-            model = feature_model_for(path, md5, runtime, lambda t: job.report(("stage", t, 0)))
+            model = feature_model_for(
+                path, md5, runtime, lambda t: job.report(("stage", t, 0)), precision
+            )
             return audit(
                 data, held, model, framing, seed,
                 lambda stage, done, total: job.report((stage, done, total)),

@@ -80,6 +80,8 @@ def read_card(metadata: object, where: str) -> ModelCard:
         raise wrong("val_accuracy", "expected a number from 0 to 1")
     if "unknown_threshold" in metadata and not _is_fraction_or_none(metadata["unknown_threshold"]):
         raise wrong("unknown_threshold", "expected a number from 0 to 1")
+    if metadata.get("precision", "fp32") not in ("fp32", "int8"):
+        raise wrong("precision", "expected 'fp32' or 'int8'")
     temperature = metadata.get("temperature", 1.0)
     if isinstance(temperature, bool) or not isinstance(temperature, int | float) or not (
         math.isfinite(temperature) and 0.01 <= temperature <= 100

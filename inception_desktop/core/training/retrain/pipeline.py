@@ -106,6 +106,7 @@ class Features:
     seconds: float = 0.0
     stages: list[dict[str, Any]] = field(default_factory=list)
     validation_dir: str | None = None  # the validation tree's root; None: a split of the data
+    precision: str = "fp32"  # the backbone's that computed them (int8 features differ a little)
 
 
 def compute_features(
@@ -143,6 +144,7 @@ def compute_features(
         settings.framing, x_train, y_train, x_val, y_val, train_paths, val_paths, out.skipped,
         model.weights_md5, len(train_paths), tuple(settings.augment), out.cache_hits,
         out.computed, out.seconds, out.stages, str(held.root) if held is not None else None,
+        getattr(model, "precision", "fp32"),
     )  # fmt: skip
 
 
@@ -251,6 +253,7 @@ def train(
         best_epoch=result.best_epoch,
         seed=settings.seed,
         stopped_by_hand=bool(stop is not None and stop()),
+        precision=features.precision,
         temperature=summary["calibration"]["temperature"],
         unknown_threshold=summary["calibration"]["unknown_threshold"],
     )  # fmt: skip
