@@ -573,7 +573,8 @@ def test_the_audit_step_shows_findings_moves_and_undoes(
     suggested = first.text().split("looks like ")[1].split(" (")[0]
     page.lists.setCurrentWidget(page.suspects)
     first.setSelected(True)
-    page.target.setCurrentText(suggested)
+    assert page.target.currentText() == suggested  # where the other photos say it belongs
+    assert all(name in page.legend.text() for name in ("blue", "green", "red"))
     click(qtbot, page.move_button)
     moved = planted.root / suggested / Path(path).name
     assert moved.is_file() and not Path(path).exists()

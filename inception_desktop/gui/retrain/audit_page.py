@@ -10,6 +10,7 @@ move the data is read again: the workspace's features and findings are stale unt
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inception_desktop.gui.retrain.audit_map import AuditMap
+from inception_desktop.gui.retrain.audit_map import PALETTE, AuditMap
 
 PATHS_ROLE = Qt.ItemDataRole.UserRole
+SUGGESTED_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def _name(path: str) -> str:
@@ -72,8 +74,15 @@ class AuditPage(QWidget):
         self.lists.addTab(self.suspects, "Mislabels")
         self.lists.addTab(self.duplicates, "Duplicates")
         self.lists.addTab(self.outliers, "Outliers")
+        self.legend = QLabel("")
+        self.legend.setAccessibleName("Map legend")
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.map, 1)
+        column.addWidget(self.legend)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.map)
+        split.addWidget(left)
         split.addWidget(self.lists)
         split.setSizes([500, 400])
         self.target = QComboBox()
@@ -121,7 +130,7 @@ class AuditPage(QWidget):
         self.outliers.clear()
         for s in result.suspects:
             self._add(self.suspects, f"{_name(s.path)}: filed as {s.given}, looks like "
-                      f"{s.suggested} ({s.confidence:.0%})", [s.path])  # fmt: skip
+                      f"{s.suggested} ({s.confidence:.0%})", [s.path], s.suggested)  # fmt: skip
         for d in result.duplicates:
             a, b = d.paths
             self._add(self.duplicates, f"{d.kind}: {_name(a)} = {_name(b)} ({d.similarity:.3f})",
@@ -137,6 +146,14 @@ class AuditPage(QWidget):
         )  # fmt: skip
         self.target.clear()
         self.target.addItems(list(result.classes))
+        self.legend.setText(
+            "Map: "
+            + " · ".join(
+                f'<span style="color:{PALETTE[n % len(PALETTE)]}">●</span> {html.escape(name)}'
+                for n, name in enumerate(result.classes)
+            )
+            + " · red ring: suspected mislabel · black ring: outlier"
+        )
         counts = ", ".join(f"{name} {n}" for name, n in result.counts().items())
         self.status.setText(
             f"{len(result.paths)} photos ({counts}): {len(result.suspects)} suspected "
@@ -144,9 +161,10 @@ class AuditPage(QWidget):
             "outliers. Select some to move them to another class or set them aside."
         )
 
-    def _add(self, widget: QListWidget, text: str, paths: list[str]) -> None:
+    def _add(self, widget: QListWidget, text: str, paths: list[str], suggested: str = "") -> None:
         item = QListWidgetItem(text)
         item.setData(PATHS_ROLE, paths)
+        item.setData(SUGGESTED_ROLE, suggested)
         item.setToolTip("\n".join(paths))
         widget.addItem(item)
 
@@ -165,6 +183,11 @@ class AuditPage(QWidget):
 
     def _selection_changed(self) -> None:
         self.map.select(self.selected_paths())
+        widget = self.lists.currentWidget()
+        if isinstance(widget, QListWidget):  # suspects: move them where the others say
+            suggested = {item.data(SUGGESTED_ROLE) for item in widget.selectedItems()}
+            if len(suggested) == 1 and (name := suggested.pop()):
+                self.target.setCurrentText(name)
         self._update_fix_buttons()
 
     def _move(self, to_class: str) -> None:
