@@ -142,3 +142,21 @@ def test_a_failure_in_the_middle_of_a_batch_moves_nothing(tmp_path, monkeypatch)
     with pytest.raises(AuditError, match="on another disk, and a move here is only ever a rename"):
         fixes.move(paths[:1], None)
     assert _tree(root) == before
+
+
+def test_the_analysis_reports_its_steps_and_can_be_stopped_between_them(planted, inception_weights):
+    """At 20,000 photos each step of the analysis takes seconds: each is reported, and a stop
+    asked during one ends the audit before the next (the features stay cached)."""
+    from inception_desktop.core.audit.run import audit, scan
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.store.download import file_digest
+    from inception_desktop.core.training.retrain import CancelledError
+    from inception_desktop.core.training.retrain.features import feature_model_for
+
+    model = feature_model_for(inception_weights, file_digest(inception_weights), "litert")
+    data, held = scan(planted.root)
+    seen: list[tuple[str, int, int]] = []
+    with pytest.raises(CancelledError, match="the audit was stopped"):
+        audit(data, held, model, Framing("pad"), progress=lambda *s: seen.append(s),
+              stop=lambda: ("analysis", 2, 5) in seen)  # fmt: skip
+    assert [s for s in seen if s[0] == "analysis"] == [("analysis", 1, 5), ("analysis", 2, 5)]

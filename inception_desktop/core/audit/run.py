@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from inception_desktop.core.training.retrain.features import FeatureModel
 from inception_desktop.core.training.retrain.pipeline import Extractor, StageProgress
 
 TRAIN, VALIDATION = "train", "validation"
+T = TypeVar("T")
 
 
 def scan(
@@ -85,8 +87,12 @@ def audit(
 
     thumbs = signatures(list(zip(paths, sha, strict=True)), progress=thumbs_progress, stop=stop)
     spreads = spread(thumbs)
-    probabilities = mislabels.out_of_fold(x, labels, len(data.classes), seed)
-    reduced = projection.reduce(x, seed)
+    steps = Steps(progress, stop)
+    probabilities = steps.run(lambda: mislabels.out_of_fold(x, labels, len(data.classes), seed))
+    duplicates = steps.run(lambda: similar.find(unit_vectors(thumbs), sha, labels, splits, paths))
+    reduced = steps.run(lambda: projection.reduce(x, seed))
+    found = steps.run(lambda: outliers.find(reduced, spreads, paths))
+    points = steps.run(lambda: projection.map_2d(reduced, seed))
     skipped = data.skipped + (held.skipped if held is not None else []) + extractor.skipped
     result = Audit(
         classes=data.classes,
@@ -96,15 +102,36 @@ def audit(
         suspects=mislabels.suspects(
             probabilities, labels, data.classes, paths, spreads < outliers.BLANK_SPREAD
         ),
-        duplicates=similar.find(unit_vectors(thumbs), sha, labels, splits, paths),
-        outliers=outliers.find(reduced, spreads, paths),
-        points=projection.map_2d(reduced, seed),
+        duplicates=duplicates,
+        outliers=found,
+        points=points,
         probabilities=probabilities,
         skipped=skipped,
         stages=extractor.stages,
     )
     saved.save(kept_as, result)
     return result
+
+
+class Steps:
+    """The analysis after the features, step by step: progress (``analysis``, step, of 5) and
+    a chance to stop between steps (each takes seconds at 20,000 photos)."""
+
+    TOTAL = 5
+
+    def __init__(self, progress: StageProgress | None, stop: Callable[[], bool] | None) -> None:
+        self.progress, self.stop, self.done = progress, stop, 0
+
+    def run(self, step: Callable[[], T]) -> T:
+        from inception_desktop.core.training.retrain import CancelledError
+
+        if self.stop is not None and self.stop():
+            raise CancelledError("the audit was stopped (the features computed are cached)")
+        out = step()
+        self.done += 1
+        if self.progress is not None:
+            self.progress("analysis", self.done, self.TOTAL)
+        return out
 
 
 def _hashes(data: Dataset, paths: list[str]) -> list[str]:
