@@ -249,11 +249,11 @@ class RetrainWorkspace(QWidget):
 
     def worker_runtime(self) -> str | None:
         """The runtime the window's models run on (View › Runtime): the steps use it too."""
-        return self._worker.runtime
+        return self._worker.chosen_runtime
 
     def worker_precision(self) -> str | None:
         """The precision the window's models run at (View › Precision): the steps use it too."""
-        return self._worker.precision
+        return self._worker.chosen_precision
 
     def rescan(self) -> None:
         """Read the data again (photos were moved): what was computed from it is stale."""
@@ -428,8 +428,8 @@ class RetrainWorkspace(QWidget):
         if self.choice is None:
             self.message.emit("Retrain: choose the data first")
             return
-        choice, weights, runtime = self.choice, self.weights, self._worker.runtime
-        precision = self._worker.precision
+        choice, weights, runtime = self.choice, self.weights, self._worker.chosen_runtime
+        precision = self._worker.chosen_precision
         settings = self._settings()
         self.features_page.started(len(choice.data.samples))
 
@@ -496,10 +496,10 @@ class RetrainWorkspace(QWidget):
         out = []
         if self.weights is not None:
             out += ["--weights", str(self.weights)]
-        if self._worker.runtime is not None:
-            out += ["--runtime", str(self._worker.runtime)]
-        if self._worker.precision is not None:  # View › Precision: int8 features, int8 export
-            out += ["--precision", str(self._worker.precision)]
+        if self._worker.chosen_runtime is not None:
+            out += ["--runtime", str(self._worker.chosen_runtime)]
+        if self._worker.chosen_precision is not None:  # View › Precision: int8 features, export
+            out += ["--precision", str(self._worker.chosen_precision)]
         return out
 
     def train(self) -> None:

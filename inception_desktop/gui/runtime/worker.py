@@ -114,6 +114,7 @@ class InferenceWorker(QObject):
         self.runtime = runtime
         #: fp32 or int8 (see core.models.precision); read by the factories when they load.
         self.precision = precision
+        self._asked: dict[str, str | None] = {}  # set_runtime / set_precision, GUI side
         self._factories = factories or default_factories(self)
         self._models: dict[str, Any] = {}
         self._paths: dict[str, Any] = {}  # kind → the file its model was loaded from
@@ -160,11 +161,24 @@ class InferenceWorker(QObject):
 
     def set_runtime(self, runtime: str) -> None:
         """Use ``runtime`` from now on: the loaded models are loaded again on it."""
+        self._asked["runtime"] = runtime
         self._switch_runtime.emit(runtime)
 
     def set_precision(self, precision: str) -> None:
         """Use ``precision`` (fp32 or int8) from now on: the loaded models are loaded again."""
+        self._asked["precision"] = precision
         self._switch_precision.emit(precision)
+
+    @property
+    def chosen_runtime(self) -> str | None:
+        """The runtime last asked for, at once (``runtime`` changes on the worker's thread when
+        it gets there): what work started on the GUI thread now should run on."""
+        return self._asked.get("runtime", self.runtime)
+
+    @property
+    def chosen_precision(self) -> str | None:
+        """The precision last asked for, at once (see :attr:`chosen_runtime`)."""
+        return self._asked.get("precision", self.precision)
 
     # --- runs on the worker thread --------------------------------------------------------
     @Slot(str)
