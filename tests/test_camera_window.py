@@ -144,10 +144,9 @@ def test_a_missing_camera_is_one_problem_and_the_window_goes_on(qtbot, window, t
 
 
 def test_without_opencv_the_bar_says_what_to_install_and_copies_it(qtbot, window, monkeypatch):
-    from inception_desktop.gui.photo import camera as photo_camera
-    from inception_desktop.gui.widgets import live_bar
+    from inception_desktop.gui.widgets import live_bar, live_source
 
-    monkeypatch.setattr(photo_camera, "capture_available", lambda: False)
+    monkeypatch.setattr(live_source, "capture_available", lambda: False)
     monkeypatch.setattr(live_bar, "capture_available", lambda: False, raising=False)
     window.menus.photo_camera_action.trigger()
     bar = window.photo.camera.bar
