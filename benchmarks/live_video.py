@@ -164,7 +164,9 @@ def main() -> None:
     rss_end = rss_mb()
     problems = len(window.problems)
 
-    # The model's own rate: one frame served (framing or reading + network) in a loop, here.
+    # The model's own rate: one frame served (framing or reading + network) in a loop, here,
+    # once the worker has answered the last frame (one interpreter is not for two threads).
+    spin_until(lambda: workspace.channel.waiting() == 0)
     from inception_desktop.core.video.source import open_video
 
     with open_video(clip) as video:
