@@ -27,6 +27,20 @@ from inception_desktop.core.explain.layers import build_forward, find_layer_path
 INCEPTION_LAYER = "mixed10"
 
 
+def check_request(
+    array: np.ndarray, input_shape: tuple[int, ...], classes: int, class_index: int | None
+) -> np.ndarray:
+    """``array`` as an array, once it is checked to be one input of ``input_shape`` and
+    ``class_index`` (None: the top class) one of ``classes``; the same rule for Grad-CAM on
+    TensorFlow and on LiteRT."""
+    array = np.asarray(array)
+    if array.shape != tuple(input_shape):
+        raise ExplainError(f"input shape {array.shape}, expected {input_shape}")
+    if class_index is not None and not 0 <= class_index < classes:
+        raise ExplainError(f"class {class_index} is not in 0-{classes - 1}")
+    return array
+
+
 @dataclass(frozen=True)
 class CamResult:
     """One explanation.
@@ -101,11 +115,7 @@ class GradCam:
 
     def __call__(self, array: np.ndarray, class_index: int | None = None) -> CamResult:
         """The map for ``class_index`` (None: the top class) on this exact input."""
-        array = np.asarray(array)
-        if array.shape != self.input_shape:
-            raise ExplainError(f"input shape {array.shape}, expected {self.input_shape}")
-        if class_index is not None and not 0 <= class_index < self.num_classes:
-            raise ExplainError(f"class {class_index} is not in 0-{self.num_classes - 1}")
+        array = check_request(array, self.input_shape, self.num_classes, class_index)
         cam, chosen, logits = self._explain(
             np.ascontiguousarray(array, self.dtype)[None],
             np.int32(-1 if class_index is None else class_index),

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from inception_desktop.core.explain import ExplainError
-from inception_desktop.core.explain.gradcam import INCEPTION_LAYER, CamResult
+from inception_desktop.core.explain.gradcam import INCEPTION_LAYER, CamResult, check_request
 
 
 class LiteRTGradCam:
@@ -40,11 +40,7 @@ class LiteRTGradCam:
 
     def __call__(self, array: np.ndarray, class_index: int | None = None) -> CamResult:
         """The map for ``class_index`` (None: the top class) on this exact input."""
-        array = np.asarray(array)
-        if array.shape != self.input_shape:
-            raise ExplainError(f"input shape {array.shape}, expected {self.input_shape}")
-        if class_index is not None and not 0 <= class_index < self.num_classes:
-            raise ExplainError(f"class {class_index} is not in 0-{self.num_classes - 1}")
+        array = check_request(array, self.input_shape, self.num_classes, class_index)
         features = np.asarray(self.model.run(array[None])[self.layer][0], np.float64)
         height, width, _ = features.shape
         logits = features.mean(axis=(0, 1)) @ self.kernel + self.bias
