@@ -41,7 +41,7 @@ def test_default_is_small_and_normalised():
     model = architectures.default()
     assert model.count_params() < 500_000
     assert any(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers)
-    assert architectures.get("default").augment
+    assert architectures.get("default").augment == "affine"
 
 
 def test_unknown_name_lists_the_choices():

@@ -52,3 +52,32 @@ win.close()
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split()[-3:] == ["gradcam", "mixed10", "False"], result.stdout
+
+
+def test_the_command_explains_a_digit_with_gradcam_and_no_tensorflow(tmp_path, isolated_cache):
+    """``explain --model mnist`` (Grad-CAM, the default) runs on LiteRT: the map comes from the
+    conversion's layer maps and the head's gradient in numpy, and TensorFlow is never imported."""
+    import numpy as np
+    from PIL import Image
+
+    digit = np.full((112, 112), 255, np.uint8)
+    digit[20:92, 48:64] = 0  # a dark "1" on white paper
+    path = tmp_path / "one.png"
+    Image.fromarray(digit).save(path)
+    script = f"""
+import sys
+from inception_desktop.cli import main
+code = main(["explain", {str(path)!r}, "--model", "mnist", "--out", {str(tmp_path / "out")!r},
+             "--json"])
+print("TF", "tensorflow" in sys.modules, file=sys.stderr)
+sys.exit(code)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr.strip().splitlines()[-1] == "TF False"
+    import json
+
+    (entry,) = json.loads(result.stdout)
+    assert entry["method"] == "gradcam" and entry["layer"] and entry["class"]["label"] == "1"

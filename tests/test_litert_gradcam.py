@@ -42,3 +42,30 @@ def test_the_explainer_uses_litert_for_gradcam(litert_classifier):
     assert result.method == "gradcam" and result.layer == "mixed10"
     assert result.heat.shape == (299, 299) and result.grid.shape == (8, 8)
     assert int(np.argmax(result.scores)) == result.class_index
+
+
+def test_a_retrained_heads_logit_gradient_is_the_numeric_one():
+    """``HeadWeights.logit_gradient`` (what Grad-CAM of a retrained model on LiteRT uses) against
+    central differences of the head's own logits, for a head with a hidden ReLU layer."""
+    from inception_desktop.core.training.retrain.head import HeadWeights
+
+    rng = np.random.default_rng(8)
+    head = HeadWeights(
+        rng.normal(0, 0.1, 12).astype(np.float32),
+        rng.uniform(0.05, 0.5, 12).astype(np.float32),
+        (
+            rng.normal(0, 0.5, (12, 7)).astype(np.float32),
+            rng.normal(0, 0.5, (7, 3)).astype(np.float32),
+        ),
+        (rng.normal(0, 0.1, 7).astype(np.float32), rng.normal(0, 0.1, 3).astype(np.float32)),
+    )
+    features = rng.normal(0, 1, 12).astype(np.float32)
+    for c in range(3):
+        gradient = head.logit_gradient(features, c)
+        step = 1e-3
+        numeric = np.array([
+            (head.logits((features + step * e)[None].astype(np.float64))[0, c]
+             - head.logits((features - step * e)[None].astype(np.float64))[0, c]) / (2 * step)
+            for e in np.eye(12)
+        ])  # fmt: skip
+        np.testing.assert_allclose(gradient, numeric, rtol=1e-3, atol=1e-4)

@@ -12,15 +12,19 @@ from inception_desktop.cli import main
 from inception_desktop.core.training.mnist import architectures, recipes, training
 
 
-def test_ours_is_what_train_did_before_recipes():
-    """A model trained before recipes existed (the lead's nielsen run) keeps its meaning."""
+def test_ours_is_adam_with_each_architectures_own_epochs_rate_and_augmentation():
+    """Our recipe is one way of training for every architecture; only what the architecture
+    says (epochs, rate, augmentation) differs. NielsenNet's takes its source's fivefold
+    one-pixel-shift expansion: without it ours stopped at 99.46% against the source's 99.51%."""
     for name, arch in architectures.ARCHITECTURES.items():
         recipe = recipes.get(name)
         assert (recipe.optimizer, recipe.schedule, recipe.batch_size) == ("adam", "cosine", 128)
         assert recipe.epochs == arch.default_epochs
         assert recipe.learning_rate == arch.learning_rate
-        assert recipe.augment == ("affine" if arch.augment else "none")
+        assert recipe.augment == arch.augment
         assert not recipe.flip and not recipe.l2 and not recipe.l2_lambda
+    assert recipes.get("nielsen").augment == recipes.get("nielsen", "source").augment == "shift1"
+    assert recipes.get("default").augment == "affine"
 
 
 def test_source_recipes_follow_their_texts():

@@ -62,9 +62,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--method",
         choices=METHODS,
         default="gradcam",
-        help="gradcam = the gradients of the class at a convolution layer (TensorFlow; a second "
-        "or two); occlusion = grey out each cell of a grid and measure how the score drops "
-        "(any runtime; one network run per cell)",
+        help="gradcam = the gradients of the class at a convolution layer (on LiteRT without "
+        "TensorFlow; a fraction of a second); occlusion = grey out each cell of a grid and "
+        "measure how the score drops (any runtime; one network run per cell)",
     )
     add_framing_arguments(p, "explain")
     p.add_argument("--layer", help="Grad-CAM layer (default: mixed10 / the last conv map)")
@@ -131,32 +131,31 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    """The explainer of ``--model``: occlusion of the served scores on the chosen runtime, or
-    Grad-CAM on TensorFlow (a retrained model through one Keras model of Inception v3 and its
-    head, whose ``mixed10`` sits inside the nested backbone)."""
+    """The explainer of ``--model`` on the chosen runtime (LiteRT unless asked): occlusion of
+    its scores, or Grad-CAM — on LiteRT without TensorFlow for Inception v3, a retrained model
+    and a digit model (:mod:`~inception_desktop.core.explain.litert_gradcam`); on TensorFlow
+    through Keras (a retrained model as one Keras model of Inception v3 and its head, whose
+    ``mixed10`` sits inside the nested backbone)."""
     from inception_desktop.core.classifiers import is_retrained_model, load_classifier
     from inception_desktop.core.errors import InceptionDesktopError, first_line
     from inception_desktop.core.explain.explainer import Explainer
 
-    # Grad-CAM of Inception v3 runs on LiteRT (closed form); other models' need TensorFlow.
-    on_litert = args.method == "occlusion" or str(args.model) == "inception"
-    runtime = args.runtime if on_litert else "tensorflow"
     try:
         classifier = load_classifier(
             args.model,
             args.weights,
-            runtime,
+            args.runtime,
             stage=lambda text: err(f"{text}…"),
             warn=err,
             precision=args.precision,
         )
-        if not is_retrained_model(args.model):
-            return Explainer(classifier, args.method, args.layer, args.grid)
         if args.method == "occlusion":
             return Explainer(classifier, "occlusion", None, args.grid)
-        from inception_desktop.core.explain.gradcam import retrained_for_gradcam
+        if is_retrained_model(args.model):
+            from inception_desktop.core.explain.gradcam import retrained_for_gradcam
 
-        return Explainer(retrained_for_gradcam(classifier), "gradcam", args.layer)
+            classifier = retrained_for_gradcam(classifier) or classifier  # TensorFlow's own
+        return Explainer(classifier, "gradcam", args.layer, args.grid)
     except Exception as exc:
         if not isinstance(exc, (InceptionDesktopError, OSError, ValueError)):
             raise

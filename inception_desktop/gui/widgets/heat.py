@@ -70,7 +70,8 @@ _lock = threading.Lock()
 
 def has_gradients(model: Any) -> bool:
     """Whether Grad-CAM can run on ``model`` as loaded: Inception v3 on LiteRT (its conversion
-    gives ``mixed10``: the gradient has a closed form, no TensorFlow), a digit model on LiteRT
+    gives ``mixed10``: the gradient has a closed form, no TensorFlow), a retrained model whose
+    features come from that conversion (the head's gradient in numpy), a digit model on LiteRT
     converted with its layers' maps (the gradient through its head in numpy, where the head
     allows: else :func:`explainer_for` keeps occlusion), a Keras model on TensorFlow, or a
     retrained model whose features Keras computes (TensorFlow runtime)."""
@@ -78,6 +79,9 @@ def has_gradients(model: Any) -> bool:
 
     predictor = getattr(model, "predictor", None)
     if INCEPTION_LAYER in getattr(predictor, "outputs", ()) or has_layer_outputs(predictor):
+        return True
+    backbone = getattr(getattr(predictor, "features", None), "litert", None)
+    if INCEPTION_LAYER in getattr(backbone, "outputs", ()):
         return True
     if getattr(getattr(predictor, "features", None), "keras", None) is not None:
         return True

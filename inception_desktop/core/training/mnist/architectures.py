@@ -31,7 +31,8 @@ class Architecture:
     seed_accuracy: float | None
     default_epochs: int
     learning_rate: float
-    augment: bool
+    #: What our recipe augments with: one of :data:`.recipes.AUGMENTATIONS`.
+    augment: str
 
 
 def nielsen() -> Any:
@@ -182,9 +183,9 @@ ARCHITECTURES: dict[str, Architecture] = {
             nielsen,
             "NielsenNet (seed): 2 conv-pool stages (20, 40 5x5 filters), dense 1000+1000",
             0.9951,
-            20,
+            12,
             1e-3,
-            False,
+            "shift1",
         ),
         Architecture(
             "inception_modules",
@@ -193,7 +194,7 @@ ARCHITECTURES: dict[str, Architecture] = {
             0.985,
             10,
             1e-3,
-            False,
+            "none",
         ),
         Architecture(
             "vgg32",
@@ -202,7 +203,7 @@ ARCHITECTURES: dict[str, Architecture] = {
             0.9786,
             5,
             1e-4,
-            False,
+            "none",
         ),
         Architecture(
             "inception_v3",
@@ -211,7 +212,7 @@ ARCHITECTURES: dict[str, Architecture] = {
             0.9905,
             10,
             1e-3,
-            True,
+            "affine",
         ),
         Architecture(
             "default",
@@ -220,7 +221,7 @@ ARCHITECTURES: dict[str, Architecture] = {
             None,
             20,
             3e-3,
-            True,
+            "affine",
         ),
     )
 }

@@ -1,9 +1,11 @@
 """How each MNIST architecture is trained: as its source text did (``source``) or our way.
 
 A recipe is the optimiser, learning rate and its schedule, batch size, epochs, weight decay and
-augmentation. ``ours`` is what ``train`` did before recipes existed (Adam, one warm-up epoch then
-cosine decay, batch 128, the architecture's own epochs and learning rate, our random affine
-augmentation only where the architecture asks for it), so a model trained before keeps its meaning.
+augmentation. ``ours`` is Adam, one warm-up epoch then cosine decay, batch 128, and the
+architecture's own epochs, learning rate and augmentation: our random affine warps where the
+architecture asks for them, and for NielsenNet its source's fivefold one-pixel-shift expansion
+(without it, ours stopped at 99.46% in 20 epochs against the source's 99.51%; with it, 12 epochs
+of the expanded set are 60 passes over the digits).
 ``source`` follows the text each architecture comes from, as far as that text says; what it does
 not say is marked *not in the source* below, with the choice made.
 
@@ -205,7 +207,7 @@ def ours(arch: str) -> Recipe:
         batch_size=128,
         epochs=spec.default_epochs,
         schedule="cosine",
-        augment="affine" if spec.augment else "none",
+        augment=spec.augment,
         source_accuracy=source.source_accuracy if source else None,
         cited="inception-desktop's own recipe",
     )

@@ -44,7 +44,10 @@ class FeatureModel:
         path: the ``.tflite`` computing them on LiteRT (None on TensorFlow).
         calls: how many photos went through the network (cache hits do not).
         keras: the Keras model computing them on the TensorFlow runtime (None on LiteRT):
-            Grad-CAM of a retrained model goes through it.
+            Grad-CAM of a retrained model goes through it there.
+        litert: the LiteRT model computing them (None on TensorFlow): its conversion also
+            outputs ``mixed10``, which Grad-CAM on LiteRT reads
+            (``core.explain.litert_gradcam.RetrainedGradCam``).
     """
 
     def __init__(
@@ -56,6 +59,7 @@ class FeatureModel:
         prepare: Callable[[int], None] | None = None,
         precision: str = FP32,
         path: Path | None = None,
+        litert: Any = None,
     ) -> None:
         self._compute = compute
         self._prepare = prepare
@@ -64,6 +68,7 @@ class FeatureModel:
         self.keras = keras
         self.precision = precision
         self.path = path
+        self.litert = litert
         self.calls = 0
 
     @property
@@ -124,6 +129,7 @@ def feature_model_for(
             prepare=model.prepare,
             precision=chosen,
             path=model.path,
+            litert=model,
         )
     from inception_desktop.core.models.compiled import CompiledModel
 

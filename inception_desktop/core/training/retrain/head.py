@@ -213,16 +213,40 @@ class HeadWeights:
     def classes(self) -> int:
         return int(self.kernels[-1].shape[1])
 
-    def scores(self, features: np.ndarray) -> np.ndarray:
-        """Softmax scores (N, classes) for features (N, 2048), as the Keras head computes them."""
-        x = (np.asarray(features, np.float32) - self.mean) / np.maximum(
-            np.sqrt(self.variance), EPSILON
-        )
+    def _standardised(self, features: np.ndarray) -> np.ndarray:
+        deviation = np.maximum(np.sqrt(self.variance), EPSILON)
+        standardised: np.ndarray = (np.asarray(features, np.float32) - self.mean) / deviation
+        return standardised
+
+    def logits(self, features: np.ndarray) -> np.ndarray:
+        """The last dense layer's outputs (N, classes), before the softmax."""
+        x = self._standardised(features)
         for n, (kernel, bias) in enumerate(zip(self.kernels, self.biases, strict=True)):
             x = x @ kernel + bias
             if n < len(self.kernels) - 1:
                 x = np.maximum(x, 0.0)
+        return x
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """Softmax scores (N, classes) for features (N, 2048), as the Keras head computes them."""
+        x = self.logits(features)
         x = x - x.max(axis=1, keepdims=True)
         e = np.exp(x)
         scores: np.ndarray = e / e.sum(axis=1, keepdims=True)
         return scores
+
+    def logit_gradient(self, features: np.ndarray, class_index: int) -> np.ndarray:
+        """d logit[class_index] / d features for one feature vector (2048,): back through the
+        dense layers (a ReLU passes the gradient where its input was positive) and the
+        standardisation. Grad-CAM of a retrained model needs it (``core.explain``)."""
+        x = self._standardised(np.asarray(features, np.float64)[None]).astype(np.float64)
+        active = []
+        for kernel, bias in zip(self.kernels[:-1], self.biases[:-1], strict=True):
+            x = x @ kernel + bias
+            active.append(x[0] > 0)
+            x = np.maximum(x, 0.0)
+        grad = np.asarray(self.kernels[-1][:, class_index], np.float64)
+        for kernel, on in zip(reversed(self.kernels[:-1]), reversed(active), strict=True):
+            grad = kernel @ (grad * on)
+        gradient: np.ndarray = grad / np.maximum(np.sqrt(self.variance), EPSILON)
+        return gradient
