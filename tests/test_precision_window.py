@@ -47,6 +47,49 @@ def test_precision_check_lists_the_changed_photos_and_a_click_shows_one(
     qtbot.waitUntil(lambda: showing(window, b), timeout=10000)
 
 
+def test_precision_check_of_a_folder_reads_it_and_a_click_opens_its_photo(
+    qtbot, window, tmp_path, monkeypatch
+):
+    """Photo › Precision Check of a Folder: the folder chosen in the dialog goes to the core's
+    check whole (it lists the photos, subfolders too), with progress in the status line; a
+    changed photo that is not in the strip opens there, shown, on a click."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from inception_desktop.core import precision_check
+
+    folder = tmp_path / "holiday"
+    (folder / "day2").mkdir(parents=True)
+    a, b = _photo(folder / "a.png"), _photo(folder / "day2" / "b.png", (200, 500))
+    asked = {}
+
+    def check(paths, model, **options):
+        asked.update(paths=list(paths), model=model)
+        options["progress"](1, 2)
+        return PrecisionReport(
+            2, 0.5, 0.9, 0.25, 3.0, {"fp32": 95_000_000, "int8": 24_000_000},
+            [Changed(str(b), "macaw", "lorikeet")], {"fp32": 30.0, "int8": 10.0},
+        )  # fmt: skip
+
+    monkeypatch.setattr(precision_check, "check", check)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    notices = []
+    window.photo.notice.connect(notices.append)
+    action = window.menus.precision_folder_action
+    assert action in window.menus.by_workspace["photo"]
+    assert action.text() == "Precision Check of a &Folder…" and action.isEnabled()
+    action.trigger()  # no photo in the strip: a folder needs none
+    qtbot.waitUntil(lambda: window.photo.precision.dialog is not None, timeout=10000)
+    assert asked == {"paths": [str(folder)], "model": "inception"}
+    assert notices[0] == "Checking int8 against float32 on the photos in holiday…"
+    assert "Reading photo 1 of 2…" in notices
+    assert window.settings.last_folder == str(folder)
+    dialog = window.photo.precision.dialog
+    assert dialog.changed.item(0).text() == "b.png: macaw → lorikeet"
+    assert window.photo.photo_count() == 0
+    dialog.changed.itemClicked.emit(dialog.changed.item(0))
+    qtbot.waitUntil(lambda: window.photo.photo_count() == 1 and showing(window, b), timeout=10000)
+
+
 def test_precision_check_without_photos_says_so(qtbot, window):
     notices = []
     window.photo.notice.connect(notices.append)
@@ -76,3 +119,11 @@ def test_precision_check_with_the_real_models(
     text = win.photo.precision.dialog.summary.text()
     assert text.startswith("3 photos, float32 against int8")
     assert "File size: 95." in text
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for i in range(2):
+        _photo(folder / f"f{i}.png", (280, 300 + 40 * i))
+    first = win.photo.precision.dialog
+    win.photo.precision_check(str(folder))
+    qtbot.waitUntil(lambda: win.photo.precision.dialog is not first, timeout=120000)
+    assert win.photo.precision.dialog.summary.text().startswith("2 photos, float32 against int8")

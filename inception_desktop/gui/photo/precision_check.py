@@ -1,14 +1,17 @@
-"""Photo › Precision Check: the photo model's float32 and int8 answers on the photos in the strip.
+"""Photo › Precision Check: the photo model's float32 and int8 answers on the photos in the strip
+(Precision Check) or in a folder and its subfolders (Precision Check of a Folder).
 
 The window shows what ``inception-desktop precision`` prints, from the same core function
 (:func:`inception_desktop.core.precision_check.check`), run as a background :class:`Job` (two
 LiteRT models, no TensorFlow; a missing int8 conversion is made by ``inception-desktop convert``
 in a child process). The dialog lists the numbers and every photo whose top class changed, with
-both answers; a click on one shows that photo.
+both answers; a click on one shows that photo (opening it in the strip when it came from a
+folder).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,8 +86,9 @@ class PrecisionDialog(QDialog):
 
 
 class PrecisionLauncher(QObject):
-    """Runs the check over the strip's photos with the photo model in use; ``dialog`` is the
-    one shown (replaced by the next check's)."""
+    """Runs the check over the strip's photos, or a folder's, with the photo model in use;
+    ``dialog`` is the one shown (replaced by the next check's). ``open_photo(path)`` opens a
+    changed photo that is not in the strip."""
 
     message = Signal(str)
     notice = Signal(str)
@@ -97,8 +101,10 @@ class PrecisionLauncher(QObject):
         shelf: PhotoShelf,
         framer: Framer,
         parent: QWidget,
+        open_photo: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._open_photo = open_photo
         self._worker = worker
         self._gate = gate
         self._shelf = shelf
@@ -107,9 +113,17 @@ class PrecisionLauncher(QObject):
         self.job: Job | None = None
         self.dialog: PrecisionDialog | None = None
 
-    def check(self) -> None:
-        """Start a check (says why not: no photos, no weights, one already running)."""
-        photos = [p for p in self._shelf.list.sources() if Path(p).is_file()]
+    def check(self, folder: str | None = None) -> None:
+        """Start a check of the strip's photos, or of ``folder``'s (and its subfolders'); says
+        why not: no photos, no weights, one already running."""
+        if folder is not None:
+            if not Path(folder).is_dir():
+                self.notice.emit(f"Precision Check: {folder} is not a folder")
+                return
+            photos, where = [folder], f"the photos in {Path(folder).name or folder}"
+        else:
+            photos = [p for p in self._shelf.list.sources() if Path(p).is_file()]
+            where = f"{len(photos)} photos"
         if not photos:
             self.notice.emit("Precision Check needs photos: open, paste or drop some first")
             return
@@ -131,10 +145,11 @@ class PrecisionLauncher(QObject):
                 weights=weights,
                 framing=framing,
                 stage=job.report,
+                progress=lambda done, total: job.report(f"Reading photo {done} of {total}"),
                 stop=lambda: job.cancelled,
             )
 
-        self.notice.emit(f"Checking int8 against float32 on {len(photos)} photos…")
+        self.notice.emit(f"Checking int8 against float32 on {where}…")
         self.job = Job(work, "precision check")
         self.job.yielded.connect(lambda text: self.notice.emit(f"{text}…"))
         self.job.returned.connect(self._show)
@@ -163,6 +178,8 @@ class PrecisionLauncher(QObject):
         sources = self._shelf.list.sources()
         if path in sources:
             self._shelf.select(sources.index(path))
+        elif self._open_photo is not None:  # a folder's photo: into the strip, shown
+            self._open_photo(path)
 
 
 def model_and_weights(path: Any) -> tuple[str, str | None]:

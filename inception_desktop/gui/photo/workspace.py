@@ -103,7 +103,9 @@ class PhotoWorkspace(QWidget):
         self.comparer = CompareLauncher(*parts, self.explainer.controls, self)
         self.comparer.requested.connect(self.compareRequested)
         self.sweeper = SweepLauncher(self.channel, self.gate, self.shelf, self.framer, self)
-        self.precision = PrecisionLauncher(worker, self.gate, self.shelf, self.framer, self)
+        self.precision = PrecisionLauncher(
+            worker, self.gate, self.shelf, self.framer, self, self.open_framed_here
+        )
         self.shelf.photoOpened.connect(self.photoOpened)
         talking: tuple[Any, ...] = (
             self.shelf, self.explainer, self.comparer, self.sweeper, self.precision,
@@ -424,9 +426,14 @@ class PhotoWorkspace(QWidget):
     def sweep_dialog(self) -> SweepDialog | None:
         return self.sweeper.dialog
 
-    def precision_check(self) -> None:
-        """float32 against int8 on the photos in the strip (Photo › Precision Check)."""
-        self.precision.check()
+    def precision_check(self, folder: str | None = None) -> None:
+        """float32 against int8 on the photos in the strip (Photo › Precision Check), or in
+        ``folder`` (Photo › Precision Check of a Folder)."""
+        self.precision.check(folder)
+
+    def open_framed_here(self, path: str) -> None:
+        """Open ``path`` in the strip with the framing in use, and show it."""
+        self.open_framed(path, self.framer.framing)
 
     def take(self, inputs: Inputs) -> bool:
         """Whatever is dropped or pasted here opens as photos (the window's protocol)."""

@@ -51,6 +51,18 @@ def _play(window: MainWindow, play: Callable[[str], Any]) -> None:
         play(path)
 
 
+def _check_folder(window: MainWindow) -> None:
+    """Choose a folder (from the last one used) and run Precision Check over its photos."""
+    from PySide6.QtWidgets import QFileDialog
+
+    folder = QFileDialog.getExistingDirectory(
+        window, "Precision Check: choose a folder of photos", window.settings.last_folder or ""
+    )
+    if folder:
+        window.settings.last_folder = folder
+        window.photo.precision_check(folder)
+
+
 class Menus:
     """Builds the menu bar of ``window`` and keeps its actions (tests and the window use them).
 
@@ -223,6 +235,10 @@ class Menus:
             "The photo model's float32 and int8 answers on the photos in the strip: agreement, "
             "score differences, speed and size, and the photos that change",
         )  # fmt: skip
+        self.precision_folder_action = self.action(
+            menu, "Precision Check of a &Folder…", lambda: _check_folder(w), None,
+            "The same check over a folder of photos and its subfolders, without opening them",
+        )  # fmt: skip
         self.unknown_action = self.toggle(
             menu, "Answer &Unknown Below Its Threshold", lambda on: w.photo.set_answer_unknown(on),
             None, "A retrained model answers 'unknown' when its calibrated confidence is below the "
@@ -238,7 +254,7 @@ class Menus:
         )  # fmt: skip
         self.by_workspace[PHOTO] += [
             self.explain_action, self.sweep_action, self.precision_check_action,
-            self.unknown_action, self.photo_camera_action, self.photo_video_action,
+            self.precision_folder_action, self.unknown_action, self.photo_camera_action, self.photo_video_action,
         ]  # fmt: skip
         menu.addSeparator()
         self.action(
