@@ -105,7 +105,6 @@ def test_thick_pen_images_of_test_digits_are_read_as_the_issue_asks(mnist_splits
     such drawings; this sample must stay above 97.5% (a margin for another CPU's rounding). The
     thinning is what reads the smallest: without it, 100 px digits lose 3 points or more."""
     from benchmarks.digit_pens import THICK_CANVAS, THICK_PEN, centreline, drawing
-
     from inception_desktop.core.digit.image import read_digit
     from inception_desktop.core.models.mnist import load_classifier
 

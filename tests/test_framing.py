@@ -130,3 +130,28 @@ def test_the_commands_refuse_a_nan_box_as_a_usage_error(command, tmp_path, capsy
     assert "finite numbers of pixels (no nan or inf), got 'nan,nan,nan,nan'" in (
         capsys.readouterr().err
     )
+
+
+def test_pad_decodes_a_jpeg_at_the_size_its_longer_side_needs(tmp_path):
+    """Pad fits the whole photo inside the 299 square, so only the longer side must keep 299
+    pixels: a 640x480 JPEG decodes at half size (a third of the cost), while crop and squash,
+    which keep the shorter side's pixels, decode it whole. The window's input for the photo it
+    shows stays the command line's, in every mode."""
+    from inception_desktop.core.photo.prepare import (
+        decode_for_network,
+        load_photo,
+        network_input_for,
+        photo_input,
+    )
+
+    rng = np.random.default_rng(6)
+    path = tmp_path / "wide.jpg"
+    small = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+    Image.fromarray(small).resize((640, 480), Image.Resampling.BICUBIC).save(path, quality=90)
+    assert decode_for_network(path, Framing("pad"), 299).image.size == (320, 240)
+    assert decode_for_network(path, Framing("crop"), 299).image.size == (640, 480)
+    assert decode_for_network(path, Framing("squash"), 299).image.size == (640, 480)
+    shown = load_photo(path)
+    for mode in ("pad", "crop", "squash"):
+        window = network_input_for(shown, str(path), Framing(mode), 299).array
+        np.testing.assert_array_equal(window, photo_input(path, Framing(mode), 299).array)

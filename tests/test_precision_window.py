@@ -59,7 +59,8 @@ def test_precision_check_of_a_folder_reads_it_and_a_click_opens_its_photo(
 
     folder = tmp_path / "holiday"
     (folder / "day2").mkdir(parents=True)
-    a, b = _photo(folder / "a.png"), _photo(folder / "day2" / "b.png", (200, 500))
+    _photo(folder / "a.png")
+    b = _photo(folder / "day2" / "b.png", (200, 500))
     asked = {}
 
     def check(paths, model, **options):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 import struct
 import warnings
@@ -99,6 +100,7 @@ def load_image(
     path: str | Path,
     *,
     draft_to: int | None = None,
+    draft_fit: bool = False,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     background: tuple[int, int, int] | None = DEFAULT_BACKGROUND,
     max_bytes: int = MAX_FILE_BYTES,
@@ -108,6 +110,8 @@ def load_image(
     Args:
         draft_to: when set, a JPEG may be decoded at 1/2, 1/4 or 1/8 size as long as both sides
             stay at least this many pixels (cheap and sharp for a 299-pixel network input).
+        draft_fit: ``draft_to`` binds the longer side only: for an image that will be fitted
+            inside a ``draft_to`` square (pad framing), whose shorter side shrinks with it.
         max_pixels: refuse images with more pixels than this, before decoding them.
         background: colour that transparent areas are composited onto (None: the image keeps
             its transparency, as RGBA).
@@ -125,6 +129,7 @@ def load_image(
         data,
         name,
         draft_to=draft_to,
+        draft_fit=draft_fit,
         max_pixels=max_pixels,
         background=background,
         max_bytes=max_bytes,
@@ -136,6 +141,7 @@ def load_image_bytes(
     source: str = "image",
     *,
     draft_to: int | None = None,
+    draft_fit: bool = False,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     background: tuple[int, int, int] | None = DEFAULT_BACKGROUND,
     max_bytes: int = MAX_FILE_BYTES,
@@ -151,7 +157,7 @@ def load_image_bytes(
         with warnings.catch_warnings():
             # Pillow warns from 89.5 megapixels; our own limit, checked first, is the one we name.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            return _decode(data, source, draft_to, max_pixels, background)
+            return _decode(data, source, draft_to, max_pixels, background, draft_fit)
     except ImageLoadError:
         raise
     except MemoryError:
@@ -180,6 +186,7 @@ def _decode(
     draft_to: int | None,
     max_pixels: int,
     background: tuple[int, int, int] | None,
+    draft_fit: bool = False,
 ) -> LoadedImage:
     declared_size, declared_frames = _declared_geometry(data)
     if declared_size is not None:
@@ -204,7 +211,11 @@ def _decode(
     original_size = (width, height)
     scale = 1.0
     if draft_to and fmt == "JPEG" and image.mode in ("RGB", "L", "CMYK", "YCbCr"):
-        image.draft(image.mode, (draft_to, draft_to))
+        wanted = (draft_to, draft_to)
+        if draft_fit:  # the longer side reaches draft_to; the shorter keeps the aspect ratio
+            fit = draft_to / max(width, height)
+            wanted = (math.ceil(width * fit), math.ceil(height * fit))
+        image.draft(image.mode, wanted)
         scale = image.size[0] / width
     image.seek(0)  # first frame of an animation
     image.load()

@@ -254,7 +254,8 @@ class Menus:
         )  # fmt: skip
         self.by_workspace[PHOTO] += [
             self.explain_action, self.sweep_action, self.precision_check_action,
-            self.precision_folder_action, self.unknown_action, self.photo_camera_action, self.photo_video_action,
+            self.precision_folder_action, self.unknown_action, self.photo_camera_action,
+            self.photo_video_action,
         ]  # fmt: skip
         menu.addSeparator()
         self.action(
