@@ -55,9 +55,10 @@ def test_toggling_explain_shows_a_heat_map_on_the_input_and_the_photo(qtbot, win
     _open(qtbot, window, _photo(tmp_path / "a.png"))
     assert ws.input_view.heat() is None and ws.view.heat() is None
     qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _heat_shown(ws), timeout=10000)
+    # the fake has no gradients: occlusion, a coarse 4x4 look first, then the 8x8 map
+    qtbot.waitUntil(lambda: _heat_shown(ws) and ws.heat.grid == 8, timeout=10000)
     heat = ws.heat
-    assert heat.method == "occlusion"  # the fake has no gradients
+    assert heat.method == "occlusion"
     assert heat.class_index == ws.result.prediction.best.index
     assert heat.heat.shape == (299, 299) and ws.view.heat().shape == (300, 400)
     # the fake's top class is one row of the input: the heat is in that row's band of cells
@@ -118,7 +119,10 @@ def test_a_crop_box_maps_the_heat_back_inside_the_box(qtbot, window, tmp_path):
     points = [(rect.x() + x * scale, rect.y() + y * scale) for x, y in ((100, 120), (260, 280))]
     drag(ws.view, polyline(points, 8))
     qtbot.waitUntil(
-        lambda: ws.heat is not None and ws.heat.framed.framing.box is not None, timeout=10000
+        lambda: ws.heat is not None
+        and ws.heat.framed.framing.box is not None
+        and ws.heat.grid == 8,
+        timeout=10000,
     )
     box = ws.framing.box
     on_photo = ws.view.heat()

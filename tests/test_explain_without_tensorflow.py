@@ -38,12 +38,15 @@ win.show()
 win.start_models()
 win.workspaces.show("photo")
 win.photo.open_framed({str(photo)!r}, win.photo.framing)
+said = []
+win.photo.notice.connect(said.append)
 win.photo.set_explaining(True)
 deadline = time.monotonic() + 300
 while win.photo.heat is None and time.monotonic() < deadline:
     app.processEvents()
     time.sleep(0.01)
 heat = win.photo.heat
+print("occlusion said:", any("occlusion" in text for text in said))
 print(heat.method if heat else None, heat.layer if heat else None, "tensorflow" in sys.modules)
 win.close()
 """
@@ -52,6 +55,8 @@ win.close()
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split()[-3:] == ["gradcam", "mixed10", "False"], result.stdout
+    # it knew from the start: no occlusion said (or run first) for a model with gradients
+    assert "occlusion said: False" in result.stdout, result.stdout
 
 
 def test_the_command_explains_a_digit_with_gradcam_and_no_tensorflow(tmp_path, isolated_cache):

@@ -21,14 +21,14 @@ def _choose(ws, method: str) -> None:
     ws.explain_controls.method.setCurrentIndex(ws.explain_controls.method.findData(method))
 
 
-def test_grad_cam_on_litert_says_before_the_map_that_it_explains_by_occlusion(
+def test_grad_cam_without_gradients_says_before_the_map_that_it_explains_by_occlusion(
     qtbot, make_window, fakes, tmp_path
 ):
     ws = _litert_window(qtbot, make_window, fakes, tmp_path).photo
     _choose(ws, "gradcam")
     qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
     said = ws.explain_controls.status.text()
-    assert said.startswith("Grad-CAM needs the TensorFlow runtime (View › Runtime)")
+    assert said.startswith("No gradients for Grad-CAM from this model here (View › Runtime")
     assert "explaining by occlusion" in said
     # the coarse 4x4 look comes first, as for any occlusion on LiteRT, then the 8x8 map
     qtbot.waitUntil(lambda: ws.heat is not None, timeout=10000)
@@ -47,4 +47,4 @@ def test_a_long_explain_note_does_not_shrink_the_network_input(qtbot, make_windo
     assert ws.input_view.geometry() == place
     assert ws.explain_controls.status.height() == lines  # two lines, whatever the note
     shown_text = ws.explain_controls.status.shown_text()
-    assert shown_text.endswith("…") and ws.explain_controls.status.toolTip().endswith("Runtime)")
+    assert shown_text.endswith("…") and ws.explain_controls.status.toolTip().endswith("has them)")

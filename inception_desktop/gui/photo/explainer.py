@@ -25,6 +25,7 @@ from inception_desktop.gui.photo.photo_view import PhotoView
 from inception_desktop.gui.photo.shelf import PhotoShelf
 from inception_desktop.gui.runtime.channel import Channel, ModelWatch
 from inception_desktop.gui.runtime.requests import PhotoResult
+from inception_desktop.gui.widgets.heat import has_gradients
 from inception_desktop.gui.widgets.input_view import InputView
 from inception_desktop.gui.widgets.score_bars import ScoreBars
 
@@ -149,10 +150,12 @@ class PhotoExplainer(QObject):
             return
         method = self.controls.current_method()
         framing = self._framer.framing
+        # Grad-CAM where the model serving has gradients (Inception v3 and a retrained model on
+        # either runtime; a fake in tests has none): else occlusion, said now, not after the map.
+        gradients = has_gradients(self._model.serving_model())
+        no_gradients = not gradients and method == "gradcam"
+        occluded = method == "occlusion" or (not gradients and method in ("auto", "gradcam"))
         litert = "LiteRT" in self._model.state.device
-        # Grad-CAM needs gradients: on LiteRT it is occlusion, said now, not after the map
-        no_gradients = litert and method == "gradcam"
-        occluded = method == "occlusion" or (litert and method in ("auto", "gradcam"))
         self._coarse_id = 0
         self._full_shown = False
         if occluded:
@@ -176,13 +179,14 @@ class PhotoExplainer(QObject):
             self._explained_once = True
             if occluded:
                 self.notice.emit("Explaining by occlusion: 64 grey patches, batched on LiteRT…")
-            else:
+            elif not litert:
                 self.notice.emit(
                     "Explaining with Grad-CAM: TensorFlow prepares the gradients on first use "
                     "(a few seconds)…"
                 )
         self.controls.status.setText(
-            "Grad-CAM needs the TensorFlow runtime (View › Runtime): explaining by occlusion…"
+            "No gradients for Grad-CAM from this model here (View › Runtime › TensorFlow has "
+            "them): explaining by occlusion…"
             if no_gradients
             else "Explaining…"
         )

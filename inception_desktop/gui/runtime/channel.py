@@ -110,6 +110,7 @@ class ModelWatch(QObject):
     def __init__(self, worker: InferenceWorker, kind: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
+        self._worker = worker
         self.state = ModelState()
         serving = worker.serving(kind)  # a view made after its model loaded starts ready
         if serving is not None:
@@ -117,6 +118,10 @@ class ModelWatch(QObject):
         worker.loading.connect(self._loading)
         worker.modelReady.connect(self._ready)
         worker.modelUnavailable.connect(self._unavailable)
+
+    def serving_model(self) -> Any:
+        """The model serving now (None: none yet): to ask what it can do, never to run it."""
+        return self._worker.serving_model(self.kind)
 
     def update(self, **changes: Any) -> None:
         self.state = replace(self.state, **changes)

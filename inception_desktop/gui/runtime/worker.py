@@ -154,6 +154,11 @@ class InferenceWorker(QObject):
         model = self._models.get(kind)
         return None if model is None else (model.name, model.device)
 
+    def serving_model(self, kind: str) -> Any:
+        """The model of ``kind`` serving now (None: none yet), for the GUI thread to ask what it
+        can do (whether it explains by Grad-CAM) — never to run it: it belongs to the worker."""
+        return self._models.get(kind)
+
     def loaded_path(self, kind: str) -> Any:
         """The file the model of ``kind`` now serving was loaded from (None: the default).
         Read from the GUI thread after ``modelReady``: the worker set it before emitting."""

@@ -2,9 +2,10 @@
 pictures (the colour scale's overlay, a legend, the controls).
 
 Worker side (called from a request's ``serve``, on the worker thread): :func:`explainer_for`
-picks Grad-CAM where the model has gradients (the TensorFlow runtime; TensorFlow traces the
-gradient function on first use, once per model) and occlusion otherwise (LiteRT, a retrained
-model's head, a fake in tests). Explainers are kept per model object, so a model loaded again
+picks Grad-CAM where the model has gradients (:func:`has_gradients`: on LiteRT in closed form for
+Inception v3, a retrained model and a digit model; on TensorFlow by autodiff, traced on first use)
+and occlusion otherwise (a digit head LiteRT's Grad-CAM cannot follow, a fake in tests).
+Explainers are kept per model object, so a model loaded again
 (another runtime, another file) gets its own, and a dropped model takes its explainers with it.
 
 GUI side: :func:`heat_qimage` turns a [0, 1] map into a premultiplied ARGB image of the colour
@@ -111,7 +112,8 @@ def explainer_for(model: Any, method: str = AUTO, **occlusion: Any) -> tuple[Any
                     entry.gradcam_error = f"Grad-CAM cannot explain {model.name}: {exc}"
             else:
                 entry.gradcam_error = (
-                    "Grad-CAM needs gradients: the TensorFlow runtime (View › Runtime)"
+                    "No gradients for Grad-CAM from this model here (View › Runtime › TensorFlow "
+                    "has them)"
                 )
         if GRADCAM in entry.by_method:
             return entry.by_method[GRADCAM], None
