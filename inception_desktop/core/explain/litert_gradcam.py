@@ -22,16 +22,43 @@ from inception_desktop.core.explain import ExplainError
 from inception_desktop.core.explain.gradcam import INCEPTION_LAYER, CamResult, check_request
 
 
+def _require_output(model: Any, layer: str) -> None:
+    """Refuse a conversion without the explained layer as an output (made by an older app)."""
+    if layer not in getattr(model, "outputs", ()):
+        raise ExplainError(
+            f"{getattr(model, 'path', 'the model')}: converted without its '{layer}' output "
+            "(convert it again: inception-desktop convert inception)"
+        )
+
+
+def _closed_form(
+    maps: np.ndarray,
+    weights: np.ndarray,
+    index: int,
+    scores: np.ndarray,
+    logit: float,
+    layer: str,
+) -> CamResult:
+    """Grad-CAM from the layer's maps (H, W, K) and the channel weights (K,): the ReLU of their
+    weighted sum, normalised by its maximum."""
+    cam = np.maximum(maps @ weights, 0.0)
+    peak = float(cam.max())
+    return CamResult(
+        (cam / peak if peak > 0 else cam).astype(np.float32),
+        index,
+        float(scores[index]),
+        logit,
+        np.asarray(scores, np.float32),
+        layer,
+    )
+
+
 class LiteRTGradCam:
     """Grad-CAM maps of a LiteRT model whose ``layer`` output is followed by global average
     pooling and one dense layer (Inception v3's conversion: ``mixed10``)."""
 
     def __init__(self, model: Any, layer: str = INCEPTION_LAYER) -> None:
-        if layer not in getattr(model, "outputs", ()):
-            raise ExplainError(
-                f"{getattr(model, 'path', 'the model')}: converted without its '{layer}' output "
-                "(convert it again: inception-desktop convert inception)"
-            )
+        _require_output(model, layer)
         self.model = model
         self.layer = layer
         self.input_shape = tuple(model.input_shape)
@@ -46,18 +73,9 @@ class LiteRTGradCam:
         logits = features.mean(axis=(0, 1)) @ self.kernel + self.bias
         index = int(np.argmax(logits)) if class_index is None else int(class_index)
         weights = self.kernel[:, index] / (height * width)  # dy_c/dA_ijk, the same at each ij
-        cam = np.maximum(features @ weights, 0.0)
-        peak = float(cam.max())
         scores = np.exp(logits - logits.max())
         scores /= scores.sum()
-        return CamResult(
-            (cam / peak if peak > 0 else cam).astype(np.float32),
-            index,
-            float(scores[index]),
-            float(logits[index]),
-            scores.astype(np.float32),
-            self.layer,
-        )
+        return _closed_form(features, weights, index, scores, float(logits[index]), self.layer)
 
 
 class RetrainedGradCam:
@@ -73,11 +91,7 @@ class RetrainedGradCam:
     """
 
     def __init__(self, model: Any, head: Any, layer: str = INCEPTION_LAYER) -> None:
-        if layer not in getattr(model, "outputs", ()):
-            raise ExplainError(
-                f"{getattr(model, 'path', 'the model')}: converted without its '{layer}' output "
-                "(convert it again: inception-desktop convert inception)"
-            )
+        _require_output(model, layer)
         self.model = model
         self.head = head
         self.layer = layer
@@ -96,17 +110,8 @@ class RetrainedGradCam:
         index = int(np.argmax(logits)) if class_index is None else int(class_index)
         height, width, _ = maps.shape
         weights = self.head.logit_gradient(pooled[0], index) / (height * width)
-        cam = np.maximum(maps @ weights, 0.0)
-        peak = float(cam.max())
-        scores = self.head.scores(pooled)[0].astype(np.float32)
-        return CamResult(
-            (cam / peak if peak > 0 else cam).astype(np.float32),
-            index,
-            float(scores[index]),
-            float(logits[index]),
-            scores,
-            self.layer,
-        )
+        scores = self.head.scores(pooled)[0]
+        return _closed_form(maps, weights, index, scores, float(logits[index]), self.layer)
 
 
 def for_litert(
