@@ -147,3 +147,39 @@ def test_precision_command_prints_the_json_it_promises(tmp_path, mnist_splits):
     assert 0 <= out["max_score_diff"] < 0.01 and out["speedup"] > 0
     assert out["sizes"]["int8"] < 0.3 * out["sizes"]["fp32"]
     assert "broken.png" in result.stderr
+
+
+def test_a_folder_is_checked_chunk_by_chunk_with_its_subfolders_when_asked(
+    tmp_path, mnist_splits, monkeypatch
+):
+    """``check(recursive=True)`` reads the subfolders too (the window's folder check), and
+    inputs compared a chunk at a time give the report one comparison of them all gives."""
+    from PIL import Image
+
+    from inception_desktop.core import precision_check
+    from inception_desktop.core.models.mnist import load_classifier
+
+    folder = tmp_path / "digits"
+    (folder / "more").mkdir(parents=True)
+    for i in range(5):
+        Image.fromarray(mnist_splits.x_test[i]).save(folder / f"{i}.png")
+    for i in range(5, 8):
+        Image.fromarray(mnist_splits.x_test[i]).save(folder / "more" / f"{i}.png")
+    monkeypatch.setattr(precision_check, "CHUNK", 3)
+    assert precision_check.check([folder], "mnist").photos == 5
+    deep = precision_check.check([folder], "mnist", recursive=True)
+    assert deep.photos == 8
+    from inception_desktop.core.digit.image import read_digit_file
+
+    paths = sorted(str(p) for p in folder.rglob("*.png"))
+    inputs = np.stack([read_digit_file(p).steps.input for p in paths])
+    whole = precision_check.compare(
+        load_classifier(None, "litert", "fp32"),
+        load_classifier(None, "litert", "int8"),
+        paths,
+        inputs,
+        deep.sizes,
+    )
+    assert (deep.top1_agreement, deep.changed) == (whole.top1_agreement, whole.changed)
+    assert deep.top5_overlap == pytest.approx(whole.top5_overlap)
+    assert deep.max_score_diff == pytest.approx(whole.max_score_diff, abs=1e-7)

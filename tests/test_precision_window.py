@@ -64,7 +64,7 @@ def test_precision_check_of_a_folder_reads_it_and_a_click_opens_its_photo(
     asked = {}
 
     def check(paths, model, **options):
-        asked.update(paths=list(paths), model=model)
+        asked.update(paths=list(paths), model=model, recursive=options["recursive"])
         options["progress"](1, 2)
         return PrecisionReport(
             2, 0.5, 0.9, 0.25, 3.0, {"fp32": 95_000_000, "int8": 24_000_000},
@@ -80,7 +80,7 @@ def test_precision_check_of_a_folder_reads_it_and_a_click_opens_its_photo(
     assert action.text() == "Precision Check of a &Folder…" and action.isEnabled()
     action.trigger()  # no photo in the strip: a folder needs none
     qtbot.waitUntil(lambda: window.photo.precision.dialog is not None, timeout=10000)
-    assert asked == {"paths": [str(folder)], "model": "inception"}
+    assert asked == {"paths": [str(folder)], "model": "inception", "recursive": True}
     assert notices[0] == "Checking int8 against float32 on the photos in holiday…"
     assert "Reading photo 1 of 2…" in notices
     assert window.settings.last_folder == str(folder)

@@ -27,6 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="photos, or folders of photos")
     p.add_argument(
+        "--recursive", "-r", action="store_true", help="also the photos in sub-folders"
+    )
+    p.add_argument(
         "--model",
         default="inception",
         help="'inception' (default), a model made by 'retrain', 'mnist' or an MNIST .keras",
@@ -51,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
             args.model,
             weights=args.weights,
             framing=framing,
+            recursive=args.recursive,
             stage=lambda text: err(f"{text}…"),
             progress=lambda done, total: bar.update(done, total),
         )

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 #: Inputs per network call for both precisions (the batch the int8 numbers were measured with).
 BATCH = 8
+#: Inputs read before both precisions run on them: a folder costs this many inputs' memory
+#: (64 photos: 17 MB), not its size.
+CHUNK = 64
 TOP = 5
 #: Receives (inputs prepared, inputs in all) while the photos are read.
 Progress = Callable[[int, int], None]
@@ -84,6 +87,71 @@ class PrecisionReport:
         }
 
 
+class Tally:
+    """Both precisions over inputs given a chunk at a time: what a report needs is kept (top
+    classes, overlap, the largest difference, the changed inputs, the time), never the inputs or
+    their thousand scores, so a folder of any size costs a chunk's memory.
+
+    Each classifier is sized for :data:`BATCH` and runs one untimed batch before the first
+    chunk (LiteRT packs its weights on the first call); then every chunk is timed, float32
+    first.
+    """
+
+    def __init__(self, float32: Classifier, int8: Classifier) -> None:
+        self.models = {"fp32": float32, "int8": int8}
+        self.labels = float32.labels
+        self.photos = 0
+        self.agree = 0
+        self.overlap = 0.0
+        self.max_diff = 0.0
+        self.changed: list[Changed] = []
+        self.seconds = {"fp32": 0.0, "int8": 0.0}
+        self._warm = False
+
+    def add(self, paths: Sequence[str], inputs: np.ndarray) -> None:
+        """Run both precisions on ``inputs`` (a stack of network inputs, one per path)."""
+        if len(inputs) == 0:
+            return
+        scores: dict[str, np.ndarray] = {}
+        for name, model in self.models.items():
+            if not self._warm:
+                model.prepare(min(BATCH, len(inputs)))
+                model.predictor.predict_batch(inputs[:BATCH], BATCH)
+            started = time.perf_counter()
+            scores[name] = np.asarray(model.predictor.predict_batch(inputs, BATCH), np.float64)
+            self.seconds[name] += time.perf_counter() - started
+        self._warm = True
+        a, b = scores["fp32"], scores["int8"]
+        top_a, top_b = a.argmax(axis=1), b.argmax(axis=1)
+        k = min(TOP, a.shape[1])
+        five_a = np.argsort(-a, axis=1, kind="stable")[:, :k]
+        five_b = np.argsort(-b, axis=1, kind="stable")[:, :k]
+        self.overlap += sum(len(set(x) & set(y)) / k for x, y in zip(five_a, five_b, strict=True))
+        self.agree += int((top_a == top_b).sum())
+        self.max_diff = max(self.max_diff, float(np.abs(a - b).max()))
+        labels = self.models["int8"].labels
+        self.changed += [
+            Changed(path, self.labels[i], labels[j])
+            for path, i, j in zip(paths, top_a, top_b, strict=True)
+            if i != j
+        ]
+        self.photos += len(inputs)
+
+    def report(self, sizes: dict[str, int]) -> PrecisionReport:
+        if self.photos == 0:
+            raise PrecisionCheckError("no input could be read: nothing to compare")
+        return PrecisionReport(
+            photos=self.photos,
+            top1_agreement=self.agree / self.photos,
+            top5_overlap=self.overlap / self.photos,
+            max_score_diff=self.max_diff,
+            speedup=self.seconds["fp32"] / max(self.seconds["int8"], 1e-9),
+            sizes=dict(sizes),
+            changed=list(self.changed),
+            ms={name: s * 1000 / self.photos for name, s in self.seconds.items()},
+        )
+
+
 def compare(
     float32: Classifier,
     int8: Classifier,
@@ -91,42 +159,11 @@ def compare(
     inputs: np.ndarray,
     sizes: dict[str, int],
 ) -> PrecisionReport:
-    """Both classifiers over ``inputs`` (a stack of network inputs, one per path), timed.
-
-    Each classifier is sized for :data:`BATCH` and runs one untimed batch first (LiteRT packs
-    its weights on the first call), then the whole stack, timed, float32 first.
-    """
-    if len(inputs) == 0:
-        raise PrecisionCheckError("no input could be read: nothing to compare")
-    scores: dict[str, np.ndarray] = {}
-    seconds: dict[str, float] = {}
-    for name, model in (("fp32", float32), ("int8", int8)):
-        model.prepare(min(BATCH, len(inputs)))
-        model.predictor.predict_batch(inputs[:BATCH], BATCH)
-        started = time.perf_counter()
-        scores[name] = np.asarray(model.predictor.predict_batch(inputs, BATCH), np.float64)
-        seconds[name] = time.perf_counter() - started
-    a, b = scores["fp32"], scores["int8"]
-    top_a, top_b = a.argmax(axis=1), b.argmax(axis=1)
-    k = min(TOP, a.shape[1])
-    five_a = np.argsort(-a, axis=1, kind="stable")[:, :k]
-    five_b = np.argsort(-b, axis=1, kind="stable")[:, :k]
-    overlap = [len(set(x) & set(y)) / k for x, y in zip(five_a, five_b, strict=True)]
-    changed = [
-        Changed(path, float32.labels[i], int8.labels[j])
-        for path, i, j in zip(paths, top_a, top_b, strict=True)
-        if i != j
-    ]
-    return PrecisionReport(
-        photos=len(inputs),
-        top1_agreement=float((top_a == top_b).mean()),
-        top5_overlap=float(np.mean(overlap)),
-        max_score_diff=float(np.abs(a - b).max()),
-        speedup=seconds["fp32"] / max(seconds["int8"], 1e-9),
-        sizes=dict(sizes),
-        changed=changed,
-        ms={name: s * 1000 / len(inputs) for name, s in seconds.items()},
-    )
+    """Both classifiers over ``inputs`` (a stack of network inputs, one per path), timed (see
+    :class:`Tally`)."""
+    tally = Tally(float32, int8)
+    tally.add(paths, inputs)
+    return tally.report(sizes)
 
 
 def check(
@@ -135,12 +172,14 @@ def check(
     *,
     weights: str | Path | None = None,
     framing: Framing | None = None,
+    recursive: bool = False,
     stage: Callable[[str], None] | None = None,
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> PrecisionReport:
-    """:func:`compare` for the photos (files or folders) at ``paths`` under ``model``'s float32
-    and int8 twins on LiteRT (converted first when missing; ``stage`` hears the slow steps).
+    """:func:`compare` for the photos (files or folders; ``recursive``: their subfolders too)
+    at ``paths`` under ``model``'s float32 and int8 twins on LiteRT (converted first when
+    missing; ``stage`` hears the slow steps), :data:`CHUNK` photos at a time.
 
     Photo models see ``framing`` (default: pad); digit models read each image as a digit.
     ``stop`` is asked between photos while they are read (the window's Cancel)."""
@@ -151,7 +190,8 @@ def check(
     float32 = load_classifier(model, weights, "litert", stage=stage, precision="fp32")
     int8 = load_classifier(model, weights, "litert", stage=stage, precision="int8")
     chosen = framing or Framing("pad")
-    listed = list(iter_inputs(paths))
+    listed = list(iter_inputs(paths, recursive))
+    tally = Tally(float32, int8)
     read: list[str] = []
     arrays: list[np.ndarray] = []
     skipped: list[dict[str, str]] = []
@@ -165,10 +205,14 @@ def check(
         else:
             read.append(entry.path)
             arrays.append(array)
+        if len(arrays) == CHUNK:
+            tally.add(read, np.stack(arrays))
+            read, arrays = [], []
         if progress is not None:
             progress(n + 1, len(listed))
-    stack = np.stack(arrays) if arrays else np.zeros((0, *float32.input_shape), np.uint8)
-    report = compare(float32, int8, read, stack, {"fp32": _size(float32), "int8": _size(int8)})
+    if arrays:
+        tally.add(read, np.stack(arrays))
+    report = tally.report({"fp32": _size(float32), "int8": _size(int8)})
     report.skipped = skipped
     return report
 

@@ -144,6 +144,7 @@ class PrecisionLauncher(QObject):
                 model,
                 weights=weights,
                 framing=framing,
+                recursive=folder is not None,
                 stage=job.report,
                 progress=lambda done, total: job.report(f"Reading photo {done} of {total}"),
                 stop=lambda: job.cancelled,
