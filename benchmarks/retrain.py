@@ -45,12 +45,13 @@ def _photos(folder: Path, count: int) -> list[Path]:
 def extraction(weights: Path, count: int) -> None:
     import numpy as np
 
+    from inception_desktop.core.models.runtime import LITERT_BATCH as BATCH
     from inception_desktop.core.photo.framing import Framing
     from inception_desktop.core.photo.prepare import load_photo, network_input
     from inception_desktop.core.store.download import file_digest
     from inception_desktop.core.training.retrain.cache import FeatureCache
     from inception_desktop.core.training.retrain.dataset import Sample
-    from inception_desktop.core.training.retrain.features import BATCH, extract, feature_model_for
+    from inception_desktop.core.training.retrain.features import extract, feature_model_for
 
     md5 = file_digest(weights, "md5")
     model = feature_model_for(weights, md5, "litert")

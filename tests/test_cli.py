@@ -684,11 +684,14 @@ def test_a_folder_is_prepared_then_classified_in_a_short_first_batch(
     monkeypatch.setattr(Classifier, "classify_batch", batched)
     code, out, _ = _classify(capsys, str(tmp_path), "--format", "jsonl", "--runtime", runtime)
     assert code == 0
-    first, full = command.FIRST_BATCH, command.BATCH
+    from inception_desktop.core.models.runtime import LITERT_BATCH, TENSORFLOW_BATCH
+
+    first = command.FIRST_BATCH
+    full = LITERT_BATCH if runtime == "litert" else TENSORFLOW_BATCH  # a GPU's are larger
     rest = 23 - first
     sizes = [first] + [full] * (rest // full) + ([rest % full] if rest % full else [])
     assert calls == [("prepare", full)] + [("batch", n) for n in sizes]
-    assert len(sizes) >= 3 and sum(sizes) == 23
+    assert len(sizes) >= 3 and sum(sizes) == 23 and (LITERT_BATCH, TENSORFLOW_BATCH) == (8, 16)
     assert [Path(json.loads(line)["path"]).name for line in out.splitlines()] == [
         f"{i:02d}.png" for i in range(23)
     ]

@@ -121,7 +121,8 @@ def test_thick_pen_images_of_test_digits_are_read_as_the_issue_asks(mnist_splits
     def right(inputs: list[np.ndarray]) -> np.ndarray:
         return np.array([int(p.best.label) for p in model.classify_batch(inputs, k=1)]) == labels
 
-    thinned = right([read_digit(image).steps.input for image in images])
+    blank = np.zeros((28, 28), np.uint8)  # no ink found: read as nothing, counted wrong
+    thinned = right([getattr(read_digit(image).steps, "input", blank) for image in images])
     as_drawn = right([normalize_digit(image, restroke=False).input for image in images])
     assert thinned.mean() >= 0.975, thinned.mean()
     small = sizes == 100

@@ -570,6 +570,18 @@ def test_explain_command_on_a_retrained_model(request, inception_weights, tmp_pa
         assert entry["class"]["label"] in CLASSES and "retrained" in entry["model"]
         heat = np.asarray(Image.open(entry["files"]["heatmap"]))
         assert heat.shape == (299, 299) and heat.max() >= 250  # bilinear between cell centres
+    # another layer than mixed10: Grad-CAM on LiteRT cannot, TensorFlow's autodiff can
+    out = tmp_path / "mixed9"
+    code = main(
+        ["explain", str(photo), "--model", str(run["model"]), "--weights",
+         str(inception_weights), "--layer", "mixed9", "--out", str(out), "--json"]
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "mixed10" in captured.err and "using TensorFlow instead" in captured.err
+    (entry,) = json.loads(captured.out)
+    assert entry["method"] == "gradcam" and entry["layer"] == "mixed9"
+    assert entry["class"]["label"] in CLASSES
 
 
 @pytest.mark.slow

@@ -151,6 +151,12 @@ def test_pad_decodes_a_jpeg_at_the_size_its_longer_side_needs(tmp_path):
     assert decode_for_network(path, Framing("pad"), 299).image.size == (320, 240)
     assert decode_for_network(path, Framing("crop"), 299).image.size == (640, 480)
     assert decode_for_network(path, Framing("squash"), 299).image.size == (640, 480)
+    odd = tmp_path / "odd.jpg"  # 599 // 2 = 299: half size, though 449 // 2 < 299 * 449 / 599
+    Image.fromarray(small).resize((599, 449), Image.Resampling.BICUBIC).save(odd, quality=90)
+    assert decode_for_network(odd, Framing("pad"), 299).image.size == (300, 225)
+    tall = tmp_path / "tall.jpg"
+    Image.fromarray(small).resize((480, 1280), Image.Resampling.BICUBIC).save(tall, quality=90)
+    assert decode_for_network(tall, Framing("pad"), 299).image.size == (120, 320)
     shown = load_photo(path)
     for mode in ("pad", "crop", "squash"):
         window = network_input_for(shown, str(path), Framing(mode), 299).array

@@ -103,3 +103,37 @@ def test_a_head_it_cannot_follow_is_refused_and_the_window_keeps_occlusion(tmp_p
         for_litert(lite)
     explainer, note = explainer_for(lite, GRADCAM, grid=7)
     assert explainer.method == "occlusion" and "TANH" in (note or "")
+
+
+@pytest.mark.slow
+def test_the_command_explains_a_head_litert_cannot_follow_on_tensorflow(tmp_path, capsys):
+    """``explain --model USER.keras`` whose head has a tanh: Grad-CAM on LiteRT cannot follow
+    it, so the command says so and explains on TensorFlow instead (the map it made before
+    LiteRT's Grad-CAM existed); with ``--runtime litert`` asked for, it refuses with the ways
+    that can explain it."""
+    import json
+
+    import keras
+    from keras import layers
+    from PIL import Image
+
+    from inception_desktop.cli import main
+
+    keras.utils.set_random_seed(6)
+    inputs = keras.Input((28, 28, 1))
+    x = layers.Conv2D(4, 3, strides=3, activation="relu", name="c")(inputs)
+    x = layers.Dense(8, activation="tanh")(layers.Flatten()(x))
+    path = tmp_path / "tanh.keras"
+    keras.Model(inputs, layers.Dense(10, activation="softmax")(x)).save(path)
+    digit = np.full((56, 56), 255, np.uint8)
+    digit[8:48, 24:32] = 0
+    image = tmp_path / "one.png"
+    Image.fromarray(digit).save(image)
+    args = ["explain", str(image), "--model", str(path), "--out", str(tmp_path / "o"), "--json"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "TANH" in captured.err and "using TensorFlow instead" in captured.err
+    (entry,) = json.loads(captured.out)
+    assert entry["method"] == "gradcam" and entry["layer"] == "c"
+    assert main([*args, "--runtime", "litert"]) == 1
+    assert "--runtime tensorflow or --method occlusion" in capsys.readouterr().err

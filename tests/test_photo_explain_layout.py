@@ -28,7 +28,7 @@ def test_grad_cam_without_gradients_says_before_the_map_that_it_explains_by_occl
     _choose(ws, "gradcam")
     qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
     said = ws.explain_controls.status.text()
-    assert said.startswith("No gradients for Grad-CAM from this model here (View › Runtime")
+    assert said.startswith("No gradients for Grad-CAM from this model here (a Keras model")
     assert "explaining by occlusion" in said
     # the coarse 4x4 look comes first, as for any occlusion on LiteRT, then the 8x8 map
     qtbot.waitUntil(lambda: ws.heat is not None, timeout=10000)
@@ -47,4 +47,17 @@ def test_a_long_explain_note_does_not_shrink_the_network_input(qtbot, make_windo
     assert ws.input_view.geometry() == place
     assert ws.explain_controls.status.height() == lines  # two lines, whatever the note
     shown_text = ws.explain_controls.status.shown_text()
-    assert shown_text.endswith("…") and ws.explain_controls.status.toolTip().endswith("has them)")
+    assert shown_text.endswith("…") and ws.explain_controls.status.toolTip().endswith("TensorFlow)")
+
+
+def test_while_the_model_loads_explaining_claims_no_method(qtbot, make_window, fakes, tmp_path):
+    """A runtime or precision switch reloads the model: while none serves, the window cannot
+    know whether the next one has gradients, so it says only that it is explaining (no
+    "no gradients" claim, no coarse occlusion first) and shows what the worker answers."""
+    ws = _litert_window(qtbot, make_window, fakes, tmp_path).photo
+    ws.model.serving_model = lambda: None  # what the worker says between two models
+    _choose(ws, "gradcam")
+    qtbot.mouseClick(ws.explain_controls.toggle, Qt.MouseButton.LeftButton)
+    assert ws.explain_controls.status.text() == "Explaining…"
+    qtbot.waitUntil(lambda: ws.heat is not None, timeout=10000)
+    assert ws.heat.grid == 8  # the full map at once: no 4x4 look was asked for

@@ -634,3 +634,21 @@ def test_a_retrained_model_is_calibrated_and_answers_unknown_below_its_threshold
     assert any(r["unknown"] for r in results) and not all(r["unknown"] for r in results)
     code, _, err = run_cli(capsys, "classify", photos[0], "--model", "mnist", "--unknown", "auto")
     assert code == 2 and "--unknown is for models made by 'retrain'" in err
+
+
+def test_pad_features_from_the_full_decode_are_not_mixed_with_todays(tmp_path):
+    """Padded JPEGs are now decoded at the size their longer side needs, which changes their
+    pixels a little: features cached from the full decode are kept under another key, never
+    read for today's, and their folder is removed once today's cache for them is used."""
+    from inception_desktop.core.photo.framing import Framing
+    from inception_desktop.core.training.retrain.cache import FeatureCache
+
+    old = tmp_path / "md5-pad-808080" / "ab"
+    old.mkdir(parents=True)
+    (old / f"{'ab' * 32}.f32").write_bytes(b"features of the full decode")
+    keep = tmp_path / "other-pad-808080"  # another weights file's: left alone
+    keep.mkdir()
+    cache = FeatureCache("md5", Framing("pad"), root=tmp_path)
+    assert cache.folder.name == "md5-pad2-808080"
+    assert not (tmp_path / "md5-pad-808080").exists() and keep.is_dir()
+    assert cache.get("ab" * 32) is None

@@ -44,11 +44,9 @@ if TYPE_CHECKING:
     from inception_desktop.core.photo.framing import Framing
     from inception_desktop.core.video.sampling import Sampling
 
-#: Photos a network call: LiteRT runs fastest at 4-8 a call on two cores (int8 7.4-7.7 ms a
-#: photo against 8.4 at 16; float32 24.9 at 8 against 25.2 at 16).
-BATCH = 8
-#: The first batch is smaller: the network starts once 4 photos are decoded, not 8, and the
-#: rest decode beside it.
+#: The first batch is smaller: the network starts once 4 photos are decoded, not a whole batch
+#: (``core.models.runtime.batch_size``: 8 on LiteRT, 16 on TensorFlow), and the rest decode
+#: beside it.
 FIRST_BATCH = 4
 #: Threads that decode and frame photos while the network runs.
 DECODE_THREADS = 2
@@ -187,7 +185,10 @@ def run(args: argparse.Namespace) -> int:
         unknown = _unknown_rule(classifier, args.unknown)
     except InceptionDesktopError as exc:
         return _usage(str(exc))
-    classifier.prepare(min(max(total, 1), BATCH))  # weights packed now, not in the first batch
+    from inception_desktop.core.models.runtime import batch_size
+
+    # weights packed now, not in the first batch
+    classifier.prepare(min(max(total, 1), batch_size(classifier.device)))
     bar = ProgressLine("classifying", total=total) if total > 1 else None
     saver = _InputSaver(args.save_input) if args.save_input else None
     try:
@@ -226,6 +227,7 @@ def _classify_all(
     releases the GIL) while the network computes this one: a folder goes at the network's
     rate. At most two batches of inputs exist at a time, whatever the folder's size."""
     from inception_desktop.core.batch.writers import make_writer
+    from inception_desktop.core.models.runtime import batch_size
 
     writer = make_writer(fmt, sink, args.top)
     device = getattr(classifier, "device", "")
@@ -236,7 +238,8 @@ def _classify_all(
         def submit(chunk: list[Item]) -> list[Future[None]]:
             return [pool.submit(_prepare, i, framing, is_photo) for i in chunk if i.error is None]
 
-        sizes = itertools.chain([FIRST_BATCH], itertools.repeat(BATCH))
+        batch = batch_size(classifier.device)
+        sizes = itertools.chain([FIRST_BATCH], itertools.repeat(batch))
         chunks = itertools.takewhile(bool, (list(itertools.islice(items, n)) for n in sizes))
         chunk = next(chunks, None)
         pending = submit(chunk) if chunk else []

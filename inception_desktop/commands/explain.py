@@ -3,8 +3,10 @@
 For each input it writes ``<stem>.input.png`` (the exact network input), ``<stem>.heatmap.png``
 (8-bit grey at the input's size, 255 = hottest) and ``<stem>.overlay.png`` (the heat, in colour,
 over the original image at its original size; parts the network did not see stay uncoloured).
-Grad-CAM of Inception v3 runs on the chosen runtime (on LiteRT its gradient has a closed form),
-of other models on TensorFlow (gradients); occlusion on the chosen runtime (LiteRT by default).
+Grad-CAM runs on the chosen runtime (LiteRT by default, without TensorFlow: Inception v3 and a
+retrained model in closed form at ``mixed10``, a digit model through its head in numpy); what
+LiteRT cannot explain (another layer, a head with other operators) falls back to TensorFlow.
+Occlusion runs on the chosen runtime.
 A retrained model (``--model FILE`` made by ``retrain``) is explained through Inception v3 and its
 head together: Grad-CAM at ``mixed10`` of the head's class, or occlusion of its scores.
 A bad input never stops the others: it becomes an error entry, and the exit status is 1.
@@ -132,35 +134,52 @@ def run(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> Any:
     """The explainer of ``--model`` on the chosen runtime (LiteRT unless asked): occlusion of
-    its scores, or Grad-CAM — on LiteRT without TensorFlow for Inception v3, a retrained model
-    and a digit model (:mod:`~inception_desktop.core.explain.litert_gradcam`); on TensorFlow
-    through Keras (a retrained model as one Keras model of Inception v3 and its head, whose
-    ``mixed10`` sits inside the nested backbone)."""
-    from inception_desktop.core.classifiers import is_retrained_model, load_classifier
+    its scores, or Grad-CAM — on LiteRT without TensorFlow for Inception v3 (at ``mixed10``), a
+    retrained model (at ``mixed10``) and a digit model whose head it can follow
+    (:mod:`~inception_desktop.core.explain.litert_gradcam`); on TensorFlow through Keras (a
+    retrained model as one Keras model of Inception v3 and its head, whose ``mixed10`` sits
+    inside the nested backbone). Grad-CAM that LiteRT cannot give (another ``--layer``, a head
+    with other operators) falls back to TensorFlow, saying so, unless ``--runtime`` was given."""
     from inception_desktop.core.errors import InceptionDesktopError, first_line
-    from inception_desktop.core.explain.explainer import Explainer
+    from inception_desktop.core.explain import ExplainError
 
     try:
-        classifier = load_classifier(
-            args.model,
-            args.weights,
-            args.runtime,
-            stage=lambda text: err(f"{text}…"),
-            warn=err,
-            precision=args.precision,
-        )
-        if args.method == "occlusion":
-            return Explainer(classifier, "occlusion", None, args.grid)
-        if is_retrained_model(args.model):
-            from inception_desktop.core.explain.gradcam import retrained_for_gradcam
-
-            classifier = retrained_for_gradcam(classifier) or classifier  # TensorFlow's own
-        return Explainer(classifier, "gradcam", args.layer, args.grid)
+        try:
+            return _explainer(args, args.runtime)
+        except ExplainError as exc:
+            if args.method != "gradcam" or args.runtime is not None:
+                raise ExplainError(
+                    f"{first_line(exc)} (--runtime tensorflow or --method occlusion can explain "
+                    "it)"
+                ) from None
+            err(f"Grad-CAM on LiteRT: {first_line(exc)}; using TensorFlow instead")
+            return _explainer(args, "tensorflow")
     except Exception as exc:
         if not isinstance(exc, (InceptionDesktopError, OSError, ValueError)):
             raise
         err(f"error: {first_line(exc)}")
         return None
+
+
+def _explainer(args: argparse.Namespace, runtime: str | None) -> Any:
+    from inception_desktop.core.classifiers import is_retrained_model, load_classifier
+    from inception_desktop.core.explain.explainer import Explainer
+
+    classifier = load_classifier(
+        args.model,
+        args.weights,
+        runtime,
+        stage=lambda text: err(f"{text}…"),
+        warn=err,
+        precision=args.precision,
+    )
+    if args.method == "occlusion":
+        return Explainer(classifier, "occlusion", None, args.grid)
+    if is_retrained_model(args.model):
+        from inception_desktop.core.explain.gradcam import retrained_for_gradcam
+
+        classifier = retrained_for_gradcam(classifier) or classifier  # TensorFlow's own
+    return Explainer(classifier, "gradcam", args.layer, args.grid)
 
 
 def _class_index(spec: str | None, labels: tuple[str, ...]) -> int | None:

@@ -54,8 +54,9 @@ class Explanation:
 class Explainer:
     """Explains a classifier's answers with one method.
 
-    Grad-CAM runs on LiteRT for Inception v3 (:mod:`.litert_gradcam`, closed form), else needs
-    a TensorFlow-runtime classifier (its Keras model); occlusion runs on any runtime. ``fill``
+    Grad-CAM runs on LiteRT for Inception v3, a retrained model and a digit model whose head it
+    can follow (:mod:`.litert_gradcam`, no TensorFlow), else needs a TensorFlow-runtime
+    classifier (its Keras model); occlusion runs on any runtime. ``fill``
     is the occluding colour: pad grey for photos, black (0) for digits;
     ``batch_size`` trades occlusion's speed for memory (see :data:`.occlusion.BATCH`).
     """

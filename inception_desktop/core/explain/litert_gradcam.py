@@ -133,6 +133,11 @@ def for_litert(
     backbone = getattr(getattr(predictor, "features", None), "litert", None)
     head = getattr(getattr(predictor, "model", None), "head", None)
     if backbone is not None and head is not None:
+        if wanted != INCEPTION_LAYER:  # the closed form holds where the head's features pool
+            raise ExplainError(
+                f"on LiteRT a retrained model's Grad-CAM is at {INCEPTION_LAYER}, the layer its "
+                f"features pool; {wanted} needs TensorFlow"
+            )
         return RetrainedGradCam(backbone, head, wanted)
     if any(name.startswith(MAPS_PREFIX) for name in outputs) and hasattr(predictor, "operators"):
         return HeadGradCam(predictor, layer)

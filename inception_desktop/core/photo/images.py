@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import io
 import logging
-import math
 import re
 import struct
 import warnings
@@ -212,9 +211,9 @@ def _decode(
     scale = 1.0
     if draft_to and fmt == "JPEG" and image.mode in ("RGB", "L", "CMYK", "YCbCr"):
         wanted = (draft_to, draft_to)
-        if draft_fit:  # the longer side reaches draft_to; the shorter keeps the aspect ratio
-            fit = draft_to / max(width, height)
-            wanted = (math.ceil(width * fit), math.ceil(height * fit))
+        if draft_fit:  # only the longer side must keep draft_to pixels (Pillow checks each
+            # side's quotient apart: a shorter side asked for its own share could round down)
+            wanted = (draft_to, 1) if width >= height else (1, draft_to)
         image.draft(image.mode, wanted)
         scale = image.size[0] / width
     image.seek(0)  # first frame of an animation

@@ -210,7 +210,8 @@ class ExplainControls(QWidget):
         for key in (AUTO, GRADCAM, OCCLUSION):
             self.method.addItem(METHOD_NAMES[key], key)
         self.method.setToolTip(
-            "Auto: Grad-CAM on the TensorFlow runtime, occlusion on LiteRT. Grad-CAM follows the "
+            "Auto: Grad-CAM where the model has gradients (Inception v3 and retrained models on "
+            "either runtime), else occlusion. Grad-CAM follows the "
             "class's gradients at the last convolutional map; occlusion greys out each of 8x8 "
             "cells and measures how much the score drops (no gradients needed)."
         )

@@ -152,7 +152,9 @@ class PhotoExplainer(QObject):
         framing = self._framer.framing
         # Grad-CAM where the model serving has gradients (Inception v3 and a retrained model on
         # either runtime; a fake in tests has none): else occlusion, said now, not after the map.
-        gradients = has_gradients(self._model.serving_model())
+        # While a model loads none serves: no claim then, and no coarse occlusion first.
+        serving = self._model.serving_model()
+        gradients = serving is None or has_gradients(serving)
         no_gradients = not gradients and method == "gradcam"
         occluded = method == "occlusion" or (not gradients and method in ("auto", "gradcam"))
         litert = "LiteRT" in self._model.state.device
@@ -185,8 +187,8 @@ class PhotoExplainer(QObject):
                     "(a few seconds)…"
                 )
         self.controls.status.setText(
-            "No gradients for Grad-CAM from this model here (View › Runtime › TensorFlow has "
-            "them): explaining by occlusion…"
+            "No gradients for Grad-CAM from this model here (a Keras model has them on View › "
+            "Runtime › TensorFlow): explaining by occlusion…"
             if no_gradients
             else "Explaining…"
         )

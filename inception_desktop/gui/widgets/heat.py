@@ -112,8 +112,8 @@ def explainer_for(model: Any, method: str = AUTO, **occlusion: Any) -> tuple[Any
                     entry.gradcam_error = f"Grad-CAM cannot explain {model.name}: {exc}"
             else:
                 entry.gradcam_error = (
-                    "No gradients for Grad-CAM from this model here (View › Runtime › TensorFlow "
-                    "has them)"
+                    "No gradients for Grad-CAM from this model here (a Keras model has them on "
+                    "View › Runtime › TensorFlow)"
                 )
         if GRADCAM in entry.by_method:
             return entry.by_method[GRADCAM], None

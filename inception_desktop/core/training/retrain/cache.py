@@ -10,6 +10,7 @@ temporary name and renamed (never half-visible); no fsync: losing one to a crash
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +24,18 @@ _CHECKSUM = 16
 _ENTRY_BYTES = FEATURE_SIZE * 4 + _CHECKSUM
 
 
+#: Pad's key carries the version of its decode: ``pad2`` since a padded JPEG is decoded at the
+#: size its longer side needs (``core.photo.prepare``), whose pixels differ a little from the
+#: full decode's; a training set never mixes features of the two.
+PAD_KEY = "pad2"
+#: Keys of decodes no longer made, whose folders are removed when their successor is used.
+_RETIRED = {PAD_KEY: "pad"}
+
+
 def framing_key(framing: Framing) -> str:
     """The part of a framing that changes the pixels of a whole photo: mode (and pad colour)."""
     if framing.mode == "pad":
-        return "pad-{:02x}{:02x}{:02x}".format(*framing.pad_color)
+        return "{}-{:02x}{:02x}{:02x}".format(PAD_KEY, *framing.pad_color)
     return framing.mode
 
 
@@ -40,7 +49,12 @@ class FeatureCache:
 
     def __init__(self, weights_md5: str, framing: Framing, root: Path | None = None) -> None:
         base = root if root is not None else default_root()
-        self.folder = base / f"{weights_md5}-{framing_key(framing)}"
+        key = framing_key(framing)
+        self.folder = base / f"{weights_md5}-{key}"
+        mode, _, colour = key.partition("-")
+        if mode in _RETIRED:  # the same features from a decode no longer made: only disk used
+            retired = base / f"{weights_md5}-{_RETIRED[mode]}-{colour}"
+            shutil.rmtree(retired, ignore_errors=True)
         self.hits = 0
         self.misses = 0
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from inception_desktop.core.models.inception import INPUT_SIZE
 from inception_desktop.core.models.precision import FP32
+from inception_desktop.core.models.runtime import TENSORFLOW_BATCH, batch_size
 from inception_desktop.core.photo.framing import Framing, FramingError
 from inception_desktop.core.photo.images import ImageLoadError
 from inception_desktop.core.photo.prepare import load_photo, network_input, photo_input
@@ -27,9 +28,6 @@ from inception_desktop.core.training.retrain import FEATURE_SIZE, CancelledError
 from inception_desktop.core.training.retrain.cache import FeatureCache
 from inception_desktop.core.training.retrain.dataset import CROP, FLIP, Sample, crop_box
 
-#: Photos a network call: LiteRT's int8 Inception runs fastest at 4-8 a call on two cores
-#: (7.4-7.7 ms a photo against 8.4 at 16), float32 at 8 (24.9 ms against 25.2 at 16).
-BATCH = 8
 DECODE_THREADS = 2
 #: Receives (photos done, photos in all) after each batch.
 Progress = Callable[[int, int], None]
@@ -141,7 +139,7 @@ def feature_model_for(
     pooled = keras.Model(full.inputs, full.get_layer(inception.FEATURES_LAYER).output)
     compiled = CompiledModel(pooled, inception.INPUT_SHAPE, np.uint8, inception.preprocess)
     return FeatureModel(
-        lambda b: compiled.predict_batch(b, BATCH),
+        lambda b: compiled.predict_batch(b, TENSORFLOW_BATCH),
         md5,
         compiled.runtime,
         keras=pooled,
@@ -190,7 +188,8 @@ def extract(
     done = len(found)
     if progress:
         progress(done, len(samples))
-    chunks = [todo[s : s + BATCH] for s in range(0, len(todo), BATCH)]
+    batch = batch_size(model.runtime)  # photos a network call (8 on LiteRT, 16 on TensorFlow)
+    chunks = [todo[s : s + batch] for s in range(0, len(todo), batch)]
     with ThreadPoolExecutor(DECODE_THREADS, thread_name_prefix="retrain-decode") as pool:
 
         def submit(chunk: list[int]) -> list[Future[Any]]:
