@@ -251,6 +251,8 @@ def test_a_filter_says_how_many_rows_it_shows_and_what_export_takes(
     shown = workspace.proxy.rowCount()
     assert 0 < shown < 12
     assert workspace.shown.label.text() == f"{shown} of 12 shown (Export and Copy take these)"
+    # on screen, in the workspace beside the filters, not only set on a label nobody sees
+    assert workspace.shown.label.isVisible() and workspace.isAncestorOf(workspace.shown.label)
     asked = []
 
     def save_as(parent, title, *args, **kwargs):

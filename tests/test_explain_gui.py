@@ -183,10 +183,11 @@ def test_a_framing_sweep_charts_the_top_class_and_lists_the_flips(qtbot, window,
     flips = [dialog.list.item(i).text() for i in range(dialog.list.count())]
     assert sum(t.startswith("⚑") for t in flips) == len(result.flipped)
     assert f"{len(result.flipped)} of {len(result.entries)}" in dialog.summary.text()
-    # the fake's scores are a few percent: the axis stops just above the highest (a 1, 2,
-    # 2.5 or 5 step), not at a fixed 5% or 100%, so the bars fill the chart (issue 24, item 17)
+    # the fake's scores are a few percent: the axis stops at the first 1, 2, 2.5 or 5 step above
+    # the highest with 5% room, not at a fixed 5% or 100%, so the tallest bar fills half the
+    # chart or more (issue 24, item 17; here 2.17% under a 2.5% top, where 5% stood before)
     highest = max(e.reference_score for e in result.entries)
-    assert highest <= dialog.chart.top() <= 2.5 * highest
+    assert 1.05 * highest <= dialog.chart.top() <= 2 * 1.05 * highest
     shown_top = dialog.chart.plot.getViewBox().viewRange()[1][1]
     assert abs(shown_top - dialog.chart.top() * 100) < 1e-6
     # a double-click applies a crop of the sweep to the photo

@@ -337,5 +337,6 @@ def test_reopening_an_entry_of_another_model_says_so(qtbot, history_dir, window,
     qtbot.waitUntil(lambda: window.photo.photo_count() == 1, timeout=10000)
     said = dialog.note.text()
     assert "Classified by Fake Inception now" in said
+    assert dialog.note.isVisible() and dialog.isAncestorOf(dialog.note)  # in the History window
     assert "hen 90.0% by Inception v3" in said and "Photo › Model" in said
     assert window.status.currentMessage() == said
