@@ -85,8 +85,8 @@ def test_the_icon_comes_in_every_size_it_names():
 def test_the_icons_ship_in_the_wheel():
     """package-data names every icon file (what the wheel test's wheel then carries)."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = config["tool"]["setuptools"]["package-data"]["inception_desktop.resources"]
-    names = ["icons/inception-desktop.svg", *(f"icons/inception-desktop-{s}.png" for s in SIZES)]
+    patterns = config["tool"]["setuptools"]["package-data"]["inception_desktop.resources.icons"]
+    names = ["inception-desktop.svg", *(f"inception-desktop-{s}.png" for s in SIZES)]
     for name in names:
         assert any(fnmatch.fnmatch(name, p) for p in patterns), name
 
