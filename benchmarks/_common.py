@@ -31,3 +31,34 @@ def inception_weights() -> tuple[Path, str]:
 
     path = Path(tempfile.mkdtemp(prefix="bench-")) / "random.h5"
     return make_random_weights(path), "random test weights (same network, same cost)"
+
+
+def spin_until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
+    """Block in Qt's event loop like ``exec`` does until ``condition()`` (no busy polling: a
+    Python loop spinning next to TensorFlow's tracing thread is itself a hazard on Python 3.11,
+    see the README). The caller keeps a short repeating QTimer running, which bounds a missed
+    wake-up."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    end = time.monotonic() + timeout
+    while not condition():
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        if time.monotonic() > end:
+            raise TimeoutError
+
+
+def shown_window(size: tuple[int, int] = (1280, 760)):
+    """The app's main window on throw-away settings, shown at ``size``, its models started."""
+    from PySide6.QtCore import QSettings
+
+    from inception_desktop.gui.shell.main_window import MainWindow
+    from inception_desktop.gui.shell.settings import Settings
+
+    settings = Settings(QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat))
+    window = MainWindow(settings)
+    window.resize(*size)
+    window.show()
+    window.start_models()
+    return window

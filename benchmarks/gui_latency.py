@@ -83,8 +83,8 @@ def main() -> None:
         f"x{app_ms / bare:.2f})"
     )
 
-    from _common import inception_weights
-    from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+    from _common import inception_weights, shown_window, spin_until
+    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
     from inception_desktop.core.store import weights
@@ -95,8 +95,6 @@ def main() -> None:
     os.environ["INCEPTION_DESKTOP_DATA"] = tempfile.mkdtemp()  # its history, not the user's
     os.environ[weights.MD5_ENV] = file_digest(path)
     weights.import_file(path)
-    from inception_desktop.gui.shell.main_window import MainWindow
-    from inception_desktop.gui.shell.settings import Settings
     from tests.gui_helpers import drag, polyline
 
     app = QApplication.instance() or QApplication([])
@@ -106,20 +104,7 @@ def main() -> None:
     wake = QTimer()  # conditions change through events; this only bounds a missed one
     wake.start(20)
 
-    def spin_until(condition, timeout=120.0) -> None:
-        """Block in the event loop like ``exec`` does (no busy polling: a Python loop spinning
-        next to TensorFlow's tracing thread is itself a hazard on Python 3.11, see the README)."""
-        end = time.monotonic() + timeout
-        while not condition():
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-            if time.monotonic() > end:
-                raise TimeoutError
-
-    settings = Settings(QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat))
-    window = MainWindow(settings)
-    window.resize(1280, 760)
-    window.show()
-    window.start_models()
+    window = shown_window()
     spin_until(lambda: window.photo.model.state.ready and window.digit.model.state.ready)
 
     # Heartbeat: worst lateness of a 5 ms timer, with and without inference running.
@@ -146,10 +131,12 @@ def main() -> None:
 
     from PIL import Image
 
-    photo = Path(tempfile.mkdtemp()) / "photo.jpg"
-    Image.effect_mandelbrot((1600, 1200), (-2, -1.2, 1, 1.2), 100).convert("RGB").save(photo)
+    folder = Path(tempfile.mkdtemp())
+    picture = Image.effect_mandelbrot((1600, 1200), (-2, -1.2, 1, 1.2), 100).convert("RGB")
     drops = []
-    for _ in range(5):
+    for n in range(5):  # a new file each time: a photo already in the strip is only selected
+        photo = folder / f"photo{n}.jpg"
+        picture.save(photo)
         window.photo.result = None
         started = time.perf_counter()
         window.open_paths([str(photo)])

@@ -22,6 +22,7 @@ installed ones, else fixed random ones converted once: minutes on a small machin
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import sys
@@ -90,28 +91,17 @@ def main() -> None:
         weights.import_file(path)
         print(f"weights: {what}")
 
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
+    from _common import shown_window
+    from _common import spin_until as spin_within
+    from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from inception_desktop.gui.shell.main_window import MainWindow
-    from inception_desktop.gui.shell.settings import Settings
-
-    app = QApplication.instance() or QApplication([])
+    spin_until = functools.partial(spin_within, timeout=900.0)  # a long play is waited for
+    _app = QApplication.instance() or QApplication([])
     wake = QTimer()
     wake.start(20)
 
-    def spin_until(condition, timeout: float = 900.0) -> None:
-        end = time.monotonic() + timeout
-        while not condition():
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-            if time.monotonic() > end:
-                raise TimeoutError
-
-    settings = Settings(QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat))
-    window = MainWindow(settings)
-    window.resize(1280, 760)
-    window.show()
-    window.start_models()
+    window = shown_window()
     if args.model == "photo":
         window.worker.load("photo")
     kind = args.model
@@ -201,8 +191,10 @@ def main() -> None:
     later = f"; replays after the first: {max(stalls[1:]):.1f} ms" if len(stalls) > 1 else ""
     print(f"worst GUI stall     {stall:6.1f} ms  while playing (idle heartbeat: {idle:.1f} ms"
           f"{later})")  # fmt: skip
-    print(f"worst while opening {max(starts):6.1f} ms  (the first opening: {starts[0]:.1f} ms, "
-          "OpenCV's import included)")
+    print(
+        f"worst while opening {max(starts):6.1f} ms  (the first opening: {starts[0]:.1f} ms, "
+        "OpenCV's import included)"
+    )
     print(f"memory (RSS)        {rss_start:6.0f} MB at start, {rss_end:.0f} MB at the end; "
           f"after each replay: {' '.join(f'{m:.0f}' for m in memory)}")  # fmt: skip
     print(f"problems            {problems:6d}")
