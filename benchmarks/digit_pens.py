@@ -226,12 +226,7 @@ def thick(digits: np.ndarray, labels: np.ndarray, model, split: str) -> None:
         inputs = [np.zeros((28, 28), np.uint8) if s is None else s.input for s in steps]
         read_labels = np.array([int(p.best.label) for p in model.classify_batch(inputs, k=1)])
         right = read_labels == labels
-        unthinned = [normalize_digit(image, restroke=False) for image in images]
-        plain_inputs = [np.zeros((28, 28), np.uint8) if s is None else s.input for s in unthinned]
-        plain_right = (
-            np.array([int(p.best.label) for p in model.classify_batch(plain_inputs, k=1)])
-            == labels
-        )
+        plain_right = read(model, images, restroke=False)[0] == labels
         if size >= 100:
             everyday.append(right)
             plain.append(plain_right)
