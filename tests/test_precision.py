@@ -95,7 +95,7 @@ class _Scores:
 
 def test_the_comparison_counts_agreement_overlap_difference_and_changes():
     from inception_desktop.core.models.classifier import Classifier
-    from inception_desktop.core.precision_check import compare
+    from inception_desktop.core.precision_check import Tally
 
     labels = [f"c{i}" for i in range(6)]
     float_rows = np.array([[0.5, 0.2, 0.1, 0.1, 0.06, 0.04], [0.1, 0.6, 0.1, 0.1, 0.05, 0.05]])
@@ -105,7 +105,9 @@ def test_the_comparison_counts_agreement_overlap_difference_and_changes():
     float32 = Classifier("m", _Scores(float_rows), labels, "fake")
     int8 = Classifier("m", _Scores(int8_rows), labels, "fake")
     inputs = np.array([[0], [1]])
-    report = compare(float32, int8, ["a.png", "b.png"], inputs, {"fp32": 4, "int8": 1})
+    tally = Tally(float32, int8)
+    tally.add(["a.png", "b.png"], inputs)
+    report = tally.report({"fp32": 4, "int8": 1})
     assert report.photos == 2
     assert report.top1_agreement == 0.5
     assert report.top5_overlap == pytest.approx((1 + 4 / 5) / 2)
@@ -173,13 +175,11 @@ def test_a_folder_is_checked_chunk_by_chunk_with_its_subfolders_when_asked(
 
     paths = sorted(str(p) for p in folder.rglob("*.png"))
     inputs = np.stack([read_digit_file(p).steps.input for p in paths])
-    whole = precision_check.compare(
-        load_classifier(None, "litert", "fp32"),
-        load_classifier(None, "litert", "int8"),
-        paths,
-        inputs,
-        deep.sizes,
+    tally = precision_check.Tally(
+        load_classifier(None, "litert", "fp32"), load_classifier(None, "litert", "int8")
     )
+    tally.add(paths, inputs)  # all of them in one comparison
+    whole = tally.report(deep.sizes)
     assert (deep.top1_agreement, deep.changed) == (whole.top1_agreement, whole.changed)
     assert deep.top5_overlap == pytest.approx(whole.top5_overlap)
     assert deep.max_score_diff == pytest.approx(whole.max_score_diff, abs=1e-7)

@@ -152,20 +152,6 @@ class Tally:
         )
 
 
-def compare(
-    float32: Classifier,
-    int8: Classifier,
-    paths: Sequence[str],
-    inputs: np.ndarray,
-    sizes: dict[str, int],
-) -> PrecisionReport:
-    """Both classifiers over ``inputs`` (a stack of network inputs, one per path), timed (see
-    :class:`Tally`)."""
-    tally = Tally(float32, int8)
-    tally.add(paths, inputs)
-    return tally.report(sizes)
-
-
 def check(
     paths: Sequence[str | Path],
     model: str | Path = "inception",
@@ -177,9 +163,9 @@ def check(
     progress: Progress | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> PrecisionReport:
-    """:func:`compare` for the photos (files or folders; ``recursive``: their subfolders too)
-    at ``paths`` under ``model``'s float32 and int8 twins on LiteRT (converted first when
-    missing; ``stage`` hears the slow steps), :data:`CHUNK` photos at a time.
+    """The comparison (:class:`Tally`) of the photos (files or folders; ``recursive``: their
+    subfolders too) at ``paths`` under ``model``'s float32 and int8 twins on LiteRT (converted
+    first when missing; ``stage`` hears the slow steps), :data:`CHUNK` photos at a time.
 
     Photo models see ``framing`` (default: pad); digit models read each image as a digit.
     ``stop`` is asked between photos while they are read (the window's Cancel)."""
