@@ -168,7 +168,7 @@ def main() -> None:
 
         request = FrameRequest(frame.image, "clip", workspace.framing)
     else:
-        from inception_desktop.gui.digit.camera import LiveDigitRequest
+        from inception_desktop.gui.digit.image_requests import LiveDigitRequest
 
         request = LiveDigitRequest(frame.image)
     for _ in range(3):

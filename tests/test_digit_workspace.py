@@ -330,7 +330,7 @@ def test_a_thick_pen_does_not_fill_the_loops(qtbot, host, digit):
 def test_an_image_file_is_read_as_a_digit(qtbot, host, tmp_path):
     from PIL import Image, ImageDraw
 
-    from inception_desktop.gui.digit.workspace import DigitImageResult
+    from inception_desktop.gui.digit.image_requests import DigitImageResult
 
     image = Image.new("RGB", (300, 400), "white")
     ImageDraw.Draw(image).line([(70, 60), (230, 60), (120, 340)], fill="black", width=95)

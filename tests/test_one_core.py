@@ -68,7 +68,7 @@ def test_digit_images_read_the_same_in_the_window_and_the_command_line(
     the window make the very same 28x28 input and read a 7 from each (before one rule, the
     command line composited transparency on black and the window on white: a black seven on a
     transparent canvas vanished for one of them)."""
-    from inception_desktop.gui.digit.workspace import DigitImageResult
+    from inception_desktop.gui.digit.image_requests import DigitImageResult
 
     ws = digit_window.digit
     for kind in KINDS:

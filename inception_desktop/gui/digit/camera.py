@@ -11,45 +11,13 @@ steps and scores). Failures are one message each; stopping releases the camera.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
 
-import numpy as np
 from PySide6.QtCore import QObject
 
-from inception_desktop.core.digit.normalize import DigitSteps
-from inception_desktop.core.models.prediction import Prediction
+from inception_desktop.gui.digit.image_requests import DigitReading, LiveDigitRequest
 from inception_desktop.gui.runtime.channel import Channel, ModelWatch
 from inception_desktop.gui.runtime.frame_reader import LiveFrame
-from inception_desktop.gui.runtime.requests import ModelKind, next_id
 from inception_desktop.gui.widgets.live_source import LiveSource
-
-
-@dataclass(frozen=True)
-class LiveDigitReading:
-    """A frame read as a digit (``picture``: the page as read, ink dark on white). No
-    ``history``: a stream of frames is not a list of digits."""
-
-    request_id: int
-    steps: DigitSteps | None
-    prediction: Prediction | None
-    picture: np.ndarray = field(repr=False)
-
-
-@dataclass(frozen=True)
-class LiveDigitRequest:
-    kind: ClassVar[ModelKind] = ModelKind.DIGIT
-    image: np.ndarray = field(repr=False)
-    source: str = "digit-live"
-    id: int = field(default_factory=next_id)
-
-    def serve(self, model: Any) -> LiveDigitReading:
-        from inception_desktop.core.digit.image import read_digit
-
-        reading = read_digit(self.image)
-        steps = reading.steps
-        prediction = None if steps is None else model.classify(steps.input, k=10)
-        return LiveDigitReading(self.id, steps, prediction, reading.picture)
 
 
 class DigitCamera(LiveSource):
@@ -59,7 +27,7 @@ class DigitCamera(LiveSource):
         self,
         channel: Channel,
         model: ModelWatch,
-        show: Callable[[LiveDigitReading], None],
+        show: Callable[[DigitReading], None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(channel, model, snapshot=False, parent=parent)
@@ -68,5 +36,5 @@ class DigitCamera(LiveSource):
     def request_for(self, frame: LiveFrame) -> LiveDigitRequest:
         return LiveDigitRequest(frame.image)
 
-    def show_answer(self, frame: LiveFrame, answer: LiveDigitReading) -> None:
+    def show_answer(self, frame: LiveFrame, answer: DigitReading) -> None:
         self._show(answer)

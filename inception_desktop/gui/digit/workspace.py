@@ -13,9 +13,8 @@ pen spin box is kept from taking them for itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -29,10 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inception_desktop.core.digit.normalize import DigitSteps
 from inception_desktop.core.digit.plausible import judge
-from inception_desktop.core.models.prediction import Prediction
-from inception_desktop.gui.digit.camera import DigitCamera, LiveDigitReading
+from inception_desktop.gui.digit.camera import DigitCamera
 from inception_desktop.gui.digit.canvas import DigitCanvas
 from inception_desktop.gui.digit.explain import (
     DigitExplainRequest,
@@ -41,11 +38,15 @@ from inception_desktop.gui.digit.explain import (
     LayerDialog,
     LayersResult,
 )
+from inception_desktop.gui.digit.image_requests import (
+    DigitImageRequest,
+    DigitImageResult,
+    DigitReading,
+)
 from inception_desktop.gui.digit.steps import DigitStepsView
 from inception_desktop.gui.runtime.channel import Channel, ModelWatch
 from inception_desktop.gui.runtime.mime import Inputs
-from inception_desktop.gui.runtime.recordable import Kept, digit_entries
-from inception_desktop.gui.runtime.requests import DigitRequest, DigitResult, ModelKind, next_id
+from inception_desktop.gui.runtime.requests import DigitRequest, DigitResult, ModelKind
 from inception_desktop.gui.runtime.worker import InferenceWorker
 from inception_desktop.gui.widgets.input_view import qimage_to_array
 from inception_desktop.gui.widgets.score_bars import ScoreBars
@@ -59,46 +60,6 @@ PEN_STEP = 2
 #: The preprocessing steps sit under the scores, not under the canvas, when the scores' column has
 #: room for them and this much to spare.
 SLACK = 24
-
-
-@dataclass(frozen=True)
-class DigitImageResult:
-    """A digit image's answer: ``picture`` is the image as grey uint8, ink dark on white (see
-    :class:`~inception_desktop.core.digit.image.DigitImage`)."""
-
-    request_id: int
-    steps: DigitSteps | None
-    prediction: Prediction | None
-    picture: np.ndarray = field(repr=False)
-
-    def history(self, now: float) -> list[Kept]:
-        pixels = self.steps.input if self.steps is not None else None
-        return digit_entries(self.prediction, None, pixels, now)
-
-
-@dataclass(frozen=True)
-class DigitImageRequest:
-    """Read an image as a digit, on the worker's thread: the file ``path`` (loaded safely) or
-    ``array`` (uint8 grey, RGB or RGBA: a pasted bitmap; transparency is paper)."""
-
-    kind: ClassVar[ModelKind] = ModelKind.DIGIT
-    path: str | None = None
-    array: np.ndarray | None = field(default=None, repr=False)
-    source: str = "digit"  # latest wins with the drawing: one answer shown at a time
-    id: int = field(default_factory=next_id)
-
-    def serve(self, model: Any) -> DigitImageResult:
-        from inception_desktop.core.digit.image import read_digit, read_digit_file
-
-        if self.path is not None:
-            reading = read_digit_file(self.path)
-        elif self.array is not None:
-            reading = read_digit(self.array)
-        else:
-            raise ValueError("no image to read")
-        steps = reading.steps
-        prediction = None if steps is None else model.classify(steps.input, k=10)
-        return DigitImageResult(self.id, steps, prediction, reading.picture)
 
 
 def _is_undo(event: QKeyEvent) -> bool:
@@ -281,7 +242,7 @@ class DigitWorkspace(QWidget):
         """Release the camera, if one runs (the rest of its work is the worker's)."""
         return self.camera.shutdown(ms)
 
-    def _show_live(self, reading: LiveDigitReading) -> None:
+    def _show_live(self, reading: DigitReading) -> None:
         """A camera or video frame read as a digit: shown as a dropped image's reading."""
         self._timer.stop()
         self._image = None
