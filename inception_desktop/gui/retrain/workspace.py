@@ -3,7 +3,8 @@
 1. **Data** (:mod:`.data_page`) — class folders, their counts and thumbnails, the split.
 2. **Audit** (:mod:`.audit_page`, :mod:`.audit_step`) — suspected mislabels, duplicates and
    leakage, outliers, the map; photos moved to another class or set aside, with undo.
-3. **Features** (:mod:`.features_page`) — Inception's pooled features, cached, on LiteRT.
+3. **Features** (:mod:`.features_page`, :mod:`.features_step`) — Inception's pooled features,
+   cached, on LiteRT.
 4. **Train** (:mod:`.train_page`) — the head, trained by ``inception-desktop retrain`` in a child
    process (:class:`~..runtime.child_job.ChildJob`): TensorFlow never loads into the window, and
    a crash or an out-of-memory there is a problem in the list, not the end of the window.
@@ -34,7 +35,8 @@ from inception_desktop.gui.retrain.audit_step import AuditStep
 from inception_desktop.gui.retrain.data_page import DataPage
 from inception_desktop.gui.retrain.data_source import DataChoice, DataSource, split_text
 from inception_desktop.gui.retrain.evaluate_page import EvaluatePage
-from inception_desktop.gui.retrain.features_page import FeaturesPage, augmented_text
+from inception_desktop.gui.retrain.features_page import FeaturesPage
+from inception_desktop.gui.retrain.features_step import FeaturesStep
 from inception_desktop.gui.retrain.train_page import TrainPage
 from inception_desktop.gui.retrain.training_run import TrainingRun, retrain_args
 from inception_desktop.gui.retrain.use_page import UsePage
@@ -114,6 +116,7 @@ class RetrainWorkspace(QWidget):
         self.audit_step = AuditStep(self, self.audit_page)
         self.train_page, self.evaluate_page, self.use_page = TrainPage(), EvaluatePage(), UsePage()
         self.use_step = UseStep(self)
+        self.features_step = FeaturesStep(self)
         self.pages = QStackedWidget()
         for page in (
             self.data_page, self.audit_page, self.features_page, self.train_page,
@@ -261,11 +264,8 @@ class RetrainWorkspace(QWidget):
             self._scan()
 
     def run_job(self, name: str, work, on_result, on_report=None) -> None:
-        """``work(job)`` on this workspace's pool thread, one job at a time (:meth:`_run`)."""
-        self._run(name, work, on_result, on_report)
-
-    def _run(self, name: str, work, on_result, on_report=None) -> None:
-        """``work(job)`` on this workspace's pool thread, its errors one message."""
+        """``work(job)`` on this workspace's pool thread, one job at a time, its errors one
+        message."""
         job = Job(work, name=name)
         job.returned.connect(on_result)
         job.errored.connect(lambda exc, n=name: self._failed(n, exc))
@@ -368,7 +368,7 @@ class RetrainWorkspace(QWidget):
     def _scan(self) -> None:
         source = self.source.copy()
         self.data_page.data_label.setText("Reading the class folders…")
-        self._run("data", lambda job: source.read(), self._data_read)
+        self.run_job("data", lambda job: source.read(), self._data_read)
 
     def _data_read(self, choice: DataChoice) -> None:
         from inception_desktop.core.training.retrain.dataset import FEW_IMAGES
@@ -410,7 +410,7 @@ class RetrainWorkspace(QWidget):
             )
         self._update_steps()
 
-    def _settings(self) -> Any:
+    def pipeline_settings(self) -> Any:
         """The pipeline's settings from the pages (what ``retrain`` gets as options)."""
         from inception_desktop.core.photo.framing import Framing
         from inception_desktop.core.training.retrain.pipeline import Settings
@@ -425,66 +425,7 @@ class RetrainWorkspace(QWidget):
 
     def compute_features(self) -> None:
         """Features of every photo (and of the test folder's), then the split."""
-        if self.choice is None:
-            self.message.emit("Retrain: choose the data first")
-            return
-        choice, weights, runtime = self.choice, self.weights, self._worker.chosen_runtime
-        precision = self._worker.chosen_precision
-        settings = self._settings()
-        self.features_page.started(len(choice.data.samples))
-
-        def work(job: Job) -> tuple[Any, str]:
-            from inception_desktop.core.training.retrain import pipeline
-            from inception_desktop.core.training.retrain.features import (
-                feature_model_for,
-                resolve_weights,
-            )
-
-            # Made for this run and let go after it: its arena for batches of photos is a few
-            # hundred MB that the window should not keep (measured: 706 MB kept, 351 MB not).
-            path, md5 = resolve_weights(weights)
-            model = feature_model_for(
-                path, md5, runtime, lambda text: job.report(("stage", text)), precision
-            )
-            features = pipeline.compute_features(
-                choice.data,
-                choice.held,
-                model,
-                settings,
-                lambda stage, done, total: job.report(("progress", stage, done, total)),
-                stop=lambda: job.cancelled,
-            )
-            return features, model.runtime
-
-        self._run("features", work, self._features_ready, self._features_progress)
-
-    def _features_progress(self, report: tuple) -> None:
-        if report[0] == "stage":
-            self.features_page.show_stage(report[1])
-            self.notice.emit(f"{report[1]}…")
-        else:
-            self.features_page.show_progress(*report[1:])
-
-    def _features_ready(self, result: tuple[Any, str]) -> None:
-        features, device = result
-        self.features = features
-        self.model.update(name="retrained head: none yet", device=device)
-        text = (
-            f"{features.train_photos} photos to train"
-            + augmented_text(features.augmented)
-            + f", {len(features.y_val)} to validate: "
-            f"{features.cache_hits} from the cache, {features.computed} computed in "
-            f"{features.seconds:.1f} s."
-        )
-        if features.skipped:
-            text += f" {len(features.skipped)} could not be read and were skipped (see Data)."
-            self.data_page.add_problems(
-                [f"skipped {entry['path']}: {entry['error']}" for entry in features.skipped]
-            )
-        self.features_page.features_label.setText(text)
-        self.features_page.time_left.setText("Done")
-        self.notice.emit("Features ready: train the head")
-        self.go_to(TRAIN)
+        self.features_step.compute()
 
     # --- 3. train -----------------------------------------------------------------------------
     def _scratch_dir(self) -> Path:
@@ -514,7 +455,7 @@ class RetrainWorkspace(QWidget):
         args = retrain_args(
             self.source.dirs(),
             out,
-            self._settings(),
+            self.pipeline_settings(),
             self.train_page.options(),
             self.source.test_root,
         )
