@@ -34,15 +34,14 @@ from inception_desktop.gui.digit.canvas import DigitCanvas
 from inception_desktop.gui.digit.explain import (
     DigitExplainRequest,
     DigitHeatResult,
-    DigitLayersRequest,
     LayerDialog,
-    LayersResult,
 )
 from inception_desktop.gui.digit.image_requests import (
     DigitImageRequest,
     DigitImageResult,
     DigitReading,
 )
+from inception_desktop.gui.digit.layer_viewer import LayerViewer
 from inception_desktop.gui.digit.steps import DigitStepsView
 from inception_desktop.gui.runtime.channel import Channel, ModelWatch
 from inception_desktop.gui.runtime.mime import Inputs
@@ -95,9 +94,8 @@ class DigitWorkspace(QWidget):
         self._image: str | np.ndarray | None = None  # the image file or bitmap shown, if any
         self._requested_model: str | None = None  # a load asked for: None shipped, or a path
         self._pending_model = False
-        self._layers_id = 0
         self._heat_method: str | None = None  # how the last heat map was made (a change is said)
-        self.layer_dialog: LayerDialog | None = None
+        self.layers = LayerViewer(self.channel, self)
         self.result: DigitResult | DigitImageResult | DigitHeatResult | None = None
         self.camera = DigitCamera(self.channel, self.model, self._show_live, self)
         self.camera.message.connect(self.message)
@@ -307,8 +305,8 @@ class DigitWorkspace(QWidget):
         """Handle a workspace key; True when it was one."""
         if _is_undo(event):
             self.undo()
-        elif event.key() == Qt.Key.Key_Escape and self.layer_dialog is not None:
-            self.layer_dialog.close()  # Esc closes the feature maps before it clears anything
+        elif event.key() == Qt.Key.Key_Escape and self.layers.dialog is not None:
+            self.layers.close()  # Esc closes the feature maps before it clears anything
         elif _is_clear(event):
             self.clear()
         elif event.key() in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
@@ -399,8 +397,7 @@ class DigitWorkspace(QWidget):
             return  # stale: a newer drawing is on its way
         self.result = result
         self._show_heat(result)
-        if self.layer_dialog is not None:
-            self._ask_layers()
+        self.layers.follow(getattr(result, "steps", None))
         pens = None
         if isinstance(result, DigitImageResult):
             if not self.canvas.is_empty():
@@ -463,55 +460,21 @@ class DigitWorkspace(QWidget):
 
     def show_layers(self) -> None:
         """The layer view: each convolutional layer's feature maps, following the drawing."""
-        if self.layer_dialog is None:
-            self.layer_dialog = LayerDialog(self)
-            # Esc, Close or the window manager end it (QDialog: finished), not only a close
-            self.layer_dialog.finished.connect(self._layers_closed)
-            self.layer_dialog.show()
-        else:
-            self.layer_dialog.raise_()
-        self._ask_layers()
+        self.layers.show(getattr(self.result, "steps", None))
 
-    def _layers_closed(self) -> None:
-        if self.layer_dialog is not None:
-            self.layer_dialog.deleteLater()
-        self.layer_dialog = None
+    @property
+    def layer_dialog(self) -> LayerDialog | None:
+        """The layer view's dialog while it is open."""
+        return self.layers.dialog
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self.layer_dialog is not None:
-            self.layer_dialog.show()  # back with its workspace
+        self.layers.set_visible(True)  # back with its workspace
 
     def hideEvent(self, event) -> None:
         """The feature maps belong to this workspace: they go while another is in front."""
-        if self.layer_dialog is not None:
-            self.layer_dialog.hide()
+        self.layers.set_visible(False)
         super().hideEvent(event)
-
-    def _ask_layers(self) -> None:
-        steps = getattr(self.result, "steps", None)
-        dialog = self.layer_dialog
-        if dialog is None:
-            return
-        if steps is None:
-            dialog.view.set_placeholder("Draw a digit to see its feature maps")
-            return
-        request = DigitLayersRequest(steps.input)
-        self._layers_id = rid = request.id
-        self.channel.send(request, self._layers_shown, lambda text: self._layers_failed(rid, text))
-
-    def _layers_shown(self, result: LayersResult) -> None:
-        if result.request_id != self._layers_id or self.layer_dialog is None:
-            return
-        self.layer_dialog.view.set_layers(result.layers)
-        self.layer_dialog.status.setText(
-            f"{result.model_name}: {len(result.layers)} convolutional layers, "
-            f"{result.ms:.0f} ms on {result.runtime}. White: the most active pixel of each map."
-        )
-
-    def _layers_failed(self, request_id: int, message: str) -> None:
-        if request_id == self._layers_id and self.layer_dialog is not None:
-            self.layer_dialog.view.set_placeholder(f"No feature maps: {message}")
 
     def _failed(self, request_id: int, message: str) -> None:
         if request_id == self._last_id:
